@@ -1,0 +1,28 @@
+// Package model holds maintsim's pure state machines: the Cloud Connect
+// provider (servers, tenants, jobs, sessions, tasks, restore points,
+// snapshots) under maintenance mode (rules M1–M14) and manual job stops
+// (S1–S8), as written in shared/spec/SEMANTICS.md.
+//
+// The shape follows etcd's raft. A [World] has one entry point,
+// [World.Step](now, event), which decides and returns what should happen as
+// data ([Effect]): events to schedule later, and [Record]s describing each
+// state change. It performs no I/O, starts no goroutine and never reads a
+// clock: the caller (package scenarios, through package sim) owns time,
+// queues the scheduled events and publishes the records. A model test needs
+// no engine: call Step and look at the effects.
+//
+// Legal transitions are tables ([SessionTransitions], [TaskTransitions]);
+// an illegal one is a bug in the model and comes back as a
+// [*TransitionError] naming the machine, the state and the event, never as a
+// silent no-op.
+//
+// Records are the contract between the model and everything that judges it.
+// They refer to entities by dense integer IDs in declaration order, carry
+// declarations ([Decl]) at time zero so a trace is self-describing, and are
+// plain values so observers (invariants, metrics, the trace writer and its
+// hash) can stream them without holding history.
+//
+// [Mutant] flags break the model on purpose. They exist so that every
+// invariant is shown to catch a wrong model (maintsim selftest); a World
+// built without them follows the rules.
+package model

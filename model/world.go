@@ -1,0 +1,388 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/maintsim/maintsim/sim"
+)
+
+// EventKind is what a scheduled event asks the world to do.
+type EventKind uint8
+
+const (
+	EvNone      EventKind = iota
+	EvJobDue              // A: job; a scheduled start is due
+	EvAction              // A: index into the spec's actions
+	EvTaskPhase           // A: task slot; the task's current phase ends
+	EvRetry               // A: session slot; S8's wait is over
+)
+
+var eventNames = enumNames{"", "job_due", "action", "task_phase", "retry"}
+
+func (k EventKind) String() string { return eventNames.name(uint8(k)) }
+
+// Event is a scheduled input to Step. Gen makes events about reused slots
+// (tasks, sessions) harmless once their subject has moved on: a stale event
+// is dropped without a record.
+type Event struct {
+	Kind EventKind
+	A    int32
+	Gen  uint32
+}
+
+// Timer is an effect: deliver Event at At.
+type Timer struct {
+	At    sim.Time
+	Event Event
+}
+
+// Ready is what one Step decided, as data (raft's Ready): events to schedule
+// and records to publish. Its slices are reused by the next Step.
+type Ready struct {
+	Timers  []Timer
+	Records []Record
+}
+
+type fifo struct {
+	buf  []int32
+	head int
+}
+
+func (f *fifo) len() int     { return len(f.buf) - f.head }
+func (f *fifo) push(v int32) { f.buf = append(f.buf, v) }
+func (f *fifo) front() int32 { return f.buf[f.head] }
+func (f *fifo) pop() int32 {
+	v := f.buf[f.head]
+	f.head++
+	if f.head == len(f.buf) {
+		f.buf, f.head = f.buf[:0], 0
+	} else if f.head > 64 && f.head*2 > len(f.buf) {
+		n := copy(f.buf, f.buf[f.head:])
+		f.buf, f.head = f.buf[:n], 0
+	}
+	return v
+}
+
+type server struct {
+	ServerSpec
+	maint      MaintState
+	service    bool
+	power      bool
+	configured string
+	effective  string
+	inProcess  int32
+	queue      fifo    // tasks waiting for a server slot (M14)
+	xfer       []int32 // bandwidth-modelled tasks in Transfer
+	xferTenant int32   // tenants with at least one task in xfer
+}
+
+type tenant struct {
+	TenantSpec
+	enabled   bool
+	inProcess int32 // tasks queued at the server or in process (M14)
+	want      fifo  // sessions with objects still to dispatch
+	xfer      int32
+}
+
+type job struct {
+	JobSpec
+	count      int32
+	active     int32
+	late       bool
+	affected   bool
+	standalone bool
+	rng        *rand.Rand
+	jitter     sim.Time
+	rp         []int32 // restore points per object (S7)
+}
+
+type objState struct {
+	result Result
+	rp     bool
+	task   int32
+}
+
+type session struct {
+	id          int64
+	gen         uint32
+	job         int32
+	n           int32
+	attempt     int32
+	retriesLeft int32
+	state       SessionState
+	manual      bool
+	late        bool
+	stop        StopMode
+	s4          bool
+	cut         bool // M3: pending objects already failed by maintenance
+	grand       bool // M4
+	waitRetry   bool
+	anyStarted  bool
+	objs        []objState
+	todo        []int32
+	next        int32
+	inFlight    int32
+	failMsg     string
+	failCause   Cause
+	activeIdx   int32
+}
+
+type task struct {
+	sess    int32
+	obj     int32
+	gen     uint32
+	phase   Phase
+	queued  bool
+	dead    bool
+	bw      bool
+	start   sim.Time
+	snapEnd sim.Time
+	xferEnd sim.Time
+	end     sim.Time
+	size    int64
+	done    float64 // bytes transferred up to last
+	rate    float64 // bytes per nanosecond
+	last    sim.Time
+	xferIdx int32
+}
+
+// World is the Cloud Connect provider's state. Drive it with Init once, then
+// Step for every event the caller's loop delivers.
+type World struct {
+	spec     *Spec
+	sem      Semantics
+	mut      Mutant
+	servers  []server
+	tenants  []tenant
+	jobs     []job
+	sessions []session
+	freeS    []int32
+	tasks    []task
+	freeT    []int32
+	active   []int32 // live sessions, in start order (M3 scans them)
+	nextID   int64
+	now      sim.Time
+	ready    Ready
+	err      error
+	started  bool
+}
+
+// NewWorld builds a world from a validated spec.
+func NewWorld(spec *Spec) (*World, error) {
+	w := &World{spec: spec, sem: spec.Semantics, mut: spec.Mutants}
+	if w.sem.Profile == "" {
+		w.sem = DefaultSemantics()
+	}
+	w.servers = make([]server, len(spec.Servers))
+	for i, s := range spec.Servers {
+		if s.TaskSlots < 0 {
+			return nil, fmt.Errorf("server %s: task_slots %d < 0", s.Name, s.TaskSlots)
+		}
+		sv := &w.servers[i]
+		sv.ServerSpec = s
+		if sv.BandwidthBps == 0 {
+			sv.BandwidthBps = DefaultServerBandwidthBps
+		}
+		sv.power = !s.PoweredOff
+		sv.service = sv.power && !s.ServiceStopped
+		sv.configured = s.MaintenanceMessage
+		sv.effective = effectiveMessage(s.MaintenanceMessage)
+		if s.Maintenance {
+			sv.maint = Maintenance
+		}
+	}
+	w.tenants = make([]tenant, len(spec.Tenants))
+	for i, t := range spec.Tenants {
+		if t.Server < 0 || int(t.Server) >= len(w.servers) {
+			return nil, fmt.Errorf("tenant %s: server index %d out of range", t.Name, t.Server)
+		}
+		w.tenants[i] = tenant{TenantSpec: t, enabled: !t.Disabled}
+	}
+	w.jobs = make([]job, len(spec.Jobs))
+	for i, j := range spec.Jobs {
+		if j.Tenant < 0 || int(j.Tenant) >= len(w.tenants) {
+			return nil, fmt.Errorf("job %s: tenant index %d out of range", j.Name, j.Tenant)
+		}
+		jb := &w.jobs[i]
+		jb.JobSpec = j
+		jb.active = None
+		jb.affected = w.sem.Affected(j.Kind, j.Platform, j.ManagedBy, j.Target)
+		jb.standalone = StandaloneAgent(j.Kind, j.ManagedBy)
+		jb.rng = sim.Stream(spec.Seed, "job/"+spec.Tenants[j.Tenant].Name+"/"+j.Name)
+		jb.rp = make([]int32, len(j.Objects))
+		if j.Schedule.Jitter.IsSet() {
+			jb.jitter = sim.Time(j.Schedule.Jitter.Sample(jb.rng))
+		}
+	}
+	for i, a := range spec.Actions {
+		if err := w.checkAction(a); err != nil {
+			return nil, fmt.Errorf("action %d (%s): %w", i, a.Do, err)
+		}
+	}
+	return w, nil
+}
+
+func (w *World) checkAction(a Action) error {
+	switch a.Do {
+	case ActEnableMaintenance, ActDisableMaintenance, ActStopService, ActStartService,
+		ActRestartService, ActPowerOff, ActPowerOn, ActSetMaintenanceMessage:
+		if a.Server < 0 || int(a.Server) >= len(w.servers) {
+			return fmt.Errorf("server index %d out of range", a.Server)
+		}
+	case ActDisableTenant, ActEnableTenant, ActMoveBackups:
+		if a.Tenant < 0 || int(a.Tenant) >= len(w.tenants) {
+			return fmt.Errorf("tenant index %d out of range", a.Tenant)
+		}
+	case ActStopJob, ActStartJob:
+		if a.Job < 0 || int(a.Job) >= len(w.jobs) {
+			return fmt.Errorf("job index %d out of range", a.Job)
+		}
+		if a.Do == ActStopJob && a.Mode == StopNone {
+			return fmt.Errorf("stop_job needs a mode")
+		}
+	default:
+		return fmt.Errorf("unknown action %d", a.Do)
+	}
+	return nil
+}
+
+func effectiveMessage(configured string) string {
+	if configured == "" {
+		return DefaultNotice
+	}
+	return configured
+}
+
+// Now is the time of the last Step.
+func (w *World) Now() sim.Time { return w.now }
+
+// Start is the absolute instant of time zero.
+func (w *World) Start() time.Time { return w.spec.Start }
+
+// Semantics returns the knobs in force.
+func (w *World) Semantics() Semantics { return w.sem }
+
+func (w *World) reset() {
+	w.ready.Timers = w.ready.Timers[:0]
+	w.ready.Records = w.ready.Records[:0]
+}
+
+func (w *World) emit(r Record) {
+	r.At = w.now
+	w.ready.Records = append(w.ready.Records, r)
+}
+
+func (w *World) after(at sim.Time, ev Event) {
+	w.ready.Timers = append(w.ready.Timers, Timer{At: at, Event: ev})
+}
+
+// Init declares every entity (records at time zero) and schedules the
+// actions and the first job starts. Call it once, before any Step.
+func (w *World) Init() (Ready, error) {
+	if w.started {
+		return Ready{}, fmt.Errorf("model: Init called twice")
+	}
+	w.started = true
+	w.reset()
+	sp := w.spec
+	w.emit(Record{Kind: RecScenario, Server: None, Tenant: None, Job: None, Object: None,
+		Decl: &Decl{Name: sp.Name, Seed: sp.Seed, Start: sp.Start, Semantics: w.sem}})
+	for i := range w.servers {
+		s := &w.servers[i]
+		var f Flags
+		if s.service {
+			f |= FlagServiceRunning
+		}
+		if s.power {
+			f |= FlagPoweredOn
+		}
+		if s.maint == Maintenance {
+			f |= FlagMaintenance
+		}
+		w.emit(Record{Kind: RecServer, Flags: f, Server: int32(i), Tenant: None, Job: None, Object: None,
+			Decl: &Decl{Name: s.Name, Version: s.Version, TaskSlots: s.TaskSlots, BandwidthBps: s.BandwidthBps,
+				ConfiguredMessage: s.configured}})
+	}
+	for i := range w.tenants {
+		t := &w.tenants[i]
+		var f Flags
+		if t.enabled {
+			f |= FlagEnabled
+		}
+		w.emit(Record{Kind: RecTenant, Flags: f, Server: t.Server, Tenant: int32(i), Job: None, Object: None,
+			Decl: &Decl{Name: t.Name, Client: t.Client, MaxTasks: t.MaxTasks, BandwidthBps: t.BandwidthBps, RPO: t.RPO}})
+	}
+	for i := range w.jobs {
+		j := &w.jobs[i]
+		var f Flags
+		if j.affected {
+			f |= FlagAffected
+		}
+		if j.standalone {
+			f |= FlagStandaloneAgent
+		}
+		if j.Retry.Count > 0 {
+			f |= FlagRetry
+		}
+		names := make([]string, len(j.Objects))
+		for k, o := range j.Objects {
+			names[k] = o.Name
+		}
+		w.emit(Record{Kind: RecJob, Flags: f, Server: w.tenants[j.Tenant].Server, Tenant: j.Tenant, Job: int32(i), Object: None,
+			Decl: &Decl{Name: j.Name, Kind: j.Kind, Platform: j.Platform, ManagedBy: j.ManagedBy, Target: j.Target,
+				Objects: names, RetryCount: j.Retry.Count, RetryWait: j.Retry.Wait}})
+	}
+	for i, a := range sp.Actions {
+		w.after(a.At, Event{Kind: EvAction, A: int32(i)})
+	}
+	for i := range w.jobs {
+		if sc := w.jobs[i].Schedule; sc.Kind != ScheduleManual {
+			w.after(sc.First+w.jobs[i].jitter, Event{Kind: EvJobDue, A: int32(i)})
+		}
+	}
+	return w.ready, w.err
+}
+
+// Finish publishes the end-of-run record at now, for observers that judge
+// liveness or flush state.
+func (w *World) Finish(now sim.Time) Ready {
+	w.reset()
+	if now > w.now {
+		w.now = now
+	}
+	w.emit(Record{Kind: RecEnd, Server: None, Tenant: None, Job: None, Object: None})
+	return w.ready
+}
+
+// Step applies one event at time now and returns what follows from it.
+// The returned Ready is valid until the next call.
+func (w *World) Step(now sim.Time, ev Event) (Ready, error) {
+	w.reset()
+	if !w.started {
+		return Ready{}, fmt.Errorf("model: Step before Init")
+	}
+	if now < w.now {
+		return Ready{}, fmt.Errorf("model: time went backwards: %s after %s", now, w.now)
+	}
+	w.now = now
+	switch ev.Kind {
+	case EvJobDue:
+		w.jobDue(ev.A)
+	case EvAction:
+		w.action(&w.spec.Actions[ev.A])
+	case EvTaskPhase:
+		w.taskPhase(ev.A, ev.Gen)
+	case EvRetry:
+		w.retry(ev.A, ev.Gen)
+	default:
+		return Ready{}, &TransitionError{Machine: "world", State: "running", Event: ev.Kind.String()}
+	}
+	if w.err != nil {
+		err := w.err
+		w.err = nil
+		return w.ready, err
+	}
+	return w.ready, nil
+}

@@ -1,0 +1,92 @@
+package scenarios
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/maintsim/maintsim/model"
+)
+
+// TraceHash fingerprints the canonical event stream: XXH64 (seed 0) over
+// the concatenation of every record's canonical binary encoding, in trace
+// order. The encoding is documented in docs/trace-format.md ("trace_hash")
+// so other tools can recompute it; it avoids JSON so that hashing costs a
+// few percent of a run, not most of it.
+type TraceHash struct {
+	d   *xxhash.Digest
+	buf []byte
+	n   uint64
+}
+
+// NewTraceHash returns an empty hash.
+func NewTraceHash() *TraceHash { return &TraceHash{d: xxhash.New(), buf: make([]byte, 0, 256)} }
+
+// Observe implements sim.Observer.
+func (h *TraceHash) Observe(r model.Record) {
+	h.buf = AppendCanonical(h.buf[:0], &r)
+	h.d.Write(h.buf)
+	h.n++
+}
+
+// Records is how many records were hashed.
+func (h *TraceHash) Records() uint64 { return h.n }
+
+// Sum returns the hash as 16 lowercase hex digits.
+func (h *TraceHash) Sum() string { return fmt.Sprintf("%016x", h.d.Sum64()) }
+
+// AppendCanonical appends r's canonical encoding: little-endian fixed-width
+// fields in this order — at i64, kind u8, result u8, phase u8, cause u8,
+// mode u8, flags u16, server i32, tenant i32, job i32, n i32, object i32,
+// attempt i32, bytes i64, due i64, text (u32 length + UTF-8) — then, for
+// declaration records only, the declaration (see docs/trace-format.md).
+func AppendCanonical(b []byte, r *model.Record) []byte {
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.At))
+	b = append(b, byte(r.Kind), byte(r.Result), byte(r.Phase), byte(r.Cause), byte(r.Mode))
+	b = binary.LittleEndian.AppendUint16(b, uint16(r.Flags))
+	for _, v := range [...]int32{r.Server, r.Tenant, r.Job, r.N, r.Object, r.Attempt} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.Bytes))
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.Due))
+	b = appendStr(b, r.Text)
+	if d := r.Decl; d != nil {
+		b = appendStr(b, d.Name)
+		switch r.Kind {
+		case model.RecScenario:
+			b = binary.LittleEndian.AppendUint64(b, d.Seed)
+			b = binary.LittleEndian.AppendUint64(b, uint64(d.Start.UnixNano()))
+			s := d.Semantics
+			b = appendStr(b, s.Profile)
+			b = append(b, byte(s.ReplicationInMaintenance), byte(s.VCDBackupInMaintenance), byte(s.GracefulStopResult))
+			b = binary.LittleEndian.AppendUint64(b, uint64(s.SnapshotTime))
+			b = binary.LittleEndian.AppendUint64(b, uint64(s.CommitTime))
+		case model.RecServer:
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.Version))
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.TaskSlots))
+			b = binary.LittleEndian.AppendUint64(b, uint64(d.BandwidthBps))
+			b = appendStr(b, d.ConfiguredMessage)
+		case model.RecTenant:
+			b = append(b, byte(d.Client.Product))
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.Client.Version))
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.MaxTasks))
+			b = binary.LittleEndian.AppendUint64(b, uint64(d.BandwidthBps))
+			b = binary.LittleEndian.AppendUint64(b, uint64(d.RPO))
+		case model.RecJob:
+			b = append(b, byte(d.Kind), byte(d.Platform), byte(d.ManagedBy), byte(d.Target))
+			b = binary.LittleEndian.AppendUint32(b, uint32(len(d.Objects)))
+			for _, o := range d.Objects {
+				b = appendStr(b, o)
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.RetryCount))
+			b = binary.LittleEndian.AppendUint64(b, uint64(d.RetryWait))
+		}
+	}
+	return b
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
+}

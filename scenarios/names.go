@@ -1,0 +1,101 @@
+package scenarios
+
+import (
+	"strconv"
+
+	"github.com/maintsim/maintsim/model"
+)
+
+// Catalog resolves the dense IDs of records to names. It learns everything
+// from the declaration records at the head of a trace, so it works the same
+// on a live run and on a recorded trace.
+type Catalog struct {
+	Scenario *model.Decl
+	Servers  []*model.Decl
+	Tenants  []*model.Decl
+	Jobs     []*model.Decl
+	// TenantServer and JobTenant are the declared ownership links.
+	TenantServer []int32
+	JobTenant    []int32
+	JobFlags     []model.Flags
+	ServerFlags  []model.Flags
+	TenantFlags  []model.Flags
+}
+
+// Observe implements sim.Observer for declaration records; other records are
+// ignored.
+func (c *Catalog) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecScenario:
+		c.Scenario = r.Decl
+	case model.RecServer:
+		c.Servers = growSet(c.Servers, r.Server, r.Decl)
+		c.ServerFlags = growSet(c.ServerFlags, r.Server, r.Flags)
+	case model.RecTenant:
+		c.Tenants = growSet(c.Tenants, r.Tenant, r.Decl)
+		c.TenantServer = growSet(c.TenantServer, r.Tenant, r.Server)
+		c.TenantFlags = growSet(c.TenantFlags, r.Tenant, r.Flags)
+	case model.RecJob:
+		c.Jobs = growSet(c.Jobs, r.Job, r.Decl)
+		c.JobTenant = growSet(c.JobTenant, r.Job, r.Tenant)
+		c.JobFlags = growSet(c.JobFlags, r.Job, r.Flags)
+	}
+}
+
+func growSet[T any](s []T, i int32, v T) []T {
+	for int(i) >= len(s) {
+		var zero T
+		s = append(s, zero)
+	}
+	s[i] = v
+	return s
+}
+
+// ServerName returns the server's name, or "" for None.
+func (c *Catalog) ServerName(i int32) string {
+	if i < 0 || int(i) >= len(c.Servers) || c.Servers[i] == nil {
+		return ""
+	}
+	return c.Servers[i].Name
+}
+
+// TenantName returns the tenant's name, or "".
+func (c *Catalog) TenantName(i int32) string {
+	if i < 0 || int(i) >= len(c.Tenants) || c.Tenants[i] == nil {
+		return ""
+	}
+	return c.Tenants[i].Name
+}
+
+// JobName returns the job's own name (without tenant), or "".
+func (c *Catalog) JobName(i int32) string {
+	if i < 0 || int(i) >= len(c.Jobs) || c.Jobs[i] == nil {
+		return ""
+	}
+	return c.Jobs[i].Name
+}
+
+// ObjectName returns the name of object o of job j, or "".
+func (c *Catalog) ObjectName(j, o int32) string {
+	if j < 0 || int(j) >= len(c.Jobs) || c.Jobs[j] == nil || o < 0 || int(o) >= len(c.Jobs[j].Objects) {
+		return ""
+	}
+	return c.Jobs[j].Objects[o]
+}
+
+// SessionName is TENANT/JOB#N, the contract's session ID.
+func (c *Catalog) SessionName(job, n int32) string {
+	if job < 0 {
+		return ""
+	}
+	return c.TenantName(c.JobTenant[job]) + "/" + c.JobName(job) + "#" + strconv.Itoa(int(n))
+}
+
+// AppendSessionName appends TENANT/JOB#N to b without allocating.
+func (c *Catalog) AppendSessionName(b []byte, job, n int32) []byte {
+	b = append(b, c.TenantName(c.JobTenant[job])...)
+	b = append(b, '/')
+	b = append(b, c.JobName(job)...)
+	b = append(b, '#')
+	return strconv.AppendInt(b, int64(n), 10)
+}

@@ -1,0 +1,176 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// Simulate runs a world to its horizon and publishes every record to the
+// observers, in order. It is the whole engine/model wiring: the loop owns
+// time, the world decides, and effects are applied here. It returns the
+// number of events dispatched.
+func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Record]) (uint64, error) {
+	w, err := model.NewWorld(spec)
+	if err != nil {
+		return 0, err
+	}
+	loop := sim.NewLoop[model.Event](spec.Until, limits)
+	var bus sim.Bus[model.Record]
+	for _, o := range obs {
+		bus.Subscribe(o)
+	}
+	apply := func(rd model.Ready) error {
+		for i := range rd.Records {
+			bus.Publish(rd.Records[i])
+		}
+		for _, t := range rd.Timers {
+			if err := loop.Schedule(t.At, t.Event); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	rd, err := w.Init()
+	if err == nil {
+		err = apply(rd)
+	}
+	if err == nil {
+		err = loop.Run(func(at sim.Time, ev model.Event) error {
+			rd, err := w.Step(at, ev)
+			if aerr := apply(rd); err == nil {
+				err = aerr
+			}
+			return err
+		})
+	}
+	if err != nil {
+		return loop.Events(), err
+	}
+	end := spec.Until
+	if end == sim.Never {
+		end = loop.Now()
+	}
+	return loop.Events(), apply(w.Finish(end))
+}
+
+// Options tune RunScenario.
+type Options struct {
+	Seed        *uint64                      // overrides the file's seed
+	Invariants  []Invariant                  // nil: the whole catalogue
+	Observers   []sim.Observer[model.Record] // extra observers (trace writer, …)
+	KeepRecords bool                         // keep every record (reports); small runs only
+	MaxSessions int                          // sessions kept in the summary (0: DefaultMaxSessions)
+	Command     string                       // how to replay, for the summary ("maintsim run FILE")
+}
+
+// DefaultMaxSessions bounds the per-session detail a summary keeps; counts
+// and metrics stay exact beyond it.
+const DefaultMaxSessions = 10_000
+
+// Outcome is everything one run produced.
+type Outcome struct {
+	Summary *Summary
+	Records []model.Record
+	Catalog *Catalog
+}
+
+// Passed reports whether every invariant held (or was expected violated) and
+// every expectation matched.
+func (o *Outcome) Passed() bool { return o.Summary.Passed }
+
+// RunScenario simulates a scenario with the invariants and summary online and
+// judges its expectations.
+func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
+	spec := *sc.Spec
+	if opt.Seed != nil {
+		spec.Seed = *opt.Seed
+	}
+	invs := opt.Invariants
+	if invs == nil {
+		invs = Catalogue()
+	}
+	cat := &Catalog{}
+	hash := NewTraceHash()
+	set := newInvariantSet(invs)
+	met := &metricsObserver{}
+	max := opt.MaxSessions
+	if max == 0 {
+		max = DefaultMaxSessions
+	}
+	sum := newSummaryBuilder(cat, max, wantedSessions(sc.Expect))
+	obs := []sim.Observer[model.Record]{cat, hash, set, met, sum}
+	out := &Outcome{Catalog: cat}
+	if opt.KeepRecords {
+		obs = append(obs, sim.ObserverFunc[model.Record](func(r model.Record) { out.Records = append(out.Records, r) }))
+	}
+	obs = append(obs, opt.Observers...)
+	events, err := Simulate(&spec, sc.Limits, obs...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.Path, err)
+	}
+	s := sum.finish()
+	s.Scenario = spec.Name
+	s.File = sc.Path
+	s.Seed = spec.Seed
+	s.TraceHash = hash.Sum()
+	s.Events = events
+	s.Records = hash.Records()
+	s.Start = spec.Start.UTC().Format("2006-01-02T15:04:05Z07:00")
+	s.Until = sim.FormatRFC3339(spec.Start, spec.Until)
+	s.Invariants = set.results()
+	s.Metrics = met.Finish()
+	s.Replay = replayCommand(opt.Command, sc.Path, spec.Seed)
+	s.Expectations = evaluate(sc, s)
+	s.Passed = judge(s)
+	out.Summary = s
+	return out, nil
+}
+
+func replayCommand(cmd, path string, seed uint64) string {
+	if cmd == "" {
+		cmd = "maintsim run"
+	}
+	if path == "" || path == BuiltinExampleName {
+		return fmt.Sprintf("%s --seed %d", cmd, seed)
+	}
+	return fmt.Sprintf("%s %s --seed %d", cmd, shellQuote(path), seed)
+}
+
+func shellQuote(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// judge is the exit-code rule of `maintsim run`: every invariant holds unless
+// an expectation says it is violated, and every expectation matched.
+func judge(s *Summary) bool {
+	expectedViolated := map[string]bool{}
+	for _, e := range s.Expectations {
+		if e.Violated != "" {
+			expectedViolated[e.Violated] = true
+		}
+		if !e.Passed {
+			return false
+		}
+	}
+	for _, inv := range s.Invariants {
+		if !inv.Holds && !expectedViolated[inv.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// BuiltinExampleName is the path shown for the embedded example.
+const BuiltinExampleName = "(built-in example)"
+
+// ReadFile is os.ReadFile; a variable so tests can count reads.
+var ReadFile = os.ReadFile

@@ -1,0 +1,152 @@
+package scenarios
+
+import (
+	"strings"
+	"time"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// Summary is the summary JSON of CONTRACT.md.
+type Summary struct {
+	Scenario          string              `json:"scenario"`
+	File              string              `json:"file"`
+	Seed              uint64              `json:"seed"`
+	TraceHash         string              `json:"trace_hash"`
+	Events            uint64              `json:"events"`
+	Records           uint64              `json:"records"`
+	Start             string              `json:"start"`
+	Until             string              `json:"until"`
+	Passed            bool                `json:"passed"`
+	Replay            string              `json:"replay"`
+	Sessions          []SessionSummary    `json:"sessions"`
+	SessionsTruncated bool                `json:"sessions_truncated,omitempty"`
+	Invariants        []InvariantResult   `json:"invariants"`
+	Expectations      []ExpectationResult `json:"expectations"`
+	Metrics           Metrics             `json:"metrics"`
+	Notices           []string            `json:"notices,omitempty"` // operator actions refused, no-ops (M1, M2, S5)
+}
+
+// SessionSummary is one session: TENANT/JOB#N.
+type SessionSummary struct {
+	ID       string        `json:"id"`
+	Tenant   string        `json:"tenant"`
+	Job      string        `json:"job"`
+	Kind     string        `json:"kind"`
+	Server   string        `json:"server"`
+	Manual   bool          `json:"manual,omitempty"`
+	StartNS  int64         `json:"start_ns"`
+	Start    string        `json:"start"`
+	EndNS    *int64        `json:"end_ns"`
+	End      string        `json:"end,omitempty"`
+	Result   string        `json:"result"` // "" while still running at the horizon
+	Message  string        `json:"message"`
+	Cause    string        `json:"cause,omitempty"`
+	Attempts int32         `json:"attempts"`
+	Tasks    []TaskSummary `json:"tasks"`
+}
+
+// TaskSummary is one object of a session: its last task's result, whether
+// the session committed a restore point for it, and the bytes moved over all
+// attempts.
+type TaskSummary struct {
+	Object       string `json:"object"`
+	Result       string `json:"result"`
+	RestorePoint bool   `json:"restore_point"`
+	Bytes        int64  `json:"bytes"`
+	Cause        string `json:"cause,omitempty"`
+	Attempt      int32  `json:"attempt"`
+}
+
+type sessionKey struct{ job, n int32 }
+
+type summaryBuilder struct {
+	cat      *Catalog
+	max      int
+	want     map[string]bool
+	start    time.Time
+	sessions []SessionSummary
+	live     map[sessionKey]int
+	trunc    bool
+	notices  []string
+}
+
+func newSummaryBuilder(cat *Catalog, max int, want map[string]bool) *summaryBuilder {
+	return &summaryBuilder{cat: cat, max: max, want: want, live: map[sessionKey]int{}}
+}
+
+func wantedSessions(ex []Expectation) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range ex {
+		if e.Session != "" {
+			m[e.Session] = true
+		}
+	}
+	return m
+}
+
+func (b *summaryBuilder) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecScenario:
+		b.start = r.Decl.Start
+	case model.RecSessionStart:
+		id := b.cat.SessionName(r.Job, r.N)
+		if len(b.sessions) >= b.max && !b.want[id] {
+			b.trunc = true
+			return
+		}
+		d := b.cat.Jobs[r.Job]
+		s := SessionSummary{ID: id, Tenant: b.cat.TenantName(r.Tenant), Job: d.Name, Kind: d.Kind.String(),
+			Server: b.cat.ServerName(r.Server), Manual: r.Flags.Has(model.FlagManual),
+			StartNS: int64(r.At), Start: sim.FormatRFC3339(b.start, r.At), Attempts: 1,
+			Tasks: make([]TaskSummary, len(d.Objects))}
+		for i, o := range d.Objects {
+			s.Tasks[i] = TaskSummary{Object: o}
+		}
+		b.live[sessionKey{r.Job, r.N}] = len(b.sessions)
+		b.sessions = append(b.sessions, s)
+	case model.RecAttemptStart:
+		if i, ok := b.live[sessionKey{r.Job, r.N}]; ok {
+			b.sessions[i].Attempts = r.Attempt
+		}
+	case model.RecTaskEnd:
+		if i, ok := b.live[sessionKey{r.Job, r.N}]; ok && r.Object >= 0 && int(r.Object) < len(b.sessions[i].Tasks) {
+			t := &b.sessions[i].Tasks[r.Object]
+			t.Result = r.Result.String()
+			t.Cause = r.Cause.String()
+			t.Bytes += r.Bytes
+			t.Attempt = r.Attempt
+			if r.Flags.Has(model.FlagRestorePoint) {
+				t.RestorePoint = true
+			}
+		}
+	case model.RecSessionEnd:
+		k := sessionKey{r.Job, r.N}
+		if i, ok := b.live[k]; ok {
+			s := &b.sessions[i]
+			end := int64(r.At)
+			s.EndNS, s.End = &end, sim.FormatRFC3339(b.start, r.At)
+			s.Result, s.Message, s.Cause = r.Result.String(), r.Text, r.Cause.String()
+			delete(b.live, k)
+		}
+	case model.RecActionRejected, model.RecMaintenanceRejected, model.RecMaintenanceUnchanged:
+		if len(b.notices) < 1000 {
+			b.notices = append(b.notices, sim.FormatRFC3339(b.start, r.At)+" "+strings.TrimSpace(r.Kind.String()+": "+r.Text))
+		}
+	}
+}
+
+func (b *summaryBuilder) finish() *Summary {
+	return &Summary{Sessions: b.sessions, SessionsTruncated: b.trunc, Notices: b.notices}
+}
+
+// Session finds a session by ID.
+func (s *Summary) Session(id string) *SessionSummary {
+	for i := range s.Sessions {
+		if s.Sessions[i].ID == id {
+			return &s.Sessions[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,558 @@
+package scenarios
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// TraceWriter writes records as JSONL, one event a line, keys in a fixed
+// order (docs/trace-format.md). Lines are built by appending to one buffer:
+// encoding/json with reflection would dominate a fleet run.
+type TraceWriter struct {
+	w     *bufio.Writer
+	cat   Catalog
+	start time.Time
+	buf   []byte
+	err   error
+}
+
+// NewTraceWriter writes to w. Call Flush at the end.
+func NewTraceWriter(w io.Writer) *TraceWriter {
+	return &TraceWriter{w: bufio.NewWriterSize(w, 1<<16), buf: make([]byte, 0, 512)}
+}
+
+// Flush writes buffered lines and returns the first error seen.
+func (t *TraceWriter) Flush() error {
+	if err := t.w.Flush(); err != nil && t.err == nil {
+		t.err = err
+	}
+	return t.err
+}
+
+// Observe implements sim.Observer.
+func (t *TraceWriter) Observe(r model.Record) {
+	t.cat.Observe(r)
+	if r.Kind == model.RecScenario && r.Decl != nil {
+		t.start = r.Decl.Start
+	}
+	t.buf = AppendTraceLine(t.buf[:0], &t.cat, t.start, &r)
+	t.buf = append(t.buf, '\n')
+	if _, err := t.w.Write(t.buf); err != nil && t.err == nil {
+		t.err = err
+	}
+}
+
+type jbuf []byte
+
+func (b jbuf) key(k string) jbuf {
+	if len(b) > 1 {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"', ':')
+}
+func (b jbuf) str(k, v string) jbuf { return strconv.AppendQuote(b.key(k), v) }
+func (b jbuf) num(k string, v int64) jbuf {
+	return strconv.AppendInt(b.key(k), v, 10)
+}
+func (b jbuf) boolean(k string, v bool) jbuf { return strconv.AppendBool(b.key(k), v) }
+
+// AppendTraceLine appends r as one JSON object (no newline).
+func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) []byte {
+	b := jbuf(append(dst, '{'))
+	b = b.num("t", int64(r.At))
+	b = b.str("time", sim.FormatRFC3339(start, r.At))
+	b = b.str("ev", r.Kind.String())
+	if d := r.Decl; d != nil {
+		return append(appendDecl(b, c, r), '}')
+	}
+	if r.Server >= 0 {
+		b = b.str("server", c.ServerName(r.Server))
+	}
+	if r.Tenant >= 0 {
+		b = b.str("tenant", c.TenantName(r.Tenant))
+	}
+	if r.Job >= 0 {
+		b = b.str("job", c.JobName(r.Job))
+	}
+	if r.Job >= 0 && r.N > 0 {
+		b = append(b.key("session"), '"')
+		b = c.AppendSessionName(b, r.Job, r.N)
+		b = append(b, '"')
+		b = b.num("attempt", int64(r.Attempt))
+	}
+	if r.Object >= 0 {
+		b = b.str("object", c.ObjectName(r.Job, r.Object))
+	}
+	switch r.Kind {
+	case model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd:
+		b = b.str("phase", r.Phase.String())
+	}
+	if r.Result != model.ResultNone {
+		b = b.str("result", r.Result.String())
+	}
+	if r.Cause != model.CauseNone {
+		b = b.str("cause", r.Cause.String())
+	}
+	if r.Mode != model.StopNone {
+		b = b.str("mode", r.Mode.String())
+	}
+	switch r.Kind {
+	case model.RecTaskEnd:
+		b = b.boolean("started", r.Flags.Has(model.FlagStarted))
+		b = b.boolean("restore_point", r.Flags.Has(model.FlagRestorePoint))
+		b = b.boolean("snapshot_removed", r.Flags.Has(model.FlagSnapshotRemoved))
+		b = b.num("bytes", r.Bytes)
+	case model.RecTaskStart:
+		b = b.num("bytes", r.Bytes)
+	case model.RecSessionStart:
+		b = b.boolean("manual", r.Flags.Has(model.FlagManual))
+		if r.Flags.Has(model.FlagLate) {
+			b = b.boolean("late", true)
+		}
+	}
+	switch r.Kind {
+	case model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan:
+		b = b.num("due", int64(r.Due))
+	}
+	if r.Text != "" || r.Kind == model.RecSessionEnd || r.Kind == model.RecMessageConfigured {
+		b = b.str("text", r.Text)
+	}
+	return append(b, '}')
+}
+
+func appendDecl(b jbuf, c *Catalog, r *model.Record) jbuf {
+	d := r.Decl
+	switch r.Kind {
+	case model.RecScenario:
+		b = b.str("name", d.Name)
+		b = b.key("seed")
+		b = strconv.AppendUint(b, d.Seed, 10)
+		b = b.str("start", d.Start.UTC().Format(time.RFC3339Nano))
+		s := d.Semantics
+		b = b.str("profile", s.Profile)
+		b = b.str("replication_in_maintenance", s.ReplicationInMaintenance.String())
+		b = b.str("vcd_backup_in_maintenance", s.VCDBackupInMaintenance.String())
+		b = b.str("graceful_stop_result", s.GracefulStopResult.String())
+		b = b.num("snapshot_time_ns", int64(s.SnapshotTime))
+		b = b.num("commit_time_ns", int64(s.CommitTime))
+	case model.RecServer:
+		b = b.str("server", d.Name)
+		b = b.str("version", d.Version.String())
+		b = b.num("task_slots", int64(d.TaskSlots))
+		b = b.num("bandwidth_bps", d.BandwidthBps)
+		b = b.str("maintenance_message", d.ConfiguredMessage)
+		b = b.boolean("service_running", r.Flags.Has(model.FlagServiceRunning))
+		b = b.boolean("powered_on", r.Flags.Has(model.FlagPoweredOn))
+		b = b.boolean("maintenance", r.Flags.Has(model.FlagMaintenance))
+	case model.RecTenant:
+		b = b.str("tenant", d.Name)
+		b = b.str("server", c.ServerName(r.Server))
+		b = b.str("client", d.Client.String())
+		b = b.num("max_concurrent_tasks", int64(d.MaxTasks))
+		b = b.num("bandwidth_bps", d.BandwidthBps)
+		b = b.num("rpo_ns", int64(d.RPO))
+		b = b.boolean("enabled", r.Flags.Has(model.FlagEnabled))
+	case model.RecJob:
+		b = b.str("tenant", c.TenantName(r.Tenant))
+		b = b.str("job", d.Name)
+		b = b.str("kind", d.Kind.String())
+		b = b.str("platform", d.Platform.String())
+		b = b.str("managed_by", d.ManagedBy.String())
+		b = b.str("target", d.Target.String())
+		b = append(b.key("objects"), '[')
+		for i, o := range d.Objects {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendQuote(b, o)
+		}
+		b = append(b, ']')
+		b = b.num("retry_count", int64(d.RetryCount))
+		b = b.num("retry_wait_ns", int64(d.RetryWait))
+	}
+	return b
+}
+
+// traceLine is the union of every field a trace line may carry.
+type traceLine struct {
+	T       *int64  `json:"t"`
+	Time    string  `json:"time"`
+	Ev      string  `json:"ev"`
+	Server  *string `json:"server"`
+	Tenant  *string `json:"tenant"`
+	Job     *string `json:"job"`
+	Session string  `json:"session"`
+	Attempt int32   `json:"attempt"`
+	Object  *string `json:"object"`
+	Phase   string  `json:"phase"`
+	Result  string  `json:"result"`
+	Cause   string  `json:"cause"`
+	Mode    string  `json:"mode"`
+	Started bool    `json:"started"`
+	RP      bool    `json:"restore_point"`
+	SnapRm  bool    `json:"snapshot_removed"`
+	Manual  bool    `json:"manual"`
+	Late    bool    `json:"late"`
+	Bytes   int64   `json:"bytes"`
+	Due     *int64  `json:"due"`
+	Text    string  `json:"text"`
+	// declarations
+	Name               string   `json:"name"`
+	Seed               uint64   `json:"seed"`
+	Start              string   `json:"start"`
+	Profile            string   `json:"profile"`
+	ReplicationInMaint string   `json:"replication_in_maintenance"`
+	VCDBackupInMaint   string   `json:"vcd_backup_in_maintenance"`
+	GracefulStopResult string   `json:"graceful_stop_result"`
+	SnapshotTimeNS     *int64   `json:"snapshot_time_ns"`
+	CommitTimeNS       *int64   `json:"commit_time_ns"`
+	Version            string   `json:"version"`
+	TaskSlots          int32    `json:"task_slots"`
+	BandwidthBps       int64    `json:"bandwidth_bps"`
+	MaintenanceMessage string   `json:"maintenance_message"`
+	ServiceRunning     *bool    `json:"service_running"`
+	PoweredOn          *bool    `json:"powered_on"`
+	Maintenance        bool     `json:"maintenance"`
+	Client             string   `json:"client"`
+	MaxConcurrentTasks int32    `json:"max_concurrent_tasks"`
+	RPONS              int64    `json:"rpo_ns"`
+	Enabled            *bool    `json:"enabled"`
+	Kind               string   `json:"kind"`
+	Platform           string   `json:"platform"`
+	ManagedBy          string   `json:"managed_by"`
+	Target             string   `json:"target"`
+	Objects            []string `json:"objects"`
+	RetryCount         int32    `json:"retry_count"`
+	RetryWaitNS        int64    `json:"retry_wait_ns"`
+}
+
+// TraceError is a malformed trace line: exit code 2 with the line number.
+type TraceError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *TraceError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg) }
+
+// TraceReader turns JSONL lines back into records, interning names into the
+// dense IDs the model would have used (declaration order). It accepts traces
+// written by other systems as long as they follow docs/trace-format.md.
+type TraceReader struct {
+	path     string
+	sc       *bufio.Scanner
+	line     int
+	servers  map[string]int32
+	tenants  map[string]int32
+	jobs     map[string]int32 // "tenant/job"
+	objects  []map[string]int32
+	jobDecls []*model.Decl
+	sem      model.Semantics
+}
+
+// NewTraceReader reads from r; path names the file in errors.
+func NewTraceReader(path string, r io.Reader) *TraceReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), 16<<20)
+	return &TraceReader{path: path, sc: sc, servers: map[string]int32{}, tenants: map[string]int32{}, jobs: map[string]int32{},
+		sem: model.DefaultSemantics()}
+}
+
+func (t *TraceReader) errf(format string, a ...any) error {
+	return &TraceError{Path: t.path, Line: t.line, Msg: fmt.Sprintf(format, a...)}
+}
+
+// Next returns the next record, or io.EOF.
+func (t *TraceReader) Next() (model.Record, error) {
+	for t.sc.Scan() {
+		t.line++
+		raw := strings.TrimSpace(t.sc.Text())
+		if raw == "" {
+			continue
+		}
+		var l traceLine
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err != nil {
+			return model.Record{}, t.errf("malformed trace line: %v", err)
+		}
+		return t.record(&l)
+	}
+	if err := t.sc.Err(); err != nil {
+		return model.Record{}, t.errf("%v", err)
+	}
+	return model.Record{}, io.EOF
+}
+
+func (t *TraceReader) record(l *traceLine) (model.Record, error) {
+	r := model.Record{Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
+	kind, err := model.ParseRecordKind(l.Ev)
+	if err != nil {
+		return r, t.errf("field ev: %v", err)
+	}
+	if l.T == nil {
+		return r, t.errf("missing field t (integer nanoseconds since start)")
+	}
+	r.Kind, r.At = kind, sim.Time(*l.T)
+	if r.At < 0 {
+		return r, t.errf("field t: negative time %d", r.At)
+	}
+	switch kind {
+	case model.RecScenario:
+		return t.scenarioDecl(l, r)
+	case model.RecServer, model.RecTenant, model.RecJob:
+		return t.entityDecl(l, r)
+	}
+	if l.Server != nil {
+		id, ok := t.servers[*l.Server]
+		if !ok {
+			return r, t.errf("unknown server %q (declare it with an ev \"server\" line first)", *l.Server)
+		}
+		r.Server = id
+	}
+	if l.Tenant != nil {
+		id, ok := t.tenants[*l.Tenant]
+		if !ok {
+			return r, t.errf("unknown tenant %q", *l.Tenant)
+		}
+		r.Tenant = id
+	}
+	if l.Job != nil {
+		if l.Tenant == nil {
+			return r, t.errf("job %q without tenant", *l.Job)
+		}
+		id, ok := t.jobs[*l.Tenant+"/"+*l.Job]
+		if !ok {
+			return r, t.errf("unknown job %q of tenant %q", *l.Job, *l.Tenant)
+		}
+		r.Job = id
+	}
+	if l.Session != "" {
+		h := strings.LastIndexByte(l.Session, '#')
+		n, err := strconv.Atoi(l.Session[h+1:])
+		if h < 0 || err != nil || n < 1 {
+			return r, t.errf("bad session %q: want TENANT/JOB#N", l.Session)
+		}
+		id, ok := t.jobs[l.Session[:h]]
+		if !ok {
+			return r, t.errf("session %q names an undeclared job", l.Session)
+		}
+		r.Job, r.N = id, int32(n)
+		r.Tenant = t.tenants[l.Session[:strings.IndexByte(l.Session, '/')]]
+		r.Attempt = max(l.Attempt, 1)
+	}
+	if l.Object != nil {
+		if r.Job < 0 {
+			return r, t.errf("object %q without a job", *l.Object)
+		}
+		id, ok := t.objects[r.Job][*l.Object]
+		if !ok {
+			return r, t.errf("unknown object %q in job", *l.Object)
+		}
+		r.Object = id
+	}
+	if l.Phase != "" {
+		if r.Phase, err = model.ParsePhase(l.Phase); err != nil {
+			return r, t.errf("field phase: %v", err)
+		}
+	}
+	if l.Result != "" {
+		if r.Result, err = model.ParseResult(l.Result); err != nil {
+			return r, t.errf("field result: %v", err)
+		}
+	}
+	if l.Cause != "" {
+		if r.Cause, err = model.ParseCause(l.Cause); err != nil {
+			return r, t.errf("field cause: %v", err)
+		}
+	}
+	if l.Mode != "" {
+		if r.Mode, err = model.ParseStopMode(l.Mode); err != nil {
+			return r, t.errf("field mode: %v", err)
+		}
+	}
+	set := func(f model.Flags, v bool) {
+		if v {
+			r.Flags |= f
+		}
+	}
+	set(model.FlagStarted, l.Started)
+	set(model.FlagRestorePoint, l.RP)
+	set(model.FlagSnapshotRemoved, l.SnapRm)
+	set(model.FlagManual, l.Manual)
+	set(model.FlagLate, l.Late)
+	if kind == model.RecSessionStart && r.Job >= 0 && t.sem.Affected(t.jobKind(r.Job)) {
+		r.Flags |= model.FlagAffected
+	}
+	r.Bytes, r.Text = l.Bytes, l.Text
+	if l.Due != nil {
+		r.Due = sim.Time(*l.Due)
+	}
+	return r, nil
+}
+
+func (t *TraceReader) jobKind(j int32) (model.JobKind, model.Platform, model.ManagedBy, model.Target) {
+	d := t.jobDecls[j]
+	return d.Kind, d.Platform, d.ManagedBy, d.Target
+}
+
+func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, error) {
+	sem := model.DefaultSemantics()
+	var err error
+	if l.Profile != "" {
+		sem.Profile = l.Profile
+	}
+	if l.ReplicationInMaint != "" {
+		if sem.ReplicationInMaintenance, err = model.ParseKnob(l.ReplicationInMaint); err != nil {
+			return r, t.errf("replication_in_maintenance: %v", err)
+		}
+	}
+	if l.VCDBackupInMaint != "" {
+		if sem.VCDBackupInMaintenance, err = model.ParseKnob(l.VCDBackupInMaint); err != nil {
+			return r, t.errf("vcd_backup_in_maintenance: %v", err)
+		}
+	}
+	if l.GracefulStopResult != "" {
+		if sem.GracefulStopResult, err = model.ParseResult(l.GracefulStopResult); err != nil {
+			return r, t.errf("graceful_stop_result: %v", err)
+		}
+	}
+	if l.SnapshotTimeNS != nil {
+		sem.SnapshotTime = time.Duration(*l.SnapshotTimeNS)
+	}
+	if l.CommitTimeNS != nil {
+		sem.CommitTime = time.Duration(*l.CommitTimeNS)
+	}
+	start := time.Time{}
+	if l.Start != "" {
+		if start, err = time.Parse(time.RFC3339Nano, l.Start); err != nil {
+			return r, t.errf("start: %v", err)
+		}
+	} else if l.Time != "" {
+		start, _ = time.Parse(time.RFC3339Nano, l.Time)
+	}
+	t.sem = sem
+	r.Decl = &model.Decl{Name: l.Name, Seed: l.Seed, Start: start, Semantics: sem}
+	return r, nil
+}
+
+func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, error) {
+	var err error
+	switch r.Kind {
+	case model.RecServer:
+		if l.Server == nil || *l.Server == "" {
+			return r, t.errf("server declaration without server name")
+		}
+		if _, dup := t.servers[*l.Server]; dup {
+			return r, t.errf("server %q declared twice", *l.Server)
+		}
+		d := &model.Decl{Name: *l.Server, TaskSlots: l.TaskSlots, BandwidthBps: l.BandwidthBps, ConfiguredMessage: l.MaintenanceMessage}
+		if l.Version != "" {
+			if d.Version, err = model.ParseVersion(l.Version); err != nil {
+				return r, t.errf("version: %v", err)
+			}
+		}
+		r.Server = int32(len(t.servers))
+		t.servers[*l.Server] = r.Server
+		if l.ServiceRunning == nil || *l.ServiceRunning {
+			r.Flags |= model.FlagServiceRunning
+		}
+		if l.PoweredOn == nil || *l.PoweredOn {
+			r.Flags |= model.FlagPoweredOn
+		}
+		if l.Maintenance {
+			r.Flags |= model.FlagMaintenance
+		}
+		r.Decl = d
+	case model.RecTenant:
+		if l.Tenant == nil || *l.Tenant == "" {
+			return r, t.errf("tenant declaration without tenant name")
+		}
+		if _, dup := t.tenants[*l.Tenant]; dup {
+			return r, t.errf("tenant %q declared twice", *l.Tenant)
+		}
+		if l.Server == nil {
+			return r, t.errf("tenant %q without server", *l.Tenant)
+		}
+		sv, ok := t.servers[*l.Server]
+		if !ok {
+			return r, t.errf("tenant %q on undeclared server %q", *l.Tenant, *l.Server)
+		}
+		d := &model.Decl{Name: *l.Tenant, MaxTasks: l.MaxConcurrentTasks, BandwidthBps: l.BandwidthBps, RPO: time.Duration(l.RPONS)}
+		if l.Client != "" {
+			if d.Client, err = model.ParseClient(l.Client); err != nil {
+				return r, t.errf("client: %v", err)
+			}
+		}
+		r.Server, r.Tenant = sv, int32(len(t.tenants))
+		t.tenants[*l.Tenant] = r.Tenant
+		if l.Enabled == nil || *l.Enabled {
+			r.Flags |= model.FlagEnabled
+		}
+		r.Decl = d
+	case model.RecJob:
+		if l.Tenant == nil || l.Job == nil {
+			return r, t.errf("job declaration needs tenant and job")
+		}
+		tn, ok := t.tenants[*l.Tenant]
+		if !ok {
+			return r, t.errf("job %q of undeclared tenant %q", *l.Job, *l.Tenant)
+		}
+		key := *l.Tenant + "/" + *l.Job
+		if _, dup := t.jobs[key]; dup {
+			return r, t.errf("job %q declared twice", key)
+		}
+		d := &model.Decl{Name: *l.Job, Objects: l.Objects, RetryCount: l.RetryCount, RetryWait: time.Duration(l.RetryWaitNS)}
+		if d.Kind, err = model.ParseJobKind(l.Kind); err != nil {
+			return r, t.errf("kind: %v", err)
+		}
+		if d.Platform, err = model.ParsePlatform(orDefault(l.Platform, "vsphere")); err != nil {
+			return r, t.errf("platform: %v", err)
+		}
+		if d.ManagedBy, err = model.ParseManagedBy(orDefault(l.ManagedBy, "vbr")); err != nil {
+			return r, t.errf("managed_by: %v", err)
+		}
+		if d.Target, err = model.ParseTarget(orDefault(l.Target, "cloud_repository")); err != nil {
+			return r, t.errf("target: %v", err)
+		}
+		r.Tenant, r.Job = tn, int32(len(t.jobs))
+		t.jobs[key] = r.Job
+		objs := make(map[string]int32, len(l.Objects))
+		for i, o := range l.Objects {
+			if _, dup := objs[o]; dup {
+				return r, t.errf("job %q lists object %q twice", key, o)
+			}
+			objs[o] = int32(i)
+		}
+		t.objects = append(t.objects, objs)
+		t.jobDecls = append(t.jobDecls, d)
+		if t.sem.Affected(d.Kind, d.Platform, d.ManagedBy, d.Target) {
+			r.Flags |= model.FlagAffected
+		}
+		if model.StandaloneAgent(d.Kind, d.ManagedBy) {
+			r.Flags |= model.FlagStandaloneAgent
+		}
+		if d.RetryCount > 0 {
+			r.Flags |= model.FlagRetry
+		}
+		r.Decl = d
+	}
+	return r, nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,32 @@
+// Package sim is maintsim's domain-free discrete-event engine.
+//
+// Time is virtual: a [Time] is integer nanoseconds since the run's start, so
+// arithmetic is exact and a run never reads the wall clock. Pending events sit
+// in a typed binary heap ([Queue]) ordered by (at, seq): seq is a counter
+// assigned at scheduling, so events due at the same instant always run in the
+// order they were scheduled. The heap is generic over the event payload, which
+// keeps payloads unboxed; scheduling and dispatch do not allocate once the
+// heap has grown to its working size.
+//
+// A run is one goroutine driving a [Loop]: pop the next event, hand it to the
+// model's step function, repeat. The model answers with effects (more events
+// to schedule, records to publish); the loop never interprets them. Records
+// reach observers through a [Bus], by value, so an observer (trace writer,
+// invariant, metric) can read the run but not change it.
+//
+// Randomness comes from [Stream]: one PCG generator per entity, seeded from
+// the run seed and the entity's stable identity (its name), never from
+// creation order. Adding a tenant therefore leaves every other tenant's draws
+// unchanged, and one run seed reproduces every sub-seed (TigerBeetle's VOPR
+// habit).
+//
+// Everything has a limit ([Limits]): a run past its event budget or simulated
+// span stops with an error that says which limit and how to raise it, instead
+// of exhausting memory or spinning forever.
+//
+// Model code that needs wall-style time reads it through [Clock], an interface
+// with only Now() that github.com/benbjohnson/clock's Clock satisfies. The
+// loop itself never advances a clock.Mock per event (each Add/Set sleeps about
+// a millisecond); [RealTime] uses the clock library at the edge, for pacing a
+// run against a real or mock clock.
+package sim

@@ -1,0 +1,70 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Time is simulated time in integer nanoseconds since the run's start.
+// Integer nanoseconds keep ordering exact and runs bit-reproducible.
+type Time int64
+
+// Never is later than any event a run can schedule.
+const Never Time = 1<<63 - 1
+
+// Duration converts t to a time.Duration since the start.
+func (t Time) Duration() time.Duration { return time.Duration(t) }
+
+// Add returns t shifted by d.
+func (t Time) Add(d time.Duration) Time { return t + Time(d) }
+
+// At returns the absolute instant of t for a run that started at start.
+func (t Time) At(start time.Time) time.Time { return start.Add(time.Duration(t)) }
+
+// Since returns the simulated time of instant u in a run that started at start.
+func Since(start, u time.Time) Time { return Time(u.Sub(start)) }
+
+func (t Time) String() string {
+	if t == Never {
+		return "never"
+	}
+	return "+" + time.Duration(t).String()
+}
+
+// Clock is the only view of time model code gets. It is deliberately the
+// PassiveClock shape (Now alone) so that github.com/benbjohnson/clock's Clock
+// and Mock satisfy it, and so do the engine's virtual clocks.
+type Clock interface {
+	Now() time.Time
+}
+
+// VirtualClock reads a loop's current simulated time as an absolute instant.
+type VirtualClock struct {
+	Start time.Time
+	now   func() Time
+}
+
+// NewVirtualClock returns a Clock that follows the given time source.
+func NewVirtualClock(start time.Time, now func() Time) VirtualClock {
+	return VirtualClock{Start: start, now: now}
+}
+
+// Now implements Clock.
+func (c VirtualClock) Now() time.Time { return c.now().At(c.Start) }
+
+// FormatRFC3339 renders the absolute instant of t with nanoseconds, in UTC,
+// the form used in traces and reports.
+func FormatRFC3339(start time.Time, t Time) string {
+	return t.At(start).UTC().Format(time.RFC3339Nano)
+}
+
+// LimitError reports that a run reached one of its limits.
+type LimitError struct {
+	Limit string // "max_events" or "max_span"
+	Value string
+	At    Time
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("sim: run stopped at %s: limit %s=%s reached (raise it with the scenario's limits: block or the matching flag)", e.At, e.Limit, e.Value)
+}
