@@ -50,8 +50,8 @@ const (
 	RecStopRequested
 	RecSessionEnd
 	RecTaskStart // snapshot created
-	RecTaskPhase
-	RecTaskPlan // a task's planned end moved (bandwidth share changed, M14)
+	RecTaskPhase // a bandwidth-modelled task entered Transfer or Commit
+	RecTaskPlan  // a task's planned end moved (bandwidth share changed, M14)
 	RecTaskEnd
 	RecRestorePointRemoved
 	RecEnd // the run's horizon or drain: observers finalise
@@ -121,8 +121,15 @@ type Record struct {
 	Attempt int32    // 1 for the first pass, 2.. for S8 retries
 	Bytes   int64    // task_start: object size; task_end: bytes transferred
 	Due     sim.Time // task_start/phase/plan: planned end of the task
-	Text    string
-	Decl    *Decl
+	// TransferAt and CommitAt are the planned phase boundaries of a task
+	// (task_start, task_phase, task_plan). A task with a fixed duration
+	// publishes no task_phase records: its phase at time t follows from
+	// these (see PhaseAt). A bandwidth-modelled task publishes task_phase
+	// records as it moves and task_plan records when its plan changes.
+	TransferAt sim.Time
+	CommitAt   sim.Time
+	Text       string
+	Decl       *Decl
 }
 
 // Decl carries the static facts of a declaration record.
@@ -197,3 +204,14 @@ func (s Semantics) Affected(k JobKind, p Platform, m ManagedBy, t Target) bool {
 // StandaloneAgent reports whether the job is an agent backup configured on
 // the agent computer (M4).
 func StandaloneAgent(k JobKind, m ManagedBy) bool { return k == KindAgentBackup && m == ManagedByAgent }
+
+// PhaseAt is a started task's phase at time t from its planned boundaries.
+func PhaseAt(transferAt, commitAt, t sim.Time) Phase {
+	switch {
+	case t < transferAt:
+		return PhaseSnapshot
+	case t < commitAt:
+		return PhaseTransfer
+	}
+	return PhaseCommit
+}

@@ -210,9 +210,22 @@ func (w *World) startTask(k int32) {
 		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 	}
 	r := w.rec(RecTaskStart, s)
-	r.Object, r.Phase, r.Bytes, r.Due = tk.obj, PhaseSnapshot, tk.size, tk.end
+	r.Object, r.Phase, r.Bytes, r.Due, r.TransferAt, r.CommitAt = tk.obj, PhaseSnapshot, tk.size, tk.end, tk.snapEnd, tk.xferEnd
 	w.emit(r)
-	w.after(tk.snapEnd, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
+	if tk.bw {
+		w.after(tk.snapEnd, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
+	} else {
+		// A fixed plan never moves: one event at the end, phases derived.
+		w.after(tk.end, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
+	}
+}
+
+// phaseNow is the task's phase at the current instant.
+func (w *World) phaseNow(tk *task) Phase {
+	if tk.bw || !tk.phase.InProcess() {
+		return tk.phase
+	}
+	return PhaseAt(tk.snapEnd, tk.xferEnd, w.now)
 }
 
 // estimateRate is the share a task would get if it entered Transfer now.
@@ -244,22 +257,28 @@ func (w *World) taskPhase(k int32, gen uint32) {
 		return // stale: the task was replanned or ended
 	}
 	s := &w.sessions[tk.sess]
+	if !tk.bw {
+		// The end of a fixed-duration task: walk the remaining phases.
+		for tk.phase < PhaseCommit {
+			if !w.moveTask(tk, tk.phase+1, phaseDone[tk.phase]) {
+				return
+			}
+		}
+		w.finishTask(k, ResultSuccess, CauseNone)
+		w.afterTaskEnd(s, tk.sess)
+		return
+	}
 	switch tk.phase {
 	case PhaseSnapshot:
 		if !w.moveTask(tk, PhaseTransfer, "snapshot_done") {
 			return
 		}
+		w.joinTransfer(k)
 		w.emitPhase(k)
-		if tk.bw {
-			w.joinTransfer(k)
-		} else {
-			w.after(tk.xferEnd, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
-		}
 	case PhaseTransfer:
-		if tk.bw {
-			w.leaveTransfer(k)
-			tk.end = w.now.Add(w.sem.CommitTime)
-		}
+		w.leaveTransfer(k)
+		tk.xferEnd = w.now
+		tk.end = w.now.Add(w.sem.CommitTime)
 		tk.done = float64(tk.size)
 		if !w.moveTask(tk, PhaseCommit, "transfer_done") {
 			return
@@ -276,7 +295,7 @@ func (w *World) emitPhase(k int32) {
 	tk := &w.tasks[k]
 	s := &w.sessions[tk.sess]
 	r := w.rec(RecTaskPhase, s)
-	r.Object, r.Phase, r.Due = tk.obj, tk.phase, tk.end
+	r.Object, r.Phase, r.Due, r.TransferAt, r.CommitAt = tk.obj, tk.phase, tk.end, tk.snapEnd, tk.xferEnd
 	w.emit(r)
 }
 
@@ -315,6 +334,13 @@ func (w *World) leaveTransfer(k int32) {
 	w.rebalance(tn.Server, None)
 }
 
+// Event names for transition errors, built once: the hot path must not
+// allocate.
+var (
+	phaseDone = [...]string{PhasePending: "start", PhaseSnapshot: "snapshot_done", PhaseTransfer: "transfer_done", PhaseCommit: "commit_done"}
+	endEvent  = [...]string{ResultNone: "end", ResultSuccess: "end_Success", ResultWarning: "end_Warning", ResultFailed: "end_Failed", ResultCanceled: "end_Canceled"}
+)
+
 func (w *World) progress(tk *task) {
 	tk.done += tk.rate * float64(w.now-tk.last)
 	if tk.done > float64(tk.size) {
@@ -346,7 +372,7 @@ func (w *World) rebalance(sv int32, joined int32) {
 		if k != joined {
 			s := &w.sessions[tk.sess]
 			r := w.rec(RecTaskPlan, s)
-			r.Object, r.Phase, r.Due = tk.obj, tk.phase, tk.end
+			r.Object, r.Phase, r.Due, r.TransferAt, r.CommitAt = tk.obj, tk.phase, tk.end, tk.snapEnd, tk.xferEnd
 			w.emit(r)
 		}
 	}
@@ -354,7 +380,7 @@ func (w *World) rebalance(sv int32, joined int32) {
 
 // transferred is how many bytes a task has moved by now.
 func (w *World) transferred(tk *task) int64 {
-	switch tk.phase {
+	switch w.phaseNow(tk) {
 	case PhasePending, PhaseSnapshot:
 		return 0
 	case PhaseTransfer:
@@ -380,7 +406,7 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	tn := &w.tenants[jb.Tenant]
 	srv := &w.servers[tn.Server]
 	started := tk.phase.InProcess()
-	endPhase := tk.phase
+	endPhase := w.phaseNow(tk)
 	bytes := w.transferred(tk)
 	if tk.phase == PhaseTransfer && tk.bw {
 		w.leaveTransfer(k)
@@ -415,7 +441,7 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	r := w.rec(RecTaskEnd, s)
 	r.Object, r.Result, r.Phase, r.Cause, r.Flags, r.Bytes = tk.obj, result, endPhase, cause, f, bytes
 	w.emit(r)
-	w.moveTask(tk, PhaseDone, "end_"+result.String())
+	w.moveTask(tk, PhaseDone, endEvent[result])
 	tk.gen++
 	if tk.queued {
 		tk.dead = true // still in the server queue; freed when popped
@@ -470,7 +496,7 @@ func (w *World) terminateInProcess(slot int32, result Result, cause Cause) {
 // wait when allowed, else the session ends.
 func (w *World) endAttempt(slot int32) {
 	s := &w.sessions[slot]
-	var failed []int32
+	failed := w.scratch[:0]
 	for _, o := range s.todo {
 		if s.objs[o].result == ResultFailed {
 			failed = append(failed, o)
@@ -481,6 +507,7 @@ func (w *World) endAttempt(slot int32) {
 	if len(failed) > 0 && !stopped && !manual && s.retriesLeft > 0 && s.failCause != CauseDisabled {
 		s.retriesLeft--
 		s.todo = append(s.todo[:0], failed...)
+		w.scratch = failed
 		s.waitRetry = true
 		s.gen++
 		w.after(w.now.Add(w.jobs[s.job].Retry.Wait), Event{Kind: EvRetry, A: slot, Gen: s.gen})
@@ -536,14 +563,12 @@ func (w *World) endSession(slot int32) {
 	if w.mut.has(MutDoubleEnd) && s.stop != StopNone {
 		w.emit(r)
 	}
-	// Leave the active list (swap-remove, then restore start order for M3's
-	// scan by shifting: the list is short, and order keeps runs stable).
-	i := s.activeIdx
-	copy(w.active[i:], w.active[i+1:])
+	// Leave the active list by swap-remove: O(1), and still deterministic
+	// (the order depends only on the run's own history).
+	i, last := s.activeIdx, w.active[len(w.active)-1]
+	w.active[i] = last
+	w.sessions[last].activeIdx = i
 	w.active = w.active[:len(w.active)-1]
-	for ; int(i) < len(w.active); i++ {
-		w.sessions[w.active[i]].activeIdx = i
-	}
 	jb.active = None
 	s.gen++
 	w.freeS = append(w.freeS, slot)
@@ -683,14 +708,7 @@ func (w *World) stall(slot int32, d time.Duration) {
 		tk.bw = false
 		tk.snapEnd, tk.xferEnd, tk.end = tk.snapEnd.Add(d), tk.xferEnd.Add(d), tk.end.Add(d)
 		tk.gen++
-		next := tk.end
-		switch tk.phase {
-		case PhaseSnapshot:
-			next = tk.snapEnd
-		case PhaseTransfer:
-			next = tk.xferEnd
-		}
-		w.after(next, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
+		w.after(tk.end, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
 	}
 }
 

@@ -161,12 +161,13 @@ type World struct {
 	freeS    []int32
 	tasks    []task
 	freeT    []int32
-	active   []int32 // live sessions, in start order (M3 scans them)
+	active   []int32 // live sessions (M3 scans them); order is deterministic
 	nextID   int64
 	now      sim.Time
 	ready    Ready
 	err      error
 	started  bool
+	scratch  []int32
 }
 
 // NewWorld builds a world from a validated spec.

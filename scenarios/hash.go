@@ -39,7 +39,8 @@ func (h *TraceHash) Sum() string { return fmt.Sprintf("%016x", h.d.Sum64()) }
 // AppendCanonical appends r's canonical encoding: little-endian fixed-width
 // fields in this order — at i64, kind u8, result u8, phase u8, cause u8,
 // mode u8, flags u16, server i32, tenant i32, job i32, n i32, object i32,
-// attempt i32, bytes i64, due i64, text (u32 length + UTF-8) — then, for
+// attempt i32, bytes i64, due i64, transfer_at i64, commit_at i64, text
+// (u32 length + UTF-8) — then, for
 // declaration records only, the declaration (see docs/trace-format.md).
 func AppendCanonical(b []byte, r *model.Record) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.At))
@@ -50,6 +51,8 @@ func AppendCanonical(b []byte, r *model.Record) []byte {
 	}
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.Bytes))
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.Due))
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.TransferAt))
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.CommitAt))
 	b = appendStr(b, r.Text)
 	if d := r.Decl; d != nil {
 		b = appendStr(b, d.Name)

@@ -123,6 +123,8 @@ func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) [
 	switch r.Kind {
 	case model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan:
 		b = b.num("due", int64(r.Due))
+		b = b.num("transfer_at", int64(r.TransferAt))
+		b = b.num("commit_at", int64(r.CommitAt))
 	}
 	if r.Text != "" || r.Kind == model.RecSessionEnd || r.Kind == model.RecMessageConfigured {
 		b = b.str("text", r.Text)
@@ -205,6 +207,8 @@ type traceLine struct {
 	Late    bool    `json:"late"`
 	Bytes   int64   `json:"bytes"`
 	Due     *int64  `json:"due"`
+	XferAt  *int64  `json:"transfer_at"`
+	CommAt  *int64  `json:"commit_at"`
 	Text    string  `json:"text"`
 	// declarations
 	Name               string   `json:"name"`
@@ -397,6 +401,12 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	r.Bytes, r.Text = l.Bytes, l.Text
 	if l.Due != nil {
 		r.Due = sim.Time(*l.Due)
+	}
+	if l.XferAt != nil {
+		r.TransferAt = sim.Time(*l.XferAt)
+	}
+	if l.CommAt != nil {
+		r.CommitAt = sim.Time(*l.CommAt)
 	}
 	return r, nil
 }

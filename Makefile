@@ -1,0 +1,37 @@
+# maintsim: the two commands a newcomer needs are `make run` and `make test`.
+GO ?= go
+OUT ?= out
+
+.PHONY: run test verify bench build examples clean
+
+build:
+	$(GO) build -o $(OUT)/maintsim ./cmd/maintsim
+
+# The built-in example, with every output written under out/.
+run: build
+	$(OUT)/maintsim run --report $(OUT)/report.html --trace $(OUT)/trace.jsonl \
+		--summary $(OUT)/summary.json --junit $(OUT)/junit.xml
+	@echo "outputs: $(OUT)/report.html $(OUT)/trace.jsonl $(OUT)/summary.json $(OUT)/junit.xml"
+
+test:
+	$(GO) test ./...
+
+# Every example scenario through `maintsim run` (they are tests too).
+examples: build
+	@for f in scenarios/examples/*.yaml; do \
+		$(OUT)/maintsim run $$f >/dev/null || { echo "FAIL $$f"; exit 1; }; echo "ok   $$f"; done
+
+verify:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	@cp go.mod /tmp/maintsim.go.mod.bak && cp go.sum /tmp/maintsim.go.sum.bak && $(GO) mod tidy && \
+		if ! git diff --quiet -- go.mod go.sum; then git diff -- go.mod go.sum; \
+		cp /tmp/maintsim.go.mod.bak go.mod; cp /tmp/maintsim.go.sum.bak go.sum; \
+		echo "go mod tidy changes go.mod/go.sum: run it and commit"; exit 1; fi
+	$(GO) test ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./model/ ./scenarios/
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maintsim/maintsim/reports"
+	"github.com/maintsim/maintsim/scenarios"
+)
+
+type runFlags struct {
+	seed    uint64
+	report  string
+	trace   string
+	summary string
+	junit   string
+	format  string
+	maxShow int
+}
+
+func init() {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO.yaml]",
+		Short: "Simulate one scenario (no argument: the built-in example)",
+		Long: `Simulate one scenario file, check every invariant and every expect: entry.
+
+Exit codes: 0 all invariants hold and every expectation matched; 1 a violation
+or a failed expectation; 2 bad input (printed as FILE:LINE:COL with a caret).
+Without an argument, runs the built-in example embedded in the binary.`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScenario(cmd, args, &f)
+		},
+	}
+	cmd.Flags().Uint64Var(&f.seed, "seed", 0, "run seed (overrides the file's seed:)")
+	cmd.Flags().StringVar(&f.report, "report", "", "write a self-contained HTML report to `FILE.html`")
+	cmd.Flags().StringVar(&f.trace, "trace", "", "write the event trace as JSONL to `FILE.jsonl`")
+	cmd.Flags().StringVar(&f.summary, "summary", "", "write the summary JSON to `FILE.json`")
+	cmd.Flags().StringVar(&f.junit, "junit", "", "write JUnit XML (one case per invariant and expectation) to `FILE.xml`")
+	cmd.Flags().StringVar(&f.format, "format", "text", "stdout format: text or json (json: the summary)")
+	cmd.Flags().IntVar(&f.maxShow, "max-sessions", 40, "sessions listed in text output (0: all)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	rootCmd.AddCommand(cmd)
+}
+
+func loadScenario(args []string) (*scenarios.Scenario, error) {
+	if len(args) == 0 {
+		return scenarios.Builtin()
+	}
+	return scenarios.Load(args[0])
+}
+
+func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
+	if f.format != "text" && f.format != "json" {
+		return badInput(fmt.Errorf("--format: want text or json, got %q", f.format))
+	}
+	sc, err := loadScenario(args)
+	if err != nil {
+		return inputOrFail(err)
+	}
+	opt := scenarios.Options{KeepRecords: f.report != ""}
+	if cmd.Flags().Changed("seed") {
+		opt.Seed = &f.seed
+	}
+	var trace *scenarios.TraceWriter
+	var traceFile *atomicFile
+	if f.trace != "" {
+		if traceFile, err = createAtomic(f.trace); err != nil {
+			return badInput(err)
+		}
+		defer traceFile.abort()
+		trace = scenarios.NewTraceWriter(traceFile)
+		opt.Observers = append(opt.Observers, trace)
+	}
+	out, err := scenarios.RunScenario(sc, opt)
+	if err != nil {
+		return failed(err)
+	}
+	if trace != nil {
+		if err := trace.Flush(); err != nil {
+			return failed(err)
+		}
+		if err := traceFile.commit(); err != nil {
+			return failed(err)
+		}
+	}
+	s := out.Summary
+	writes := []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{f.summary, func(w io.Writer) error { return reports.WriteSummaryJSON(w, s) }},
+		{f.junit, func(w io.Writer) error { return reports.WriteJUnit(w, s) }},
+		{f.report, func(w io.Writer) error {
+			return reports.WriteRunHTML(w, reports.RunReport{Summary: s, Records: out.Records, Catalog: out.Catalog})
+		}},
+	}
+	for _, wr := range writes {
+		if wr.path == "" {
+			continue
+		}
+		if err := writeFileAtomic(wr.path, wr.write); err != nil {
+			return failed(err)
+		}
+	}
+	stdout := cmd.OutOrStdout()
+	if f.format == "json" {
+		if err := reports.WriteSummaryJSON(stdout, s); err != nil {
+			return failed(err)
+		}
+	} else {
+		printText(stdout, s, f.maxShow)
+	}
+	if !s.Passed {
+		return failed(errors.New(""))
+	}
+	return nil
+}
+
+// inputOrFail maps loader errors: a scenario that cannot be read or is
+// invalid is bad input (exit 2).
+func inputOrFail(err error) error { return badInput(err) }
+
+func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
+	fmt.Fprintf(w, "%s  (%s)\n", s.Scenario, s.File)
+	fmt.Fprintf(w, "simulated %s → %s, %d events\n\n", s.Start, s.Until, s.Events)
+	if len(s.Sessions) == 0 {
+		fmt.Fprintln(w, "no sessions ran")
+	} else {
+		idW, kindW := len("SESSION"), len("KIND")
+		for _, x := range s.Sessions {
+			idW, kindW = max(idW, len(x.ID)), max(kindW, len(x.Kind))
+		}
+		fmt.Fprintf(w, "%-*s  %-*s  %-8s  %-8s  %-8s  %s\n", idW, "SESSION", kindW, "KIND", "START", "END", "RESULT", "MESSAGE")
+		shown := s.Sessions
+		if maxShow > 0 && len(shown) > maxShow {
+			shown = shown[:maxShow]
+		}
+		for _, x := range shown {
+			end, result := "-", x.Result
+			if x.EndNS != nil {
+				end = clockOf(x.End)
+			}
+			if result == "" {
+				result = "running"
+			}
+			fmt.Fprintf(w, "%-*s  %-*s  %-8s  %-8s  %-8s  %s\n", idW, x.ID, kindW, x.Kind, clockOf(x.Start), end, result, x.Message)
+			if x.Result != "" && x.Result != "Success" {
+				var parts []string
+				for _, t := range x.Tasks {
+					if t.Result != "" {
+						mark := ""
+						if t.RestorePoint {
+							mark = "+rp"
+						}
+						parts = append(parts, t.Object+"="+t.Result+mark)
+					}
+				}
+				if len(parts) > 0 {
+					fmt.Fprintf(w, "%-*s  tasks: %s\n", idW, "", strings.Join(parts, " "))
+				}
+			}
+		}
+		if more := len(s.Sessions) - len(shown); more > 0 || s.SessionsTruncated {
+			fmt.Fprintf(w, "… %d more sessions (write them all with --summary FILE.json or --max-sessions 0)\n", more)
+		}
+	}
+	for _, n := range s.Notices {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	held := 0
+	for _, inv := range s.Invariants {
+		if inv.Holds {
+			held++
+		}
+	}
+	fmt.Fprintf(w, "\ninvariants: %d of %d hold\n", held, len(s.Invariants))
+	for _, inv := range s.Invariants {
+		if inv.Holds {
+			continue
+		}
+		fmt.Fprintf(w, "  ✗ %s %s (%s): %d violation(s)\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
+		for i, v := range inv.Violations {
+			if i == 3 {
+				fmt.Fprintf(w, "      … %d more\n", len(inv.Violations)-3)
+				break
+			}
+			fmt.Fprintf(w, "      at %s [%s]: %s\n", v.Time, strings.Join(v.Entities, ", "), v.Message)
+		}
+	}
+	if len(s.Expectations) > 0 {
+		passed := 0
+		for _, e := range s.Expectations {
+			if e.Passed {
+				passed++
+			}
+		}
+		fmt.Fprintf(w, "expectations: %d of %d passed\n", passed, len(s.Expectations))
+		for _, e := range s.Expectations {
+			mark := "✓"
+			if !e.Passed {
+				mark = "✗"
+			}
+			name := e.Name
+			if e.Violated != "" {
+				name += " violated " + e.Violated
+			}
+			fmt.Fprintf(w, "  %s line %d: %s\n", mark, e.Line, name)
+			for _, d := range e.Diffs {
+				fmt.Fprintf(w, "      %s\n", d)
+			}
+		}
+	}
+	verdict := "PASS"
+	if !s.Passed {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "\n%s  seed %d  trace_hash %s\nreplay: %s\n", verdict, s.Seed, s.TraceHash, s.Replay)
+}
+
+// clockOf shortens an RFC 3339 instant to what a table needs.
+func clockOf(rfc string) string {
+	t, err := time.Parse(time.RFC3339Nano, rfc)
+	if err != nil {
+		return rfc
+	}
+	if t.Nanosecond() != 0 {
+		return t.Format("15:04:05.000")
+	}
+	return t.Format("15:04:05")
+}
+
+// atomicFile is written under a temporary name and renamed into place, so a
+// killed run never leaves a half-written output behind.
+type atomicFile struct {
+	*os.File
+	path string
+	done bool
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, path: path}, nil
+}
+
+func (a *atomicFile) commit() error {
+	if err := a.File.Close(); err != nil {
+		return err
+	}
+	a.done = true
+	return os.Rename(a.File.Name(), a.path)
+}
+
+func (a *atomicFile) abort() {
+	if !a.done {
+		a.File.Close()
+		os.Remove(a.File.Name())
+	}
+}
+
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	defer a.abort()
+	if err := write(a); err != nil {
+		return err
+	}
+	return a.commit()
+}

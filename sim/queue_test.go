@@ -1,0 +1,108 @@
+package sim_test
+
+import (
+	"sort"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"pgregory.net/rapid"
+
+	"github.com/maintsim/maintsim/sim"
+)
+
+// refEvent is one pending event of the reference queue.
+type refEvent struct {
+	at  sim.Time
+	seq int
+	id  int
+}
+
+// refQueue is the obviously-correct model of sim.Queue: a slice kept
+// sorted by (at, scheduling order) with a stable sort. It is slow and
+// that is the point.
+type refQueue struct {
+	items []refEvent
+	seq   int
+}
+
+func (r *refQueue) push(at sim.Time, id int) {
+	r.items = append(r.items, refEvent{at: at, seq: r.seq, id: id})
+	r.seq++
+	sort.SliceStable(r.items, func(i, j int) bool {
+		if r.items[i].at != r.items[j].at {
+			return r.items[i].at < r.items[j].at
+		}
+		return r.items[i].seq < r.items[j].seq
+	})
+}
+
+func (r *refQueue) pop() refEvent {
+	e := r.items[0]
+	r.items = r.items[1:]
+	return e
+}
+
+var _ = Describe("Queue", func() {
+	It("pops events due at the same instant in scheduling order (FIFO)", func() {
+		var q sim.Queue[int]
+		// Interleave three instants; within each, ids were pushed in
+		// increasing order and must come out that way.
+		for i := 0; i < 300; i++ {
+			q.Push(sim.Time((i%3)*10), i)
+		}
+		var last = map[sim.Time]int{0: -1, 10: -1, 20: -1}
+		prevAt := sim.Time(-1)
+		for q.Len() > 0 {
+			at, id := q.Pop()
+			Expect(at).To(BeNumerically(">=", prevAt), "times never go backwards")
+			Expect(id).To(BeNumerically(">", last[at]), "FIFO within instant %s", at)
+			last[at], prevAt = id, at
+		}
+	})
+
+	It("reports Never as the next time of an empty queue", func() {
+		var q sim.Queue[string]
+		Expect(q.Peek()).To(Equal(sim.Never))
+		q.Push(5, "x")
+		Expect(q.Peek()).To(Equal(sim.Time(5)))
+		at, ev := q.Pop()
+		Expect(at).To(Equal(sim.Time(5)))
+		Expect(ev).To(Equal("x"))
+		Expect(q.Peek()).To(Equal(sim.Never))
+	})
+
+	It("agrees with a sort-based reference under random push/pop interleavings", func() {
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			g := NewWithT(t)
+			var q sim.Queue[int]
+			var ref refQueue
+			// Few distinct times so ties (the seq tie-break) are common.
+			maxAt := rapid.Int64Range(0, 20).Draw(t, "maxAt")
+			steps := rapid.IntRange(1, 300).Draw(t, "steps")
+			id := 0
+			for i := 0; i < steps; i++ {
+				if q.Len() > 0 && rapid.IntRange(0, 2).Draw(t, "op") == 0 {
+					at, got := q.Pop()
+					want := ref.pop()
+					g.Expect(at).To(Equal(want.at))
+					g.Expect(got).To(Equal(want.id))
+				} else {
+					at := sim.Time(rapid.Int64Range(0, maxAt).Draw(t, "at"))
+					q.Push(at, id)
+					ref.push(at, id)
+					id++
+				}
+				g.Expect(q.Len()).To(Equal(len(ref.items)))
+				if len(ref.items) > 0 {
+					g.Expect(q.Peek()).To(Equal(ref.items[0].at))
+				}
+			}
+			for q.Len() > 0 {
+				at, got := q.Pop()
+				want := ref.pop()
+				g.Expect(at).To(Equal(want.at))
+				g.Expect(got).To(Equal(want.id))
+			}
+		})
+	})
+})
