@@ -161,6 +161,7 @@ const (
 	MutDoubleEnd                              // INV-12: a stopped session reports its end twice
 	MutGracefulFails                          // S3 broken: graceful stop ends Failed although objects committed
 	MutManualRetries                          // S8 broken: manual sessions retry
+	MutMoveEnablesTenant                      // M12 broken: a backup move re-enables the tenant before moving
 	mutantEnd
 )
 
@@ -168,7 +169,7 @@ var mutantNames = []string{"maint-cuts-running", "maint-allows-start", "notice-i
 	"message-no-restart", "immediate-keeps-rp", "graceful-drops-rp", "snapshot-left",
 	"tenant-limit-ignored", "restores-blocked", "retry-after-stop", "slots-ignored",
 	"stop-removes-rp", "disabled-tenant-runs", "drain-hangs", "partial-commit", "double-end",
-	"graceful-fails", "manual-retries"}
+	"graceful-fails", "manual-retries", "move-enables-tenant"}
 
 // MutantInfo describes one built-in mutant.
 type MutantInfo struct {

@@ -96,7 +96,9 @@ func (w *World) gate(s *session) (Cause, string) {
 	switch {
 	case !tn.enabled && !w.mut.has(MutDisabledTenantRuns):
 		return CauseDisabled, MsgTenantDisabled
-	case !sv.power || !sv.service:
+	case (!sv.power || !sv.service) && jb.Target != TargetLocal:
+		// M13 covers operations against the server; a job whose target is
+		// not the provider (M8) does not talk to it.
 		return CauseFault, MsgConnectionFailed
 	case sv.maint == Maintenance && jb.affected && !w.mut.has(MutMaintAllowsStart):
 		return CauseMaintenance, w.notice(sv, tn)
@@ -139,6 +141,7 @@ func (w *World) beginAttempt(slot int32) {
 	}
 	tn := &w.tenants[w.jobs[s.job].Tenant]
 	tn.want.push(slot)
+	s.wanting = true
 	w.pumpTenant(w.jobs[s.job].Tenant)
 }
 
@@ -151,6 +154,7 @@ func (w *World) pumpTenant(t int32) {
 		s := &w.sessions[slot]
 		if int(s.next) >= len(s.todo) || s.stop != StopNone || s.cut || s.state == SessionStopped {
 			tn.want.pop()
+			s.wanting = false
 			continue
 		}
 		o := s.todo[s.next]
@@ -164,6 +168,7 @@ func (w *World) pumpTenant(t int32) {
 		w.servers[tn.Server].queue.push(k)
 		if int(s.next) >= len(s.todo) {
 			tn.want.pop()
+			s.wanting = false
 		}
 	}
 	w.pumpServer(tn.Server)
@@ -496,6 +501,7 @@ func (w *World) terminateInProcess(slot int32, result Result, cause Cause) {
 // wait when allowed, else the session ends.
 func (w *World) endAttempt(slot int32) {
 	s := &w.sessions[slot]
+	w.leaveWant(s, slot)
 	failed := w.scratch[:0]
 	for _, o := range s.todo {
 		if s.objs[o].result == ResultFailed {
@@ -514,6 +520,19 @@ func (w *World) endAttempt(slot int32) {
 		return
 	}
 	w.endSession(slot)
+}
+
+// leaveWant drops a session from its tenant's dispatch queue when its
+// attempt ends before every object was handed out (a cut, a stop, a fault).
+// A stale entry would outlive the session: once the slot is reused it would
+// dispatch another session's objects under this tenant and server (M14),
+// and a retry would sit in the queue twice, ahead of its turn (S6).
+func (w *World) leaveWant(s *session, slot int32) {
+	if !s.wanting {
+		return
+	}
+	s.wanting = false
+	w.tenants[w.jobs[s.job].Tenant].want.remove(slot)
 }
 
 func (w *World) retry(slot int32, gen uint32) {
@@ -640,6 +659,10 @@ func (w *World) action(a *Action) {
 		// M12: the move itself is the operator's; INV-15 judges whether the
 		// tenant was disabled first.
 		tn := &w.tenants[a.Tenant]
+		if w.mut.has(MutMoveEnablesTenant) && !tn.enabled {
+			tn.enabled = true
+			w.emit(Record{Kind: RecTenantEnabled, Server: tn.Server, Tenant: a.Tenant, Job: None, Object: None})
+		}
 		w.emit(Record{Kind: RecBackupMoved, Server: tn.Server, Tenant: a.Tenant, Job: None, Object: None})
 	case ActStartJob:
 		w.startSession(a.Job, true)
@@ -736,8 +759,8 @@ func (w *World) stopService(sv int32, why string) {
 	w.emit(Record{Kind: RecServiceStopped, Server: sv, Tenant: None, Job: None, Object: None, Text: why})
 	for _, slot := range w.sessionsOn(sv) {
 		s := &w.sessions[slot]
-		if s.waitRetry || s.state == SessionStopped {
-			continue
+		if s.waitRetry || s.state == SessionStopped || w.jobs[s.job].Target == TargetLocal {
+			continue // M13: local-target jobs are not operations against the server (M8)
 		}
 		s.failMsg, s.failCause = MsgConnectionFailed, CauseFault
 		s.cut = true
@@ -833,7 +856,11 @@ func (w *World) stopJob(j int32, mode StopMode) {
 		w.endSession(slot)
 		return
 	}
-	w.moveSession(s, SessionStopping, "stop_"+mode.String())
+	if s.state != SessionStopping {
+		// S1: an immediate stop may follow a graceful one; the session is
+		// then already Stopping and stays there.
+		w.moveSession(s, SessionStopping, "stop_"+mode.String())
+	}
 	switch mode {
 	case StopImmediate:
 		s.stop = StopImmediate

@@ -53,6 +53,21 @@ type fifo struct {
 func (f *fifo) len() int     { return len(f.buf) - f.head }
 func (f *fifo) push(v int32) { f.buf = append(f.buf, v) }
 func (f *fifo) front() int32 { return f.buf[f.head] }
+
+// remove drops the first v still queued, keeping the order of the rest.
+func (f *fifo) remove(v int32) {
+	for i := f.head; i < len(f.buf); i++ {
+		if f.buf[i] == v {
+			copy(f.buf[i:], f.buf[i+1:])
+			f.buf = f.buf[:len(f.buf)-1]
+			if f.head == len(f.buf) {
+				f.buf, f.head = f.buf[:0], 0
+			}
+			return
+		}
+	}
+}
+
 func (f *fifo) pop() int32 {
 	v := f.buf[f.head]
 	f.head++
@@ -119,6 +134,7 @@ type session struct {
 	cut         bool // M3: pending objects already failed by maintenance
 	grand       bool // M4
 	waitRetry   bool
+	wanting     bool // in its tenant's want queue (M14 dispatch)
 	anyStarted  bool
 	objs        []objState
 	todo        []int32

@@ -14,7 +14,7 @@ import (
 // time, the world decides, and effects are applied here. It returns the
 // number of events dispatched.
 func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Record]) (uint64, error) {
-	w, err := model.NewWorld(spec)
+	w, err := model.NewMachine(spec)
 	if err != nil {
 		return 0, err
 	}

@@ -60,7 +60,9 @@ var _ = Describe("Stream", func() {
 		for i := 0; i < 10000; i++ {
 			key := "tenant/t-" + itoa(i)
 			v := sim.Stream(1, key).Uint64()
-			Expect(seen).NotTo(HaveKey(v), "first draws of %s and %s collide", key, seen[v])
+			if prev, dup := seen[v]; dup {
+				Fail("first draws of " + key + " and " + prev + " collide")
+			}
 			seen[v] = key
 		}
 	})
@@ -83,7 +85,9 @@ var _ = Describe("SubSeed", func() {
 		seen := map[uint64]bool{}
 		for i := uint64(0); i < 100000; i++ {
 			s := sim.SubSeed(1, i)
-			Expect(seen[s]).To(BeFalse(), "sub-seed collision at index %d", i)
+			if seen[s] {
+				Fail("sub-seed collision at index " + itoa(int(i)))
+			}
 			seen[s] = true
 		}
 		Expect(sim.SubSeed(2, 5)).NotTo(Equal(sim.SubSeed(1, 5)))

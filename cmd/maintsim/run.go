@@ -133,7 +133,12 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 func inputOrFail(err error) error { return badInput(err) }
 
 func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
-	fmt.Fprintf(w, "%s  (%s)\n", s.Scenario, s.File)
+	if strings.HasPrefix(s.File, "(") {
+		fmt.Fprintf(w, "%s  %s\n", s.Scenario, s.File)
+	} else {
+		fmt.Fprintf(w, "%s  (%s)\n", s.Scenario, s.File)
+	}
+	layout := timeLayout(s.Start, s.Until)
 	fmt.Fprintf(w, "simulated %s → %s, %d events\n\n", s.Start, s.Until, s.Events)
 	if len(s.Sessions) == 0 {
 		fmt.Fprintln(w, "no sessions ran")
@@ -142,7 +147,8 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 		for _, x := range s.Sessions {
 			idW, kindW = max(idW, len(x.ID)), max(kindW, len(x.Kind))
 		}
-		fmt.Fprintf(w, "%-*s  %-*s  %-8s  %-8s  %-8s  %s\n", idW, "SESSION", kindW, "KIND", "START", "END", "RESULT", "MESSAGE")
+		tw := len(layout)
+		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", idW, "SESSION", kindW, "KIND", tw, "START", tw, "END", "RESULT", "MESSAGE")
 		shown := s.Sessions
 		if maxShow > 0 && len(shown) > maxShow {
 			shown = shown[:maxShow]
@@ -150,12 +156,12 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 		for _, x := range shown {
 			end, result := "-", x.Result
 			if x.EndNS != nil {
-				end = clockOf(x.End)
+				end = clockOf(x.End, layout)
 			}
 			if result == "" {
 				result = "running"
 			}
-			fmt.Fprintf(w, "%-*s  %-*s  %-8s  %-8s  %-8s  %s\n", idW, x.ID, kindW, x.Kind, clockOf(x.Start), end, result, x.Message)
+			fmt.Fprintf(w, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", idW, x.ID, kindW, x.Kind, tw, clockOf(x.Start, layout), tw, end, result, x.Message)
 			if x.Result != "" && x.Result != "Success" {
 				var parts []string
 				for _, t := range x.Tasks {
@@ -229,16 +235,24 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 	fmt.Fprintf(w, "\n%s  seed %d  trace_hash %s\nreplay: %s\n", verdict, s.Seed, s.TraceHash, s.Replay)
 }
 
+// timeLayout picks how session times print: the time of day when the run
+// stays within one UTC day, else with the date too.
+func timeLayout(start, until string) string {
+	a, err1 := time.Parse(time.RFC3339Nano, start)
+	b, err2 := time.Parse(time.RFC3339Nano, until)
+	if err1 == nil && err2 == nil && a.UTC().Format("2006-01-02") == b.Add(-time.Nanosecond).UTC().Format("2006-01-02") {
+		return "15:04:05"
+	}
+	return "01-02 15:04:05"
+}
+
 // clockOf shortens an RFC 3339 instant to what a table needs.
-func clockOf(rfc string) string {
+func clockOf(rfc, layout string) string {
 	t, err := time.Parse(time.RFC3339Nano, rfc)
 	if err != nil {
 		return rfc
 	}
-	if t.Nanosecond() != 0 {
-		return t.Format("15:04:05.000")
-	}
-	return t.Format("15:04:05")
+	return t.UTC().Format(layout)
 }
 
 // atomicFile is written under a temporary name and renamed into place, so a

@@ -1,0 +1,350 @@
+package scenarios
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// This file is `maintsim check`: property-based exploration of random
+// worlds (or of random perturbations of given scenarios) with every
+// invariant checked on every case. Generation and shrinking are rapid's:
+// the property runs inside rapid.Check with a private testing.TB, and the
+// last failing case rapid hands the property is the shrunk one. It is
+// written to disk as a scenario file that `maintsim run` reproduces.
+
+// CheckOptions configure one exploration.
+type CheckOptions struct {
+	Runs int    // cases to try (default 100)
+	Seed uint64 // exploration seed: the same seed explores the same cases
+	// Bases are scenarios to perturb (action times, durations, extra
+	// actions); empty explores random worlds drawn with Gen.
+	Bases []BaseScenario
+	Gen   GenConfig
+	// Mutants runs the model with these deliberate defects (selftest).
+	Mutants model.Mutant
+	// Invariants to check; nil: the whole catalogue.
+	Invariants []Invariant
+	// NoShrink reports the first failing case as found.
+	NoShrink bool
+	// ShrinkTime bounds shrinking (wall clock; default 5 minutes). Shrinking
+	// small cases ends long before it, which keeps output deterministic.
+	ShrinkTime time.Duration
+	// Collect runs every case and counts the invariants each violates
+	// instead of stopping at the first failure (selftest's table).
+	Collect bool
+	// Limits bound each case's run (default CheckLimits).
+	Limits sim.Limits
+}
+
+// BaseScenario is a scenario file to perturb.
+type BaseScenario struct {
+	Path string
+	File *File
+}
+
+// CheckLimits bound a generated case: a few thousand events are plenty, so
+// a runaway model is reported, not waited for.
+var CheckLimits = sim.Limits{MaxEvents: 2_000_000, MaxSpan: 400 * 24 * time.Hour}
+
+// ErrorCheck is the pseudo invariant ID under which a run that the model
+// itself refused (a transition error, a limit, a panic) is reported.
+const ErrorCheck = "ERROR"
+
+// CheckResult is what an exploration found.
+type CheckResult struct {
+	Seed uint64
+	Runs int // cases run (up to and including the first failure)
+	// Caught counts, per invariant ID (and ErrorCheck), the cases that
+	// violated it; in Collect mode over every case.
+	Caught map[string]int
+	// Excluded lists invariants that an unperturbed base scenario already
+	// violates: they are not searched for.
+	Excluded       []string
+	Counterexample *Counterexample
+}
+
+// Counterexample is a minimal failing case.
+type Counterexample struct {
+	Invariant  string            // the invariant that fails (or ErrorCheck)
+	File       *File             // the scenario, with `expect: - invariants: hold`
+	YAML       []byte            // File as a scenario file
+	Violations []InvariantResult // the invariants it violates
+	Err        string            // the run's error, for ErrorCheck
+	Shrunk     bool
+	Path       string // where WriteCounterexample put it
+}
+
+// caseResult is one case's verdict.
+type caseResult struct {
+	violated []string // IDs in catalogue order; ErrorCheck first if the run failed
+	results  []InvariantResult
+	err      string
+}
+
+// runCase compiles f and simulates it with the invariants online.
+func runCase(f *File, opt *CheckOptions) (res caseResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = caseResult{violated: []string{ErrorCheck}, err: fmt.Sprintf("panic: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	sc, err := Compile("generated", f)
+	if err != nil {
+		return caseResult{violated: []string{ErrorCheck}, err: "generated scenario does not compile: " + err.Error()}
+	}
+	spec := *sc.Spec
+	spec.Mutants = opt.Mutants
+	set := newInvariantSet(opt.Invariants)
+	limits := opt.Limits
+	if limits == (sim.Limits{}) {
+		limits = CheckLimits
+	}
+	if _, err := Simulate(&spec, limits, set); err != nil {
+		res.violated, res.err = []string{ErrorCheck}, err.Error()
+	}
+	res.results = set.results()
+	for _, r := range res.results {
+		if !r.Holds {
+			res.violated = append(res.violated, r.ID)
+		}
+	}
+	return res
+}
+
+// Check explores opt.Runs cases. It returns a counterexample when an
+// invariant fails (shrunk unless NoShrink), and an error for a base
+// scenario that does not compile.
+func Check(opt CheckOptions) (*CheckResult, error) {
+	opt = opt.withDefaults()
+	var (
+		res *CheckResult
+		err error
+	)
+	withRapid(opt.Runs, rapidSeed(opt.Seed), opt.shrinkTime(), func() { res, err = check(opt) })
+	return res, err
+}
+
+func (opt CheckOptions) withDefaults() CheckOptions {
+	if opt.Runs <= 0 {
+		opt.Runs = 100
+	}
+	if opt.Invariants == nil {
+		opt.Invariants = Catalogue()
+	}
+	if opt.ShrinkTime <= 0 {
+		opt.ShrinkTime = 5 * time.Minute
+	}
+	return opt
+}
+
+func (opt CheckOptions) shrinkTime() time.Duration {
+	if opt.NoShrink {
+		return time.Nanosecond // rapid's shrink loop checks its deadline first
+	}
+	return opt.ShrinkTime
+}
+
+// check is Check inside withRapid: rapid's settings are in place, so
+// several explorations with the same settings may run in parallel.
+func check(opt CheckOptions) (*CheckResult, error) {
+	res := &CheckResult{Seed: opt.Seed, Caught: map[string]int{}}
+	gen := GenFileWith(opt.Gen)
+	excluded := map[string]bool{}
+	if len(opt.Bases) > 0 {
+		for _, b := range opt.Bases {
+			if _, err := Compile(b.Path, b.File); err != nil {
+				return nil, err
+			}
+			base := runCase(withHold(b.File), &opt)
+			for _, id := range base.violated {
+				if !excluded[id] {
+					excluded[id] = true
+					res.Excluded = append(res.Excluded, id)
+				}
+			}
+		}
+		slices.Sort(res.Excluded)
+		gen = GenPerturbations(opt.Bases, opt.Gen)
+	}
+	var (
+		target string
+		last   *File
+		lastR  caseResult
+		cases  int
+	)
+	prop := func(t *rapid.T) {
+		f := gen.Draw(t, "scenario")
+		r := runCase(f, &opt)
+		if target == "" {
+			cases++
+		}
+		var bad []string
+		for _, id := range r.violated {
+			if !excluded[id] {
+				bad = append(bad, id)
+			}
+		}
+		if opt.Collect {
+			for _, id := range bad {
+				res.Caught[id]++
+			}
+			return
+		}
+		if target == "" && len(bad) > 0 {
+			target = bad[0]
+			for _, id := range bad {
+				res.Caught[id]++
+			}
+		}
+		if target != "" && slices.Contains(bad, target) {
+			last, lastR = f, r
+			t.Fatalf("invariant %s violated", target) // one message per target, so rapid shrinks towards it
+		}
+	}
+	rapid.Check(&rapidTB{name: "maintsim-check"}, prop)
+	res.Runs = cases
+	if last != nil {
+		ce := &Counterexample{Invariant: target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink}
+		ce.File.Name = fmt.Sprintf("counterexample: %s (maintsim check --seed %d)", target, opt.Seed)
+		for _, r := range lastR.results {
+			if !r.Holds {
+				ce.Violations = append(ce.Violations, r)
+			}
+		}
+		y, err := Marshal(ce.File)
+		if err != nil {
+			return nil, fmt.Errorf("check: printing the counterexample: %w", err)
+		}
+		ce.YAML = y
+		res.Counterexample = ce
+	}
+	return res, nil
+}
+
+// withHold returns a copy of f that expects every invariant to hold and
+// nothing else, so `maintsim run` exits 1 on a counterexample.
+func withHold(f *File) *File {
+	c := *f
+	c.Expect = []Expect{{Invariants: &InvariantsExpect{Hold: true}}}
+	return &c
+}
+
+// CounterexamplePath is where a check with this seed writes its
+// counterexample.
+func CounterexamplePath(dir string, seed uint64) string {
+	return filepath.Join(dir, "maintsim-counterexample-"+strconv.FormatUint(seed, 10)+".yaml")
+}
+
+// WriteCounterexample writes ce's YAML to path, with a header saying how
+// it was found and how to replay it.
+func WriteCounterexample(ce *Counterexample, path string, seed uint64, command string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Counterexample found by: %s\n", command)
+	fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, shellQuote(path))
+	b.Write(ce.YAML)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	ce.Path = path
+	return nil
+}
+
+// rapidSeed maps the user's seed to rapid's, which must not be 0 (0 asks
+// rapid for a random seed).
+func rapidSeed(seed uint64) uint64 {
+	s := sim.SubSeed(seed, 0)
+	if s == 0 {
+		s = 1
+	}
+	return s
+}
+
+// rapidMu serialises uses of rapid's flags, which are process-wide.
+var rapidMu sync.Mutex
+
+// withRapid runs fn with rapid's command-line settings set for one
+// exploration: the number of cases, the seed, no fail files, a shrink
+// budget. Outside `go test` (the CLI) the testing flags rapid reads are
+// registered first.
+func withRapid(checks int, seed uint64, shrink time.Duration, fn func()) {
+	rapidMu.Lock()
+	defer rapidMu.Unlock()
+	if flag.Lookup("test.short") == nil {
+		testing.Init()
+	}
+	if !flag.Parsed() {
+		_ = flag.CommandLine.Parse(nil)
+	}
+	set := map[string]string{
+		"rapid.checks":     strconv.Itoa(checks),
+		"rapid.seed":       strconv.FormatUint(seed, 10),
+		"rapid.nofailfile": "true",
+		"rapid.failfile":   "",
+		"rapid.shrinktime": shrink.String(),
+		"rapid.v":          "false",
+		"rapid.log":        "false",
+		"rapid.debug":      "false",
+		"test.short":       "false",
+	}
+	old := map[string]string{}
+	for k, v := range set {
+		f := flag.Lookup(k)
+		if f == nil {
+			continue
+		}
+		old[k] = f.Value.String()
+		_ = f.Value.Set(v)
+	}
+	defer func() {
+		for k, v := range old {
+			_ = flag.Lookup(k).Value.Set(v)
+		}
+	}()
+	fn()
+}
+
+// rapidTB is the testing.TB rapid reports to when the checker runs it:
+// failures are recorded (the property keeps the failing case), logs are
+// dropped.
+type rapidTB struct {
+	name   string
+	failed bool
+	msgs   []string
+}
+
+var _ rapid.TB = (*rapidTB)(nil)
+
+func (t *rapidTB) Helper()                          {}
+func (t *rapidTB) Name() string                     { return t.name }
+func (t *rapidTB) Logf(string, ...any)              {}
+func (t *rapidTB) Log(...any)                       {}
+func (t *rapidTB) Skipf(format string, args ...any) { t.SkipNow() }
+func (t *rapidTB) Skip(args ...any)                 { t.SkipNow() }
+func (t *rapidTB) SkipNow()                         { panic(errors.New("check: rapid asked to skip")) }
+func (t *rapidTB) Errorf(format string, args ...any) {
+	t.failed = true
+	if len(t.msgs) < 10 {
+		t.msgs = append(t.msgs, fmt.Sprintf(format, args...))
+	}
+}
+func (t *rapidTB) Error(args ...any)                 { t.Errorf("%s", fmt.Sprint(args...)) }
+func (t *rapidTB) Fatalf(format string, args ...any) { t.Errorf(format, args...) }
+func (t *rapidTB) Fatal(args ...any)                 { t.Error(args...) }
+func (t *rapidTB) FailNow()                          { t.failed = true }
+func (t *rapidTB) Fail()                             { t.failed = true }
+func (t *rapidTB) Failed() bool                      { return t.failed }

@@ -1,0 +1,708 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// Defaults of the format, documented in docs/scenario-format.md.
+var (
+	DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+const (
+	DefaultSeed     uint64 = 1
+	DefaultDuration        = 24 * time.Hour // until: +24h
+	DefaultPrefix          = "vm"           // objects: {count: N} names vm1 … vmN
+)
+
+// Compile validates a File built in Go (or decoded by DecodeFile) and
+// compiles it into a Scenario. Problems carry no positions, so each names
+// its field by path (tenants[0].server). path is used in messages only.
+func Compile(path string, f *File) (*Scenario, error) {
+	if f == nil {
+		return nil, &InputError{Path: path, Problems: []Problem{{Msg: "no scenario (nil File)"}}}
+	}
+	return compile(path, nil, f, nil)
+}
+
+// compiler walks a File once, checking every rule and building the Spec as
+// it goes; names resolve to the indices the model uses, in file order.
+type compiler struct {
+	ps    problems
+	f     *File
+	spec  *model.Spec
+	start time.Time
+	until sim.Time
+
+	servers     map[string]int32
+	serverPaths []fieldPath
+	tenants     map[string]int32 // expanded names
+	tenantPaths []fieldPath      // of the file entry each tenant came from
+	firstJob    []int32          // per tenant: index of its first job (jobs are contiguous)
+	jobIndex    []map[string]int // per file tenant entry: job name → position in its list
+	tenantEntry []int32          // per tenant: its file entry
+	objects     [][]string       // per job: object names, shared by a fleet
+}
+
+func compile(path string, src []byte, f *File, loc *locator) (*Scenario, error) {
+	c := &compiler{ps: problems{loc: loc}, f: f, spec: &model.Spec{},
+		servers: map[string]int32{}, tenants: map[string]int32{}}
+	c.header(path)
+	c.compileSemantics()
+	limits := c.compileLimits()
+	c.compileServers()
+	c.compileTenants()
+	c.compileActions()
+	expect := c.compileExpect()
+	if len(c.ps.list) > 0 {
+		sortProblems(c.ps.list)
+		return nil, &InputError{Path: path, Source: src, Problems: c.ps.list}
+	}
+	return &Scenario{Path: path, Source: src, Spec: c.spec, Expect: expect, Limits: limits}, nil
+}
+
+func (c *compiler) header(path string) {
+	f, sp := c.f, c.spec
+	sp.Name = f.Name
+	if sp.Name == "" {
+		sp.Name = scenarioName(path)
+	}
+	sp.Seed = DefaultSeed
+	if f.Seed != nil {
+		sp.Seed = *f.Seed
+	}
+	c.start = DefaultStart
+	if !f.Start.IsZero() {
+		c.start = f.Start
+	}
+	sp.Start = c.start
+	c.until = sim.Time(DefaultDuration)
+	if f.Until != nil {
+		p := fieldPath{"until"}
+		at, ok := f.Until.Since(c.start)
+		written := c.ps.text(p, f.Until.String())
+		switch {
+		case !ok && f.Until.IsAbsolute() && f.Until.Time.After(c.start):
+			c.ps.at(p, "%s is too far after start (at most about 292 years)", written)
+		case !ok || at == 0:
+			c.ps.at(p, "%s is not after start (%s)", written, c.start.Format(time.RFC3339Nano))
+		default:
+			c.until = at
+		}
+	}
+	sp.Until = c.until
+}
+
+func (c *compiler) compileSemantics() {
+	sem := model.DefaultSemantics()
+	s := c.f.Semantics
+	if s != nil {
+		p := fieldPath{"semantics"}
+		switch s.Profile {
+		case "", "vcc":
+		case "exchange":
+			c.ps.at(p.with("profile"), "exchange is not supported yet (this version simulates Cloud Connect only); use vcc")
+		default:
+			c.ps.at(p.with("profile"), "unknown profile %q (one of: vcc, exchange)", s.Profile)
+		}
+		if s.ReplicationInMaintenance != "" {
+			sem.ReplicationInMaintenance, _ = checkEnum(&c.ps, p.with("replication_in_maintenance"), s.ReplicationInMaintenance, model.ParseKnob)
+		}
+		if s.VCDBackupInMaintenance != "" {
+			sem.VCDBackupInMaintenance, _ = checkEnum(&c.ps, p.with("vcd_backup_in_maintenance"), s.VCDBackupInMaintenance, model.ParseKnob)
+		}
+		if s.GracefulStopResult != "" {
+			if c.ps.checkResult(p.with("graceful_stop_result"), s.GracefulStopResult, "Warning", "Success") {
+				sem.GracefulStopResult, _ = model.ParseResult(s.GracefulStopResult)
+			}
+		}
+		if s.SnapshotTime != nil {
+			sem.SnapshotTime = c.nonNegative(p.with("snapshot_time"), *s.SnapshotTime)
+		}
+		if s.CommitTime != nil {
+			sem.CommitTime = c.nonNegative(p.with("commit_time"), *s.CommitTime)
+		}
+	}
+	c.spec.Semantics = sem
+}
+
+// nonNegative checks a duration built in Go (parsed ones are never negative).
+func (c *compiler) nonNegative(p fieldPath, d Duration) time.Duration {
+	if d < 0 {
+		c.ps.at(p, "%s is negative; durations are ≥ 0", time.Duration(d))
+		return 0
+	}
+	return time.Duration(d)
+}
+
+func (c *compiler) compileLimits() sim.Limits {
+	l := c.f.Limits
+	if l == nil {
+		return sim.Limits{}
+	}
+	return sim.Limits{MaxEvents: l.MaxEvents, MaxSpan: c.nonNegative(fieldPath{"limits", "max_span"}, l.MaxSpan)}
+}
+
+func (c *compiler) compileServers() {
+	for i, s := range c.f.Servers {
+		p := fieldPath{"servers", i}
+		spec := model.ServerSpec{Name: s.Name, MaintenanceMessage: s.MaintenanceMessage, Maintenance: s.Maintenance}
+		if c.ps.checkName(p.with("name"), s.Name, "server", false) {
+			if j, dup := c.servers[s.Name]; dup {
+				c.ps.at(p.with("name"), "duplicate server name %q (first at %s)", s.Name, c.ps.where(c.serverPaths[j].with("name")))
+			} else {
+				c.servers[s.Name] = int32(len(c.spec.Servers))
+			}
+		}
+		spec.Version, _ = c.ps.checkServerVersion(p.with("version"), s.Version)
+		if s.Maintenance && spec.Version != 0 && spec.Version < model.MinServerForMaintenance {
+			c.ps.at(p.with("maintenance"), "a %s server cannot be in maintenance mode: it needs 9.5u3 or later (M1)", spec.Version)
+		}
+		if c.ps.checkCount(p.with("task_slots"), s.TaskSlots, 0) {
+			spec.TaskSlots = int32(s.TaskSlots)
+		}
+		spec.BandwidthBps = c.bandwidth(p.with("bandwidth"), s.Bandwidth)
+		switch s.Service {
+		case "", "running":
+		case "stopped":
+			spec.ServiceStopped = true
+		default:
+			c.ps.at(p.with("service"), "unknown service state %q (one of: running, stopped)", s.Service)
+		}
+		switch s.Power {
+		case "", "on":
+		case "off":
+			spec.PoweredOff = true
+		default:
+			c.ps.at(p.with("power"), "unknown power state %q (one of: on, off)", s.Power)
+		}
+		c.serverPaths = append(c.serverPaths, p)
+		c.spec.Servers = append(c.spec.Servers, spec)
+	}
+}
+
+func (c *compiler) bandwidth(p fieldPath, b Bandwidth) int64 {
+	if b < 0 {
+		c.ps.at(p, "%d bit/s is negative; bandwidths are ≥ 0", int64(b))
+		return 0
+	}
+	return int64(b)
+}
+
+func (c *compiler) serverNames() []string {
+	names := make([]string, len(c.f.Servers))
+	for i, s := range c.f.Servers {
+		names[i] = s.Name
+	}
+	return names
+}
+
+func (c *compiler) compileTenants() {
+	c.jobIndex = make([]map[string]int, len(c.f.Tenants))
+	for i := range c.f.Tenants {
+		t := &c.f.Tenants[i]
+		p := fieldPath{"tenants", i}
+		base := model.TenantSpec{Server: model.None}
+		nameOK := c.ps.checkName(p.with("name"), t.Name, "tenant", true)
+		count := 0
+		if c.ps.checkCount(p.with("count"), t.Count, maxFleet) {
+			count = t.Count
+		}
+		if t.Server == "" {
+			c.ps.required(p.with("server"), "the name of the server this tenant is on")
+		} else if sv, ok := c.servers[t.Server]; ok {
+			base.Server = sv
+		} else {
+			c.ps.at(p.with("server"), "no server is named %q (servers: %s)", t.Server, quoteList(c.serverNames()))
+		}
+		if strings.TrimSpace(t.Client) == "" {
+			c.ps.required(p.with("client"), "the tenant's product and version, as in \"vbr 12\"")
+		} else {
+			base.Client, _ = checkEnum(&c.ps, p.with("client"), t.Client, model.ParseClient)
+		}
+		if c.ps.checkCount(p.with("max_concurrent_tasks"), t.MaxConcurrentTasks, 0) {
+			base.MaxTasks = int32(t.MaxConcurrentTasks)
+		}
+		base.BandwidthBps = c.bandwidth(p.with("bandwidth"), t.Bandwidth)
+		base.RPO = c.nonNegative(p.with("rpo"), t.RPO)
+		base.Disabled = t.Enabled != nil && !*t.Enabled
+
+		jobs := c.compileJobs(i, p, t)
+		names := []string{t.Name}
+		if count > 0 {
+			names = fleetNames(t.Name, count)
+		}
+		for _, name := range names {
+			ti := int32(len(c.spec.Tenants))
+			if nameOK {
+				if j, dup := c.tenants[name]; dup {
+					first := c.tenantPaths[j].with("name")
+					if fleet := c.f.Tenants[c.tenantEntry[j]]; fleet.Count > 0 {
+						c.ps.at(p.with("name"), "duplicate tenant name %q (the fleet %q at %s expands to it)", name, fleet.Name, c.ps.where(first))
+					} else {
+						c.ps.at(p.with("name"), "duplicate tenant name %q (first at %s)", name, c.ps.where(first))
+					}
+					nameOK = false // one message per entry, not one per fleet member
+				} else {
+					c.tenants[name] = ti
+				}
+			}
+			spec := base
+			spec.Name = name
+			c.spec.Tenants = append(c.spec.Tenants, spec)
+			c.tenantPaths = append(c.tenantPaths, p)
+			c.tenantEntry = append(c.tenantEntry, int32(i))
+			c.firstJob = append(c.firstJob, int32(len(c.spec.Jobs)))
+			for _, j := range jobs {
+				j.Tenant = ti
+				c.spec.Jobs = append(c.spec.Jobs, j)
+				c.objects = append(c.objects, objectNames(j.Objects))
+			}
+		}
+	}
+}
+
+// fleetNames expands NAME with count N into NAME-0001 … NAME-N, padded to
+// max(4, digits(N)) so names sort in fleet order.
+func fleetNames(name string, n int) []string {
+	width := max(4, len(strconv.Itoa(n)))
+	out := make([]string, n)
+	for i := range n {
+		out[i] = fmt.Sprintf("%s-%0*d", name, width, i+1)
+	}
+	return out
+}
+
+func objectNames(objs []model.ObjectSpec) []string {
+	out := make([]string, len(objs))
+	for i, o := range objs {
+		out[i] = o.Name
+	}
+	return out
+}
+
+// defaultTarget is where a job kind writes unless it says: replicas and
+// their failover/failback live on a cloud host, the rest in a cloud
+// repository.
+func defaultTarget(k model.JobKind) model.Target {
+	switch k {
+	case model.KindReplication, model.KindCDP, model.KindFailover, model.KindFailback:
+		return model.TargetCloudHost
+	}
+	return model.TargetCloudRepository
+}
+
+// compileJobs builds the jobs of one file tenant entry (Tenant unset); a
+// fleet copies them, sharing the object slices since the model only reads
+// them.
+func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSpec {
+	c.jobIndex[entry] = map[string]int{}
+	var out []model.JobSpec
+	for k := range t.Jobs {
+		j := &t.Jobs[k]
+		p := tp.with("jobs", k)
+		spec := model.JobSpec{Name: j.Name}
+		if c.ps.checkName(p.with("name"), j.Name, "job", true) {
+			if first, dup := c.jobIndex[entry][j.Name]; dup {
+				c.ps.at(p.with("name"), "duplicate job name %q in this tenant (first at %s)", j.Name, c.ps.where(tp.with("jobs", first, "name")))
+			} else {
+				c.jobIndex[entry][j.Name] = k
+			}
+		}
+		kindOK := false
+		if j.Kind == "" {
+			c.ps.required(p.with("kind"), "one of "+strings.Join(model.JobKindNames(), ", "))
+		} else {
+			spec.Kind, kindOK = checkEnum(&c.ps, p.with("kind"), j.Kind, model.ParseJobKind)
+		}
+		switch {
+		case j.Platform != "":
+			spec.Platform, _ = checkEnum(&c.ps, p.with("platform"), j.Platform, model.ParsePlatform)
+		case kindOK && spec.Kind == model.KindAgentBackup:
+			spec.Platform = model.PlatformAgent
+		default:
+			spec.Platform = model.PlatformVSphere
+		}
+		if j.ManagedBy != "" {
+			spec.ManagedBy, _ = checkEnum(&c.ps, p.with("managed_by"), j.ManagedBy, model.ParseManagedBy)
+		}
+		if j.Target != "" {
+			spec.Target, _ = checkEnum(&c.ps, p.with("target"), j.Target, model.ParseTarget)
+		} else {
+			spec.Target = defaultTarget(spec.Kind)
+		}
+		spec.Objects = c.compileObjects(p.with("objects"), &j.Objects)
+		if j.Schedule != nil {
+			spec.Schedule = c.compileSchedule(p.with("schedule"), j.Schedule)
+		}
+		if j.Retry != nil {
+			rp := p.with("retry")
+			if c.ps.checkCount(rp.with("count"), j.Retry.Count, maxRetryCount) {
+				spec.Retry.Count = int32(j.Retry.Count)
+			}
+			spec.Retry.Wait = c.nonNegative(rp.with("wait"), j.Retry.Wait)
+		}
+		out = append(out, spec)
+	}
+	return out
+}
+
+func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
+	switch {
+	case o.Set != nil && o.Items != nil:
+		c.ps.at(p, "give either a list of objects or a {count: N} set, not both")
+		return nil
+	case o.Set != nil:
+		s := o.Set
+		if s.Count == 0 {
+			c.ps.at(p.with("count"), "an object set needs count ≥ 1")
+			return nil
+		}
+		if !c.ps.checkCount(p.with("count"), s.Count, maxObjectSet) {
+			return nil
+		}
+		prefix := s.Prefix
+		if prefix == "" {
+			prefix = DefaultPrefix
+		}
+		size, dur, ok := c.objectDists(p, s.Size, s.Duration)
+		if !ok {
+			return nil
+		}
+		out := make([]model.ObjectSpec, s.Count)
+		for i := range out {
+			out[i] = model.ObjectSpec{Name: prefix + strconv.Itoa(i+1), SizeBytes: size, Duration: dur}
+		}
+		return out
+	case len(o.Items) == 0:
+		c.ps.required(p, "a list of objects, or {count: N, prefix: P, size: S}")
+		return nil
+	}
+	out := make([]model.ObjectSpec, 0, len(o.Items))
+	seen := map[string]int{}
+	for i, it := range o.Items {
+		ip := p.with(i)
+		if it.Name == "" {
+			c.ps.required(ip.with("name"), "the object's name")
+		} else if first, dup := seen[it.Name]; dup {
+			c.ps.at(ip.with("name"), "duplicate object name %q in this job (first at %s)", it.Name, c.ps.where(p.with(first, "name")))
+		} else {
+			seen[it.Name] = i
+		}
+		size, dur, _ := c.objectDists(ip, it.Size, it.Duration)
+		out = append(out, model.ObjectSpec{Name: it.Name, SizeBytes: size, Duration: dur})
+	}
+	return out
+}
+
+// objectDists checks an object's size and duration: at least one given
+// (without a duration the bandwidth model needs a size), both valid.
+func (c *compiler) objectDists(p fieldPath, size SizeDist, dur DurationDist) (sim.Dist, sim.Dist, bool) {
+	if !size.IsSet() && !dur.IsSet() {
+		c.ps.at(p, "an object needs a size (moved at the bandwidth share, M14) or a duration (fixed task length), or both")
+		return sim.Dist{}, sim.Dist{}, false
+	}
+	ok := true
+	if size.IsSet() {
+		ok = c.ps.checkDist(p.with("size"), size.Dist()) && ok
+	}
+	if dur.IsSet() {
+		ok = c.ps.checkDist(p.with("duration"), dur.Dist()) && ok
+	}
+	return size.Dist(), dur.Dist(), ok
+}
+
+func (c *compiler) compileSchedule(p fieldPath, s *Schedule) model.Schedule {
+	var out model.Schedule
+	if s.Jitter.IsSet() {
+		if s.Manual {
+			c.ps.at(p.with("jitter"), "a manual schedule has no start to jitter")
+		} else if c.ps.checkDist(p.with("jitter"), s.Jitter.Dist()) {
+			out.Jitter = s.Jitter.Dist()
+		}
+	}
+	switch {
+	case s.Manual:
+		if s.At != nil || s.Daily != "" || s.Every != 0 {
+			c.ps.at(p.with("manual"), "manual: true does not combine with at, daily or every")
+		}
+		return model.Schedule{Kind: model.ScheduleManual}
+	case s.Daily != "" && s.Every != 0:
+		c.ps.at(p.with("every"), "daily and every do not combine; pick one")
+	case s.Daily != "":
+		if s.At != nil {
+			c.ps.at(p.with("at"), "at does not combine with daily (the first run is the first HH:MM at or after start)")
+		}
+		mins, ok := parseDaily(s.Daily)
+		if !ok {
+			c.ps.at(p.with("daily"), "bad time of day %q: want HH:MM (UTC), as in \"22:00\"", s.Daily)
+			return out
+		}
+		out.Kind, out.Every = model.SchedulePeriodic, 24*time.Hour
+		out.First = firstDaily(c.start, mins)
+	case s.Every != 0:
+		if s.Every < minEvery {
+			c.ps.at(p.with("every"), "%s is shorter than the minimum period of 1s", s.Every)
+			return out
+		}
+		out.Kind, out.Every = model.SchedulePeriodic, time.Duration(s.Every)
+		if s.At != nil {
+			out.First, _ = c.time(p.with("at"), s.At)
+		}
+	case s.At != nil:
+		out.Kind = model.ScheduleOnce
+		out.First, _ = c.time(p.with("at"), s.At)
+	default:
+		c.ps.at(p, "a schedule needs one of {at: T}, {daily: \"HH:MM\"}, {every: D} or {manual: true}")
+	}
+	return out
+}
+
+// firstDaily is the first HH:MM (UTC) at or after start, as an offset.
+func firstDaily(start time.Time, mins int) sim.Time {
+	u := start.UTC()
+	first := time.Date(u.Year(), u.Month(), u.Day(), mins/60, mins%60, 0, 0, time.UTC)
+	if first.Before(u) {
+		first = first.Add(24 * time.Hour)
+	}
+	return sim.Since(start, first)
+}
+
+// time resolves a point in time and checks it lies within [start, until].
+func (c *compiler) time(p fieldPath, t *TimeSpec) (sim.Time, bool) {
+	written := c.ps.text(p, t.String())
+	if t.IsAbsolute() && t.Time.Before(c.start) {
+		c.ps.at(p, "%s is before start (%s)", written, c.start.Format(time.RFC3339Nano))
+		return 0, false
+	}
+	at, ok := t.Since(c.start)
+	switch {
+	case !ok && !t.IsAbsolute():
+		c.ps.at(p, "%s is negative; times are +DURATION after start", written)
+		return 0, false
+	case !ok || at > c.until:
+		c.ps.at(p, "%s is after until (%s)", written, c.untilText())
+		return 0, false
+	}
+	return at, true
+}
+
+func (c *compiler) untilText() string {
+	abs := c.until.At(c.start).Format(time.RFC3339Nano)
+	if c.f.Until == nil {
+		return "+24h by default, " + abs
+	}
+	if c.f.Until.IsAbsolute() {
+		return abs
+	}
+	return c.ps.text(fieldPath{"until"}, c.f.Until.String()) + ", " + abs
+}
+
+func (c *compiler) tenantNames() []string {
+	names := make([]string, len(c.spec.Tenants))
+	for i, t := range c.spec.Tenants {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// tenantRef resolves a tenant name; fleets are named by member (t-0001).
+func (c *compiler) tenantRef(p fieldPath, name string) (int32, bool) {
+	ti, ok := c.tenants[name]
+	if !ok {
+		hint := ""
+		for _, t := range c.f.Tenants {
+			if t.Count > 0 && t.Name == name {
+				hint = fmt.Sprintf("; %q is a fleet, name one of its tenants, as in %s", name, fleetNames(name, t.Count)[0])
+			}
+		}
+		c.ps.at(p, "no tenant is named %q (tenants: %s)%s", name, quoteList(c.tenantNames()), hint)
+	}
+	return ti, ok
+}
+
+// jobRef resolves a job of a tenant to its index in the spec.
+func (c *compiler) jobRef(p fieldPath, ti int32, name string) (int32, bool) {
+	entry := c.tenantEntry[ti]
+	k, ok := c.jobIndex[entry][name]
+	if !ok {
+		var names []string
+		for _, j := range c.f.Tenants[entry].Jobs {
+			names = append(names, j.Name)
+		}
+		c.ps.at(p, "tenant %q has no job named %q (jobs: %s)", c.spec.Tenants[ti].Name, name, quoteList(names))
+		return 0, false
+	}
+	return c.firstJob[ti] + int32(k), true
+}
+
+func (c *compiler) compileActions() {
+	for i, a := range c.f.Actions {
+		p := fieldPath{"actions", i}
+		act := model.Action{Server: model.None, Tenant: model.None, Job: model.None}
+		if a.At == nil {
+			c.ps.required(p.with("at"), "when the action happens, as in +2h")
+		} else {
+			act.At, _ = c.time(p.with("at"), a.At)
+		}
+		if a.Do == "" {
+			c.ps.required(p.with("do"), "the action, one of "+strings.Join(model.ActionKindNames(), ", "))
+			c.spec.Actions = append(c.spec.Actions, act)
+			continue
+		}
+		kind, ok := checkEnum(&c.ps, p.with("do"), a.Do, model.ParseActionKind)
+		if !ok {
+			c.spec.Actions = append(c.spec.Actions, act)
+			continue
+		}
+		act.Do = kind
+		need := needsOf(kind)
+		unused := func(field string, set bool, on bool) {
+			if set && !on {
+				c.ps.atKey(p.with(field), "%s does not take %s (it takes %s)", a.Do, field, need.takes())
+			}
+		}
+		unused("server", a.Server != "", need.server)
+		unused("tenant", a.Tenant != "", need.tenant)
+		unused("job", a.Job != "", need.job)
+		unused("mode", a.Mode != "", need.mode)
+		unused("text", a.Text != nil, need.text)
+		if need.server {
+			if a.Server == "" {
+				c.ps.required(p.with("server"), a.Do+" needs the name of a server")
+			} else if sv, ok := c.servers[a.Server]; ok {
+				act.Server = sv
+			} else {
+				c.ps.at(p.with("server"), "no server is named %q (servers: %s)", a.Server, quoteList(c.serverNames()))
+			}
+		}
+		if need.tenant {
+			if a.Tenant == "" {
+				c.ps.required(p.with("tenant"), a.Do+" needs the name of a tenant")
+			} else if ti, ok := c.tenantRef(p.with("tenant"), a.Tenant); ok {
+				act.Tenant = ti
+				if need.job {
+					if a.Job == "" {
+						c.ps.required(p.with("job"), a.Do+" needs the name of one of the tenant's jobs")
+					} else if j, ok := c.jobRef(p.with("job"), ti, a.Job); ok {
+						act.Job = j
+					}
+				}
+			}
+		}
+		if need.mode {
+			if a.Mode == "" {
+				c.ps.required(p.with("mode"), "stop_job needs mode: graceful or immediate")
+			} else {
+				act.Mode, _ = checkEnum(&c.ps, p.with("mode"), a.Mode, model.ParseStopMode)
+			}
+		}
+		if need.text {
+			if a.Text == nil {
+				c.ps.required(p.with("text"), "the message to configure (\"\" restores the default notice)")
+			} else {
+				act.Text = *a.Text
+			}
+		}
+		c.spec.Actions = append(c.spec.Actions, act)
+	}
+}
+
+func (c *compiler) compileExpect() []Expectation {
+	var out []Expectation
+	for i, e := range c.f.Expect {
+		p := fieldPath{"expect", i}
+		x := Expectation{Pos: c.ps.loc.pos(p)}
+		switch {
+		case e.Session != "" && e.Invariants != nil:
+			c.ps.atKey(p.with("invariants"), "an expect entry is either a session or invariants, not both")
+			continue
+		case e.Invariants != nil:
+			for _, f := range []struct {
+				name string
+				set  bool
+			}{{"result", e.Result != ""}, {"message", e.Message != nil}, {"restore_points", e.RestorePoints != nil}, {"tasks", e.Tasks != nil}} {
+				if f.set {
+					c.ps.atKey(p.with(f.name), "%s belongs to a session expectation, not to invariants", f.name)
+				}
+			}
+			iv := e.Invariants
+			switch {
+			case iv.Hold && iv.Violated != "":
+				c.ps.at(p.with("invariants"), "invariants is either hold or {violated: ID}, not both")
+			case iv.Hold:
+				x.Invariants = "hold"
+			default:
+				if c.ps.checkInvariantID(p.with("invariants", "violated"), iv.Violated) {
+					x.Violated = iv.Violated
+				}
+			}
+		case e.Session != "":
+			x.Session = e.Session
+			c.sessionExpect(p, &e, &x)
+		default:
+			c.ps.at(p, "an expect entry needs session: TENANT/JOB#N or invariants: hold")
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (c *compiler) sessionExpect(p fieldPath, e *Expect, x *Expectation) {
+	ref, err := parseSessionRef(e.Session)
+	if err != nil {
+		c.ps.at(p.with("session"), "%s", err.Error())
+	}
+	var objs []string
+	known := false
+	if err == nil {
+		if ti, ok := c.tenantRef(p.with("session"), ref.tenant); ok {
+			if j, ok := c.jobRef(p.with("session"), ti, ref.job); ok {
+				objs, known = c.objects[j], true
+			}
+		}
+	}
+	hasObject := func(o string) bool {
+		for _, n := range objs {
+			if n == o {
+				return true
+			}
+		}
+		return false
+	}
+	objectHint := func() string { return quoteList(objs) }
+	if e.Result != "" && c.ps.checkResult(p.with("result"), e.Result, "Success", "Warning", "Failed") {
+		x.Result = e.Result
+	}
+	x.Message = e.Message
+	if e.RestorePoints != nil {
+		x.HasRestorePoints = true
+		seen := map[string]bool{}
+		for k, o := range *e.RestorePoints {
+			switch {
+			case known && !hasObject(o):
+				c.ps.at(p.with("restore_points", k), "the job has no object %q (objects: %s)", o, objectHint())
+			case seen[o]:
+				c.ps.at(p.with("restore_points", k), "%q is listed twice", o)
+			}
+			seen[o] = true
+		}
+		x.RestorePoints = append([]string{}, *e.RestorePoints...)
+	}
+	for _, t := range e.Tasks {
+		tp := p.with("tasks", t.Object)
+		if known && !hasObject(t.Object) {
+			c.ps.atKey(tp, "the job has no object %q (objects: %s)", t.Object, objectHint())
+		}
+		if c.ps.checkResult(tp, t.Result, "Success", "Failed", "Canceled") {
+			x.Tasks = append(x.Tasks, TaskExpect{Object: t.Object, Result: t.Result})
+		}
+	}
+}

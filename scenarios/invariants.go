@@ -1,0 +1,1476 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// This file is the invariant catalogue of shared/spec/INVARIANTS.md: one
+// streaming checker per invariant. Every checker keeps state indexed by the
+// dense IDs of the records (servers, tenants, jobs, objects of a job), never
+// by names, and a job has at most one live session, so memory follows the
+// declared world and the live sessions, not the length of the run. The same
+// checkers judge a live simulation and a recorded trace (`maintsim verify`).
+//
+// Checkers that the catalogue marks FaultFree judge only entities that no
+// fault touched: a service stop or power off of their server, a disable of
+// their tenant, or (where the invariant says so) an operator stop of their
+// session. They see the fault records in the trace and scope themselves.
+
+func init() {
+	catalogue = []Invariant{
+		{ID: "INV-01", Name: "no-half-transfer", Rules: []string{"S2", "S3", "M3"},
+			Holds: "Every task that ends Success transferred all its bytes and committed exactly one restore point; every task that ends otherwise left no restore point and no partial data visible. No task ends while in Transfer without one of those two outcomes.",
+			New:   func(c *Catalog) Checker { return &inv01{checker: newChecker(c, "INV-01", "S2", "S3", "M3")} }},
+		{ID: "INV-02", Name: "restores-survive-maintenance", Rules: []string{"M8", "M11"}, FaultFree: true,
+			Holds: "Every restore (and every M8 operation) started or running while its server is in maintenance ends Success (fault-free: service running, power on, tenant enabled).",
+			New:   func(c *Catalog) Checker { return &inv02{checker: newChecker(c, "INV-02", "M8", "M11")} }},
+		{ID: "INV-03", Name: "no-affected-start-in-maintenance", Rules: []string{"M3", "M4", "M5"},
+			Holds: "No task of an affected job starts on a server while it is in maintenance, except tasks of a standalone agent session that was already running at enable (M4).",
+			New:   func(c *Catalog) Checker { return &inv03{checker: newChecker(c, "INV-03", "M3", "M4", "M5")} }},
+		{ID: "INV-04", Name: "in-process-tasks-finish", Rules: []string{"M3"}, FaultFree: true,
+			Holds: "Every task in Transfer or Commit at the moment maintenance is enabled ends Success (fault-free).",
+			New:   func(c *Catalog) Checker { return &inv04{checker: newChecker(c, "INV-04", "M3")} }},
+		{ID: "INV-05", Name: "maintenance-message-shown", Rules: []string{"M6", "M7"},
+			Holds: "Every session that failed because of maintenance shows the effective message when M6's conditions hold, and no maintenance text otherwise.",
+			New: func(c *Catalog) Checker {
+				return &invMessage{checker: newChecker(c, "INV-05", "M6", "M7"), shown: true}
+			}},
+		{ID: "INV-06", Name: "message-changes-on-restart-only", Rules: []string{"M7"},
+			Holds: "The effective message changes only at a service (re)start.",
+			New:   func(c *Catalog) Checker { return &invMessage{checker: newChecker(c, "INV-06", "M7")} }},
+		{ID: "INV-07", Name: "restore-points-immutable", Rules: []string{"S7", "M11"},
+			Holds: "The set of restore points only grows, except by retention; no stop, maintenance or fault removes or alters one.",
+			New:   func(c *Catalog) Checker { return &inv07{checker: newChecker(c, "INV-07", "S7", "M11")} }},
+		{ID: "INV-08", Name: "no-orphan-snapshot", Rules: []string{"S2"},
+			Holds: "Every snapshot created is removed by the end of its task, whatever the end.",
+			New:   func(c *Catalog) Checker { return &inv08{checker: newChecker(c, "INV-08", "S2")} }},
+		{ID: "INV-09", Name: "immediate-stop-outcome", Rules: []string{"S2"},
+			Holds: "After an immediate stop: in-process objects have no new restore point, finished ones keep theirs, session Failed.",
+			New:   func(c *Catalog) Checker { return &inv09{checker: newChecker(c, "INV-09", "S2")} }},
+		{ID: "INV-10", Name: "graceful-stop-outcome", Rules: []string{"S3", "S4"}, FaultFree: true,
+			Holds: "After a graceful stop: in-process objects get restore points, pending ones none; result per S3/S4.",
+			New:   func(c *Catalog) Checker { return &inv10{checker: newChecker(c, "INV-10", "S3", "S4")} }},
+		{ID: "INV-11", Name: "concurrency-limits", Rules: []string{"M14"},
+			Holds: "Tasks in process never exceed the tenant's max_concurrent_tasks nor the server's task_slots.",
+			New:   func(c *Catalog) Checker { return &inv11{checker: newChecker(c, "INV-11", "M14")} }},
+		{ID: "INV-12", Name: "lifecycle-well-formed", Rules: []string{"all"},
+			Holds: "Every session and task reaches exactly one terminal state, once; nothing happens to an entity after its terminal state; times never go backwards.",
+			New:   func(c *Catalog) Checker { return &inv12{checker: newChecker(c, "INV-12", "all")} }},
+		{ID: "INV-13", Name: "drain-terminates", Rules: []string{"M3"}, FaultFree: true,
+			Holds: "After maintenance is enabled, affected work on that server reaches zero within the longest in-process task's remaining time (liveness, fault-free).",
+			New:   func(c *Catalog) Checker { return &inv13{checker: newChecker(c, "INV-13", "M3")} }},
+		{ID: "INV-14", Name: "disabled-tenant-inert", Rules: []string{"M12"},
+			Holds: "A disabled tenant has no task in process and starts nothing, restores included.",
+			New:   func(c *Catalog) Checker { return &inv14{checker: newChecker(c, "INV-14", "M12")} }},
+		{ID: "INV-15", Name: "backup-move-needs-disable", Rules: []string{"M12"},
+			Holds: "No backup move happens while its tenant is enabled.",
+			New:   func(c *Catalog) Checker { return &inv15{checker: newChecker(c, "INV-15", "M12")} }},
+		{ID: "INV-16", Name: "retry-policy", Rules: []string{"S8"},
+			Holds: "Retries happen only as S8 allows.",
+			New:   func(c *Catalog) Checker { return &inv16{checker: newChecker(c, "INV-16", "S8")} }},
+	}
+}
+
+// InvariantByID finds a catalogue entry.
+func InvariantByID(id string) (Invariant, bool) {
+	for _, inv := range catalogue {
+		if inv.ID == id {
+			return inv, true
+		}
+	}
+	return Invariant{}, false
+}
+
+// ---------------------------------------------------------------------------
+// Shared machinery
+
+// checker is what every invariant embeds: its identity, the catalog for
+// names and static facts, and the capped list of violations.
+type checker struct {
+	cat     *Catalog
+	id      string
+	rules   []string
+	out     []Violation
+	dropped int
+	// byServer lists the jobs of each server, built once from the
+	// declarations on first use (declarations precede everything else).
+	byServer [][]int32
+}
+
+func newChecker(c *Catalog, id string, rules ...string) checker {
+	return checker{cat: c, id: id, rules: rules}
+}
+
+// Violations implements Checker.
+func (c *checker) Violations() []Violation { return c.out }
+
+// who names the entities of a violation by ID; None leaves one out.
+type who struct{ srv, ten, job, n, obj int32 }
+
+func whoOf(r *model.Record) who { return who{r.Server, r.Tenant, r.Job, r.N, r.Object} }
+
+func (c *checker) start() time.Time {
+	if c.cat.Scenario != nil {
+		return c.cat.Scenario.Start
+	}
+	return time.Time{}
+}
+
+// violate records one violation; evs are the records that show it, oldest
+// first (nil entries are skipped). Formatting happens only below the cap,
+// so a broken model costs nothing once the list is full.
+func (c *checker) violate(at sim.Time, w who, evs []*model.Record, format string, args ...any) {
+	if len(c.out) >= MaxViolationsPerInvariant {
+		c.dropped++
+		return
+	}
+	v := Violation{Invariant: c.id, Rules: c.rules, T: int64(at), Time: sim.FormatRFC3339(c.start(), at),
+		Message: fmt.Sprintf(format, args...)}
+	if w.srv >= 0 {
+		if n := c.cat.ServerName(w.srv); n != "" {
+			v.Entities = append(v.Entities, "server "+n)
+		}
+	}
+	switch {
+	case w.job >= 0 && int(w.job) < len(c.cat.JobTenant) && w.n > 0:
+		v.Entities = append(v.Entities, "session "+c.cat.SessionName(w.job, w.n))
+	case w.job >= 0 && int(w.job) < len(c.cat.JobTenant):
+		v.Entities = append(v.Entities, "job "+c.cat.TenantName(c.cat.JobTenant[w.job])+"/"+c.cat.JobName(w.job))
+	case w.ten >= 0:
+		if n := c.cat.TenantName(w.ten); n != "" {
+			v.Entities = append(v.Entities, "tenant "+n)
+		}
+	}
+	if w.obj >= 0 {
+		if n := c.cat.ObjectName(w.job, w.obj); n != "" {
+			v.Entities = append(v.Entities, "object "+n)
+		}
+	}
+	start := c.start()
+	for _, r := range evs {
+		if r != nil && r.Kind != model.RecNone {
+			v.Events = append(v.Events, string(AppendTraceLine(nil, c.cat, start, r)))
+		}
+	}
+	c.out = append(c.out, v)
+}
+
+func (c *checker) jobDecl(j int32) *model.Decl {
+	if j < 0 || int(j) >= len(c.cat.Jobs) {
+		return nil
+	}
+	return c.cat.Jobs[j]
+}
+
+func (c *checker) jobFlags(j int32) model.Flags {
+	if j < 0 || int(j) >= len(c.cat.JobFlags) {
+		return 0
+	}
+	return c.cat.JobFlags[j]
+}
+
+func (c *checker) jobTenant(j int32) int32 {
+	if j < 0 || int(j) >= len(c.cat.JobTenant) {
+		return model.None
+	}
+	return c.cat.JobTenant[j]
+}
+
+func (c *checker) tenantServer(t int32) int32 {
+	if t < 0 || int(t) >= len(c.cat.TenantServer) {
+		return model.None
+	}
+	return c.cat.TenantServer[t]
+}
+
+func (c *checker) jobServer(j int32) int32 { return c.tenantServer(c.jobTenant(j)) }
+
+// createsRP reports whether a committed task of job j makes a restore
+// point (restores, failover and failback read only).
+func (c *checker) createsRP(j int32) bool {
+	d := c.jobDecl(j)
+	return d == nil || d.Kind.CreatesRestorePoints()
+}
+
+// jobsOn returns the jobs of server s, in declaration order.
+func (c *checker) jobsOn(s int32) []int32 {
+	if c.byServer == nil {
+		c.byServer = make([][]int32, len(c.cat.Servers))
+		for j := range c.cat.JobTenant {
+			if sv := c.jobServer(int32(j)); sv >= 0 && int(sv) < len(c.byServer) {
+				c.byServer[sv] = append(c.byServer[sv], int32(j))
+			}
+		}
+	}
+	if s < 0 || int(s) >= len(c.byServer) {
+		return nil
+	}
+	return c.byServer[s]
+}
+
+// at returns &s[i], growing s with zero values; nil for a negative index.
+func at[T any](s *[]T, i int32) *T {
+	if i < 0 {
+		return nil
+	}
+	if int(i) >= len(*s) {
+		*s = append(*s, make([]T, int(i)+1-len(*s))...)
+	}
+	return &(*s)[i]
+}
+
+// objAt returns the state of object o of job j, allocating the job's row at
+// its declared size on first use.
+func objAt[T any](s *[][]T, c *Catalog, j, o int32) *T {
+	if j < 0 || o < 0 {
+		return nil
+	}
+	row := at(s, j)
+	if int(o) >= len(*row) {
+		n := int(o) + 1
+		if int(j) < len(c.Jobs) && c.Jobs[j] != nil {
+			n = max(n, len(c.Jobs[j].Objects))
+		}
+		*row = append(*row, make([]T, n-len(*row))...)
+	}
+	return &(*row)[o]
+}
+
+// faults follows the injected faults (service stop, power off, tenant
+// disable) so a fault-free invariant can tell in O(1) whether anything
+// disrupted an entity between two instants: each fault bumps a counter of
+// its server or tenant, and a stamp taken earlier no longer matches.
+type faults struct {
+	srvDown []bool
+	srvSeq  []uint32
+	tenOff  []bool
+	tenSeq  []uint32
+}
+
+type stamp struct {
+	srv, ten uint32
+	bad      bool // already down or disabled when stamped
+}
+
+func (f *faults) observe(r *model.Record) {
+	switch r.Kind {
+	case model.RecServer:
+		*at(&f.srvDown, r.Server) = !r.Flags.Has(model.FlagServiceRunning) || !r.Flags.Has(model.FlagPoweredOn)
+		at(&f.srvSeq, r.Server)
+	case model.RecTenant:
+		*at(&f.tenOff, r.Tenant) = !r.Flags.Has(model.FlagEnabled)
+		at(&f.tenSeq, r.Tenant)
+	case model.RecServiceStopped, model.RecPowerOff:
+		*at(&f.srvDown, r.Server) = true
+		*at(&f.srvSeq, r.Server)++
+	case model.RecServiceStarted:
+		*at(&f.srvDown, r.Server) = false
+	case model.RecTenantDisabled:
+		*at(&f.tenOff, r.Tenant) = true
+		*at(&f.tenSeq, r.Tenant)++
+	case model.RecTenantEnabled:
+		*at(&f.tenOff, r.Tenant) = false
+	}
+}
+
+func (f *faults) stamp(srv, ten int32) stamp {
+	if srv < 0 || ten < 0 {
+		return stamp{bad: true}
+	}
+	return stamp{srv: *at(&f.srvSeq, srv), ten: *at(&f.tenSeq, ten), bad: *at(&f.srvDown, srv) || *at(&f.tenOff, ten)}
+}
+
+// clean reports whether no fault touched (srv, ten) since s was taken.
+func (f *faults) clean(s stamp, srv, ten int32) bool {
+	return !s.bad && srv >= 0 && ten >= 0 && *at(&f.srvSeq, srv) == s.srv && *at(&f.tenSeq, ten) == s.ten
+}
+
+// maintenance follows each server's maintenance state (M2: Active or
+// Maintenance, from the declaration and the enable/disable records).
+type maintenance struct {
+	on     []bool
+	enable []model.Record // the last maintenance_enabled of each server, as evidence
+}
+
+// observe updates the state and reports whether r switched maintenance on.
+func (m *maintenance) observe(r *model.Record) bool {
+	switch r.Kind {
+	case model.RecServer:
+		*at(&m.on, r.Server) = r.Flags.Has(model.FlagMaintenance)
+		at(&m.enable, r.Server)
+	case model.RecMaintenanceEnabled:
+		p := at(&m.on, r.Server)
+		was := p != nil && *p
+		if p != nil {
+			*p = true
+			*at(&m.enable, r.Server) = *r
+		}
+		return !was
+	case model.RecMaintenanceDisabled:
+		if p := at(&m.on, r.Server); p != nil {
+			*p = false
+		}
+	}
+	return false
+}
+
+func (m *maintenance) in(s int32) bool { return s >= 0 && int(s) < len(m.on) && m.on[s] }
+
+func (m *maintenance) lastEnable(s int32) *model.Record {
+	if s < 0 || int(s) >= len(m.enable) {
+		return nil
+	}
+	return &m.enable[s]
+}
+
+// bounds are a started task's planned phase boundaries (task_start,
+// task_phase and task_plan carry them): a task with a fixed duration
+// publishes no task_phase records, so its phase at t follows from them.
+type bounds struct {
+	transferAt, commitAt sim.Time
+}
+
+func (b *bounds) observe(r *model.Record) {
+	if r.CommitAt > 0 {
+		b.transferAt, b.commitAt = r.TransferAt, r.CommitAt
+	}
+}
+
+// phase is the task's phase at t: the later of the recorded one and the
+// one the plan implies.
+func (b *bounds) phase(recorded model.Phase, t sim.Time) model.Phase {
+	if b.commitAt <= 0 {
+		return recorded
+	}
+	return max(recorded, model.PhaseAt(b.transferAt, b.commitAt, t))
+}
+
+// isSessionRecord reports whether r refers to a session (Job, N).
+func isSessionRecord(k model.RecordKind) bool {
+	switch k {
+	case model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested, model.RecSessionEnd,
+		model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd, model.RecRestorePointRemoved:
+		return true
+	}
+	return false
+}
+
+// ---------------------------------------------------------------------------
+// INV-01 no-half-transfer
+
+type inv01 struct {
+	checker
+	tasks [][]inv01task
+}
+
+type inv01task struct {
+	live  bool
+	start model.Record
+}
+
+func (c *inv01) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecTaskStart:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
+			t.live, t.start = true, r
+		}
+	case model.RecTaskEnd:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		var st *model.Record
+		if t != nil && t.live {
+			st = &t.start
+			t.live = false
+		}
+		rp := r.Flags.Has(model.FlagRestorePoint)
+		w := whoOf(&r)
+		switch {
+		case r.Result != model.ResultSuccess:
+			if rp {
+				c.violate(r.At, w, []*model.Record{st, &r}, "task ended %s but committed a restore point", r.Result)
+			}
+		case r.Phase != model.PhaseCommit:
+			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success from phase %s, without going through Commit", r.Phase)
+		case st != nil && r.Bytes != st.Bytes:
+			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success after transferring %d of its %d bytes", r.Bytes, st.Bytes)
+		case c.createsRP(r.Job) && !rp:
+			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success without committing a restore point")
+		case !c.createsRP(r.Job) && rp:
+			c.violate(r.At, w, []*model.Record{st, &r}, "a %s task committed a restore point; it only reads", c.jobDecl(r.Job).Kind)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-02 restores-survive-maintenance
+
+type inv02 struct {
+	checker
+	f    faults
+	m    maintenance
+	seq  []uint32 // maintenance enables per server
+	sess []inv02sess
+}
+
+type inv02sess struct {
+	n       int32
+	live    bool
+	inMaint bool
+	seq     uint32
+	st      stamp
+	stopped bool
+	start   model.Record
+}
+
+func (c *inv02) Observe(r model.Record) {
+	c.f.observe(&r)
+	if c.m.observe(&r) {
+		*at(&c.seq, r.Server)++
+	}
+	switch r.Kind {
+	case model.RecSessionStart:
+		if c.jobFlags(r.Job).Has(model.FlagAffected) {
+			return
+		}
+		s := at(&c.sess, r.Job)
+		if s == nil {
+			return
+		}
+		sv := c.jobServer(r.Job)
+		*s = inv02sess{n: r.N, live: true, inMaint: c.m.in(sv), seq: *at(&c.seq, sv),
+			st: c.f.stamp(sv, c.jobTenant(r.Job)), start: r}
+	case model.RecStopRequested:
+		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
+			s.stopped = true
+		}
+	case model.RecSessionEnd:
+		s := at(&c.sess, r.Job)
+		if s == nil || !s.live || s.n != r.N {
+			return
+		}
+		s.live = false
+		sv, tn := c.jobServer(r.Job), c.jobTenant(r.Job)
+		sawMaint := s.inMaint || *at(&c.seq, sv) != s.seq
+		if !sawMaint || s.stopped || !c.f.clean(s.st, sv, tn) || r.Result == model.ResultSuccess {
+			return
+		}
+		d := c.jobDecl(r.Job)
+		c.violate(r.At, whoOf(&r), []*model.Record{&s.start, c.m.lastEnable(sv), &r},
+			"%s session, unaffected by maintenance (M8), ran while its server was in maintenance and ended %s: %q",
+			d.Kind, r.Result, r.Text)
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-03 no-affected-start-in-maintenance
+
+type inv03 struct {
+	checker
+	m          maintenance
+	sess       []inv03sess
+	standalone [][]int32 // per server, built on first enable
+}
+
+type inv03sess struct {
+	n     int32
+	live  bool
+	grand bool // M4: running standalone agent session at enable
+}
+
+func (c *inv03) Observe(r model.Record) {
+	if c.m.observe(&r) {
+		// M4: every standalone agent session running at enable may go on.
+		if c.standalone == nil {
+			c.standalone = make([][]int32, len(c.cat.Servers))
+			for j, f := range c.cat.JobFlags {
+				if sv := c.jobServer(int32(j)); f.Has(model.FlagStandaloneAgent) && sv >= 0 && int(sv) < len(c.standalone) {
+					c.standalone[sv] = append(c.standalone[sv], int32(j))
+				}
+			}
+		}
+		if int(r.Server) < len(c.standalone) {
+			for _, j := range c.standalone[r.Server] {
+				if s := at(&c.sess, j); s.live {
+					s.grand = true
+				}
+			}
+		}
+		return
+	}
+	switch r.Kind {
+	case model.RecSessionStart:
+		if s := at(&c.sess, r.Job); s != nil {
+			*s = inv03sess{n: r.N, live: true}
+		}
+	case model.RecSessionEnd:
+		if s := at(&c.sess, r.Job); s != nil && s.n == r.N {
+			s.live = false
+		}
+	case model.RecTaskStart:
+		f := c.jobFlags(r.Job)
+		sv := c.jobServer(r.Job)
+		if !f.Has(model.FlagAffected) || !c.m.in(sv) {
+			return
+		}
+		s := at(&c.sess, r.Job)
+		if f.Has(model.FlagStandaloneAgent) && s != nil && s.live && s.n == r.N && s.grand {
+			return // M4
+		}
+		c.violate(r.At, whoOf(&r), []*model.Record{c.m.lastEnable(sv), &r},
+			"task of an affected job started while its server is in maintenance")
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-04 in-process-tasks-finish
+
+type inv04 struct {
+	checker
+	f       faults
+	m       maintenance
+	tasks   [][]inv04task
+	jobLive []int32  // tasks in process per job
+	jobStop []uint32 // immediate stops per job (an operator stop is not maintenance)
+}
+
+type inv04task struct {
+	phase    model.Phase // 0 (Pending) when not in process
+	bounds   bounds
+	must     bool
+	st       stamp
+	stopSeq  uint32
+	enable   model.Record
+	phaseAt  model.Record // the record that put the task in its phase
+	atEnable model.Phase
+}
+
+func (c *inv04) Observe(r model.Record) {
+	c.f.observe(&r)
+	if c.m.observe(&r) {
+		for _, j := range c.jobsOn(r.Server) {
+			if *at(&c.jobLive, j) == 0 {
+				continue
+			}
+			row := *at(&c.tasks, j)
+			for o := range row {
+				t := &row[o]
+				if t.phase == model.PhasePending || t.must {
+					continue
+				}
+				if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
+					t.must, t.st, t.stopSeq, t.enable, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), r, p
+				}
+			}
+		}
+		return
+	}
+	switch r.Kind {
+	case model.RecTaskStart:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
+			*t = inv04task{phase: model.PhaseSnapshot, phaseAt: r}
+			t.bounds.observe(&r)
+			*at(&c.jobLive, r.Job)++
+			at(&c.jobStop, r.Job)
+		}
+	case model.RecTaskPhase, model.RecTaskPlan:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil && t.phase != model.PhasePending {
+			t.bounds.observe(&r)
+			if r.Kind == model.RecTaskPhase {
+				t.phase = max(t.phase, r.Phase)
+				if !t.must {
+					t.phaseAt = r
+				}
+			}
+		}
+	case model.RecStopRequested:
+		if r.Mode == model.StopImmediate {
+			*at(&c.jobStop, r.Job)++
+		}
+	case model.RecTaskEnd:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil || t.phase == model.PhasePending {
+			return
+		}
+		*at(&c.jobLive, r.Job)--
+		if t.must && r.Result != model.ResultSuccess && *at(&c.jobStop, r.Job) == t.stopSeq &&
+			c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
+			c.violate(r.At, whoOf(&r), []*model.Record{&t.phaseAt, &t.enable, &r},
+				"task was in %s when maintenance was enabled and ended %s (cause %s) instead of finishing", t.atEnable, r.Result, r.Cause)
+		}
+		*t = inv04task{}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-05 maintenance-message-shown and INV-06 message-changes-on-restart-only
+//
+// Both judge the statistics text of sessions that failed because of
+// maintenance, at the moment maintenance failed them (the first task that
+// failed with cause maintenance in the attempt: M3 at enable, M5 at the
+// gate). INV-05 (shown) judges whether a notice is shown (M6's conditions);
+// INV-06 judges which: the message loaded at the last service start, and a
+// service start loads the configured message (M7).
+
+type invMessage struct {
+	checker
+	shown bool // INV-05; else INV-06
+	srv   []msgServer
+	sess  []msgSession
+}
+
+type msgServer struct {
+	service    bool
+	effective  string
+	configured string
+	started    model.Record // last service_started, as evidence
+	configRec  model.Record // last message_configured
+}
+
+type msgSession struct {
+	n       int32
+	live    bool
+	have    bool // the maintenance failure of this attempt was seen
+	cond    bool // M6: service running and client supports the notice
+	eff     string
+	decided model.Record
+}
+
+// genericTexts are the fixed texts that are not a maintenance notice.
+var genericTexts = []string{"", model.MsgConnectionFailed, model.MsgTenantDisabled, model.MsgCanceledByUser,
+	model.MsgStoppedByUser, model.MsgStoppedGracefully}
+
+func isNotice(text string) bool { return !slices.Contains(genericTexts, text) }
+
+func defaultNotice(configured string) string {
+	if configured == "" {
+		return model.DefaultNotice
+	}
+	return configured
+}
+
+func (c *invMessage) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecServer:
+		if s := at(&c.srv, r.Server); s != nil && r.Decl != nil {
+			*s = msgServer{service: r.Flags.Has(model.FlagServiceRunning) && r.Flags.Has(model.FlagPoweredOn),
+				configured: r.Decl.ConfiguredMessage, effective: defaultNotice(r.Decl.ConfiguredMessage)}
+		}
+	case model.RecServiceStarted:
+		s := at(&c.srv, r.Server)
+		if s == nil {
+			return
+		}
+		want := defaultNotice(s.configured)
+		if !c.shown && r.Text != "" && r.Text != want {
+			c.violate(r.At, whoOf(&r), []*model.Record{&s.configRec, &r},
+				"service started with effective message %q, but the configured message is %q", r.Text, want)
+		}
+		s.service, s.effective, s.started = true, want, r
+		if r.Text != "" {
+			s.effective = r.Text
+		}
+	case model.RecServiceStopped, model.RecPowerOff:
+		if s := at(&c.srv, r.Server); s != nil {
+			s.service = false
+		}
+	case model.RecMessageConfigured:
+		if s := at(&c.srv, r.Server); s != nil {
+			s.configured, s.configRec = r.Text, r
+		}
+	case model.RecSessionStart, model.RecAttemptStart:
+		if s := at(&c.sess, r.Job); s != nil {
+			*s = msgSession{n: r.N, live: true}
+		}
+	case model.RecTaskEnd:
+		s := at(&c.sess, r.Job)
+		if r.Cause == model.CauseMaintenance && s != nil && s.live && s.n == r.N && !s.have {
+			c.decide(s, &r)
+		}
+	case model.RecSessionEnd:
+		s := at(&c.sess, r.Job)
+		if s == nil || !s.live || s.n != r.N {
+			return
+		}
+		s.live = false
+		if r.Result != model.ResultFailed || r.Cause != model.CauseMaintenance {
+			return
+		}
+		if !s.have {
+			c.decide(s, &r)
+		}
+		notice := isNotice(r.Text)
+		w := whoOf(&r)
+		switch {
+		case c.shown && s.cond && !notice:
+			c.violate(r.At, w, []*model.Record{&s.decided, &r},
+				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
+		case c.shown && !s.cond && notice:
+			c.violate(r.At, w, []*model.Record{&s.decided, &r},
+				"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
+		case !c.shown && notice && r.Text != s.eff:
+			sv := at(&c.srv, c.jobServer(r.Job))
+			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, &s.decided, &r},
+				"shows %q, but the effective message (loaded at the last service start) is %q", r.Text, s.eff)
+		}
+	}
+}
+
+func (c *invMessage) decide(s *msgSession, r *model.Record) {
+	sv := at(&c.srv, c.jobServer(r.Job))
+	s.have, s.decided = true, *r
+	s.cond = sv != nil && sv.service && c.clientSupports(r.Job)
+	if sv != nil {
+		s.eff = sv.effective
+	}
+}
+
+func (c *invMessage) clientSupports(j int32) bool {
+	t := c.jobTenant(j)
+	return t >= 0 && int(t) < len(c.cat.Tenants) && c.cat.Tenants[t] != nil && c.cat.Tenants[t].Client.SupportsNotice()
+}
+
+func (c *invMessage) why(j int32) string {
+	t := c.jobTenant(j)
+	if !c.clientSupports(j) && t >= 0 && int(t) < len(c.cat.Tenants) && c.cat.Tenants[t] != nil {
+		return "client " + c.cat.Tenants[t].Client.String() + " does not support it"
+	}
+	return "the service was not running"
+}
+
+// ---------------------------------------------------------------------------
+// INV-07 restore-points-immutable
+
+type inv07 struct {
+	checker
+	rps [][]inv07rp
+}
+
+type inv07rp struct {
+	count   int32
+	created model.Record // the last task_end that committed one, as evidence
+}
+
+func (c *inv07) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecTaskEnd:
+		if r.Flags.Has(model.FlagRestorePoint) {
+			if p := objAt(&c.rps, c.cat, r.Job, r.Object); p != nil {
+				p.count++
+				p.created = r
+			}
+		}
+	case model.RecRestorePointRemoved:
+		// Retention is not part of the model or the trace format, so every
+		// removal is a change of an existing restore point.
+		p := objAt(&c.rps, c.cat, r.Job, r.Object)
+		if p == nil {
+			return
+		}
+		if p.count == 0 {
+			c.violate(r.At, whoOf(&r), []*model.Record{&r}, "a restore point that was never committed was removed")
+			return
+		}
+		p.count--
+		c.violate(r.At, whoOf(&r), []*model.Record{&p.created, &r},
+			"an existing restore point was removed (restore points only grow, S7/M11)")
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-08 no-orphan-snapshot
+
+type inv08 struct {
+	checker
+	tasks [][]inv01task
+}
+
+func (c *inv08) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecTaskStart:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
+			t.live, t.start = true, r
+		}
+	case model.RecTaskEnd:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		snap := r.Flags.Has(model.FlagStarted) || (t != nil && t.live)
+		var st *model.Record
+		if t != nil && t.live {
+			st = &t.start
+			t.live = false
+		}
+		if snap && !r.Flags.Has(model.FlagSnapshotRemoved) {
+			c.violate(r.At, whoOf(&r), []*model.Record{st, &r}, "task ended %s and left its snapshot behind", r.Result)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-09 immediate-stop-outcome
+
+type inv09 struct {
+	checker
+	sess []inv09sess
+	objs [][]bool // restore point committed in the live session
+}
+
+type inv09sess struct {
+	n    int32
+	live bool
+	imm  bool
+	stop model.Record
+}
+
+func (c *inv09) Observe(r model.Record) {
+	if !isSessionRecord(r.Kind) {
+		return
+	}
+	s := at(&c.sess, r.Job)
+	if s == nil {
+		return
+	}
+	if r.Kind == model.RecSessionStart {
+		*s = inv09sess{n: r.N, live: true}
+		if int(r.Job) < len(c.objs) {
+			clear(c.objs[r.Job])
+		}
+		return
+	}
+	if !s.live || s.n != r.N {
+		return
+	}
+	w := whoOf(&r)
+	switch r.Kind {
+	case model.RecStopRequested:
+		if r.Mode == model.StopImmediate && !s.imm {
+			s.imm, s.stop = true, r
+		}
+	case model.RecTaskStart:
+		if s.imm {
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object started after an immediate stop (pending objects get none, S2)")
+		}
+	case model.RecTaskEnd:
+		if r.Flags.Has(model.FlagRestorePoint) {
+			if s.imm {
+				c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object in process at an immediate stop committed a restore point")
+			}
+			if p := objAt(&c.objs, c.cat, r.Job, r.Object); p != nil {
+				*p = true
+			}
+		}
+	case model.RecRestorePointRemoved:
+		if p := objAt(&c.objs, c.cat, r.Job, r.Object); p != nil && *p && s.imm {
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object finished before the immediate stop lost its new restore point")
+		}
+	case model.RecSessionEnd:
+		s.live = false
+		if s.imm && r.Result != model.ResultFailed {
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "session ended %s after an immediate stop (S2: Failed)", r.Result)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-10 graceful-stop-outcome
+
+type inv10 struct {
+	checker
+	f     faults
+	sess  []inv10sess
+	tasks [][]inv10task
+}
+
+type inv10sess struct {
+	n             int32
+	live          bool
+	anyStarted    bool
+	graceful      bool
+	s4            bool
+	immediate     bool
+	attemptFailed bool
+	stop          model.Record
+}
+
+type inv10task struct {
+	live  bool
+	must  bool
+	st    stamp
+	start model.Record
+}
+
+func (c *inv10) Observe(r model.Record) {
+	c.f.observe(&r)
+	if !isSessionRecord(r.Kind) {
+		return
+	}
+	s := at(&c.sess, r.Job)
+	if s == nil {
+		return
+	}
+	if r.Kind == model.RecSessionStart {
+		*s = inv10sess{n: r.N, live: true}
+		return
+	}
+	if !s.live || s.n != r.N {
+		return
+	}
+	w := whoOf(&r)
+	switch r.Kind {
+	case model.RecAttemptStart:
+		s.attemptFailed = false
+	case model.RecStopRequested:
+		switch {
+		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
+			s.graceful, s.s4, s.stop = true, !s.anyStarted, r
+			if int(r.Job) < len(c.tasks) {
+				st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
+				for o := range c.tasks[r.Job] {
+					if t := &c.tasks[r.Job][o]; t.live {
+						t.must, t.st = true, st
+					}
+				}
+			}
+		case r.Mode == model.StopImmediate:
+			s.immediate = true
+		}
+	case model.RecTaskStart:
+		s.anyStarted = true
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
+			*t = inv10task{live: true, start: r}
+		}
+		if s.graceful && !s.immediate {
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
+		}
+	case model.RecTaskEnd:
+		if r.Result == model.ResultFailed {
+			s.attemptFailed = true
+		}
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil {
+			return
+		}
+		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
+		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
+			c.violate(r.At, w, []*model.Record{&t.start, &s.stop, &r},
+				"object in process at a graceful stop ended %s without a restore point (S3: in-process objects finish)", r.Result)
+		}
+		*t = inv10task{}
+	case model.RecSessionEnd:
+		s.live = false
+		if !s.graceful {
+			return
+		}
+		want, text := c.knob(), ""
+		switch {
+		case s.immediate:
+			want = model.ResultFailed
+		case s.s4:
+			want, text = model.ResultFailed, model.MsgCanceledByUser
+		case s.attemptFailed:
+			want = model.ResultFailed
+		}
+		switch {
+		case r.Result != want && s.s4 && !s.immediate:
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "graceful stop before any object started ended %s (S4: Failed, %q)", r.Result, text)
+		case r.Result != want:
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "session stopped gracefully ended %s, want %s (S3, graceful_stop_result)", r.Result, want)
+		case text != "" && r.Text != text:
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "graceful stop before any object started shows %q (S4: %q)", r.Text, text)
+		}
+	}
+}
+
+func (c *inv10) knob() model.Result {
+	if c.cat.Scenario != nil && c.cat.Scenario.Semantics.GracefulStopResult != model.ResultNone {
+		return c.cat.Scenario.Semantics.GracefulStopResult
+	}
+	return model.DefaultSemantics().GracefulStopResult
+}
+
+// ---------------------------------------------------------------------------
+// INV-11 concurrency-limits
+
+type inv11 struct {
+	checker
+	tenIn []int32
+	srvIn []int32
+	live  [][]bool
+}
+
+func (c *inv11) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecTaskStart:
+		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		if p == nil || *p {
+			return
+		}
+		*p = true
+		tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job)
+		if tn < 0 || sv < 0 {
+			return
+		}
+		ti, si := at(&c.tenIn, tn), at(&c.srvIn, sv)
+		*ti++
+		*si++
+		if lim := c.cat.Tenants[tn].MaxTasks; lim > 0 && *ti > lim {
+			c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
+				"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
+		}
+		if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && *si > lim {
+			c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
+				"server has %d tasks in process, over its task_slots %d", *si, lim)
+		}
+	case model.RecTaskEnd:
+		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		if p == nil || !*p {
+			return
+		}
+		*p = false
+		if tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job); tn >= 0 && sv >= 0 {
+			*at(&c.tenIn, tn)--
+			*at(&c.srvIn, sv)--
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-12 lifecycle-well-formed
+
+type inv12 struct {
+	checker
+	last  sim.Time
+	jobs  []inv12job
+	tasks [][]inv12task
+}
+
+type inv12job struct {
+	lastN   int32
+	liveN   int32 // 0: no live session
+	attempt int32
+	inProc  int32
+	start   model.Record
+}
+
+type inv12task struct {
+	phase    model.Phase // Pending (0) when not in process
+	endedN   int32
+	endedAtt int32
+}
+
+func (c *inv12) Observe(r model.Record) {
+	if r.At < c.last {
+		c.violate(r.At, whoOf(&r), []*model.Record{&r}, "time went backwards: %s after %s", r.At, c.last)
+	} else {
+		c.last = r.At
+	}
+	if !isSessionRecord(r.Kind) {
+		return
+	}
+	j := at(&c.jobs, r.Job)
+	if j == nil {
+		return
+	}
+	w := whoOf(&r)
+	if r.Kind == model.RecSessionStart {
+		if j.liveN != 0 {
+			c.violate(r.At, w, []*model.Record{&j.start, &r}, "session started while session #%d of the job is still live", j.liveN)
+			c.reset(r.Job)
+		}
+		if r.N <= j.lastN {
+			c.violate(r.At, w, []*model.Record{&r}, "session number %d is not after the job's last session #%d", r.N, j.lastN)
+		}
+		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1), start: r}
+		return
+	}
+	if j.liveN != r.N {
+		if r.N > j.lastN {
+			c.violate(r.At, w, []*model.Record{&r}, "%s of a session that has not started", r.Kind)
+		} else {
+			c.violate(r.At, w, []*model.Record{&r}, "%s after the session reached its terminal state", r.Kind)
+		}
+		return
+	}
+	switch r.Kind {
+	case model.RecAttemptStart:
+		if r.Attempt != j.attempt+1 {
+			c.violate(r.At, w, []*model.Record{&r}, "attempt %d follows attempt %d", r.Attempt, j.attempt)
+		}
+		if j.inProc > 0 {
+			c.violate(r.At, w, []*model.Record{&r}, "new attempt while %d tasks of the previous one are still in process", j.inProc)
+		}
+		j.attempt = r.Attempt
+	case model.RecTaskStart:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil {
+			return
+		}
+		switch {
+		case t.phase != model.PhasePending:
+			c.violate(r.At, w, []*model.Record{&r}, "task started while the object's previous task is still in %s", t.phase)
+		case t.endedN == r.N && t.endedAtt == j.attempt:
+			c.violate(r.At, w, []*model.Record{&r}, "object processed again in attempt %d after its task ended", j.attempt)
+		default:
+			j.inProc++
+		}
+		t.phase = model.PhaseSnapshot
+	case model.RecTaskPhase, model.RecTaskPlan:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil {
+			return
+		}
+		switch {
+		case t.phase == model.PhasePending:
+			c.violate(r.At, w, []*model.Record{&r}, "%s of a task that is not in process", r.Kind)
+		case r.Kind == model.RecTaskPhase && (r.Phase <= t.phase || !r.Phase.InProcess()):
+			c.violate(r.At, w, []*model.Record{&r}, "task went from %s to %s", t.phase, r.Phase)
+		case r.Kind == model.RecTaskPhase:
+			t.phase = r.Phase
+		}
+	case model.RecTaskEnd:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil {
+			return
+		}
+		switch r.Result {
+		case model.ResultSuccess, model.ResultFailed, model.ResultCanceled:
+		default:
+			c.violate(r.At, w, []*model.Record{&r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
+		}
+		if t.phase != model.PhasePending {
+			j.inProc--
+			t.phase = model.PhasePending
+		} else if r.Flags.Has(model.FlagStarted) {
+			c.violate(r.At, w, []*model.Record{&r}, "task_end says the task started, but no task_start was seen")
+		}
+		if t.endedN == r.N && t.endedAtt == j.attempt {
+			c.violate(r.At, w, []*model.Record{&r}, "task reached a terminal state twice in attempt %d", j.attempt)
+		}
+		t.endedN, t.endedAtt = r.N, j.attempt
+	case model.RecSessionEnd:
+		switch r.Result {
+		case model.ResultSuccess, model.ResultWarning, model.ResultFailed:
+		default:
+			c.violate(r.At, w, []*model.Record{&r}, "session ended with result %q, not Success, Warning or Failed", r.Result.String())
+		}
+		if j.inProc > 0 {
+			c.violate(r.At, w, []*model.Record{&j.start, &r}, "session ended with %d tasks still in process", j.inProc)
+			c.reset(r.Job)
+		}
+		j.liveN, j.inProc = 0, 0
+	}
+}
+
+// reset forgets the tasks of a job whose session ended badly, so one
+// violation does not cascade into more.
+func (c *inv12) reset(job int32) {
+	if int(job) < len(c.tasks) {
+		for o := range c.tasks[job] {
+			c.tasks[job][o].phase = model.PhasePending
+		}
+	}
+	c.jobs[job].inProc = 0
+}
+
+// ---------------------------------------------------------------------------
+// INV-13 drain-terminates
+
+type inv13 struct {
+	checker
+	f       faults
+	m       maintenance
+	srv     []inv13srv
+	tasks   [][]inv13task
+	jobLive []int32
+}
+
+type inv13srv struct {
+	live     int32    // affected tasks in process at an enable, still in process
+	deadline sim.Time // the latest planned end seen of those tasks
+}
+
+type inv13task struct {
+	live   bool
+	due    sim.Time
+	marked bool
+	st     stamp
+	start  model.Record
+	enable model.Record
+}
+
+func (c *inv13) Observe(r model.Record) {
+	c.f.observe(&r)
+	if c.m.observe(&r) {
+		sv := at(&c.srv, r.Server)
+		for _, j := range c.jobsOn(r.Server) {
+			f := c.jobFlags(j)
+			if *at(&c.jobLive, j) == 0 || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
+				continue // M8 work and M4 sessions are not drained
+			}
+			row := c.tasks[j]
+			for o := range row {
+				if t := &row[o]; t.live && !t.marked {
+					t.marked, t.st, t.enable = true, c.f.stamp(r.Server, c.jobTenant(j)), r
+					sv.live++
+					sv.deadline = max(sv.deadline, t.due)
+				}
+			}
+		}
+		return
+	}
+	switch r.Kind {
+	case model.RecTaskStart:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
+			*t = inv13task{live: true, due: r.Due, start: r}
+			*at(&c.jobLive, r.Job)++
+		}
+	case model.RecTaskPhase, model.RecTaskPlan:
+		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil && t.live {
+			t.due = r.Due
+			if t.marked {
+				sv := at(&c.srv, c.jobServer(r.Job))
+				sv.deadline = max(sv.deadline, r.Due)
+			}
+		}
+	case model.RecTaskEnd:
+		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		if t == nil || !t.live {
+			return
+		}
+		*at(&c.jobLive, r.Job)--
+		if t.marked {
+			svID := c.jobServer(r.Job)
+			sv := at(&c.srv, svID)
+			if r.At > sv.deadline && c.f.clean(t.st, svID, c.jobTenant(r.Job)) {
+				c.violate(r.At, whoOf(&r), []*model.Record{&t.start, &t.enable, &r},
+					"affected task in process at maintenance enable ended %s after the drain bound %s (the latest planned end of the tasks in process at enable)",
+					time.Duration(r.At-sv.deadline), sv.deadline)
+			}
+			if sv.live--; sv.live == 0 {
+				sv.deadline = 0
+			}
+		}
+		*t = inv13task{}
+	case model.RecEnd:
+		for s := range c.srv {
+			sv := &c.srv[s]
+			if sv.live == 0 || r.At <= sv.deadline {
+				continue
+			}
+			for _, j := range c.jobsOn(int32(s)) {
+				if int(j) >= len(c.tasks) {
+					continue
+				}
+				for o := range c.tasks[j] {
+					t := &c.tasks[j][o]
+					if t.marked && c.f.clean(t.st, int32(s), c.jobTenant(j)) {
+						c.violate(r.At, who{int32(s), c.jobTenant(j), j, t.start.N, int32(o)}, []*model.Record{&t.start, &t.enable, &r},
+							"affected task in process at maintenance enable is still in process at the end of the run, %s after the drain bound %s",
+							time.Duration(r.At-sv.deadline), sv.deadline)
+					}
+				}
+			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-14 disabled-tenant-inert
+
+type inv14 struct {
+	checker
+	off     []bool
+	disable []model.Record
+	tenIn   []int32
+	live    [][]bool
+	pending []int32 // tenants disabled at the current instant, judged once time moves on
+	pendAt  sim.Time
+}
+
+func (c *inv14) Observe(r model.Record) {
+	if len(c.pending) > 0 && (r.At > c.pendAt || r.Kind == model.RecEnd) {
+		// M12 terminates a tenant's work in the same instant as the disable.
+		for _, t := range c.pending {
+			if *at(&c.off, t) && *at(&c.tenIn, t) > 0 {
+				c.violate(c.pendAt, who{model.None, t, model.None, 0, model.None}, []*model.Record{&c.disable[t], &r},
+					"tenant was disabled and still has %d tasks in process afterwards", c.tenIn[t])
+			}
+		}
+		c.pending = c.pending[:0]
+	}
+	switch r.Kind {
+	case model.RecTenant:
+		*at(&c.off, r.Tenant) = !r.Flags.Has(model.FlagEnabled)
+		at(&c.disable, r.Tenant)
+	case model.RecTenantDisabled:
+		if p := at(&c.off, r.Tenant); p != nil {
+			*p = true
+			c.disable[r.Tenant] = r
+			c.pending = append(c.pending, r.Tenant)
+			c.pendAt = r.At
+		}
+	case model.RecTenantEnabled:
+		if p := at(&c.off, r.Tenant); p != nil {
+			*p = false
+		}
+	case model.RecTaskStart:
+		tn := c.jobTenant(r.Job)
+		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		if p == nil || tn < 0 {
+			return
+		}
+		if !*p {
+			*p = true
+			*at(&c.tenIn, tn)++
+		}
+		if *at(&c.off, tn) {
+			c.violate(r.At, whoOf(&r), []*model.Record{&c.disable[tn], &r}, "disabled tenant started a task")
+		}
+	case model.RecTaskEnd:
+		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		if tn := c.jobTenant(r.Job); p != nil && *p && tn >= 0 {
+			*p = false
+			*at(&c.tenIn, tn)--
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-15 backup-move-needs-disable
+
+type inv15 struct {
+	checker
+	enabled []bool
+	change  []model.Record
+}
+
+func (c *inv15) Observe(r model.Record) {
+	switch r.Kind {
+	case model.RecTenant:
+		*at(&c.enabled, r.Tenant) = r.Flags.Has(model.FlagEnabled)
+		at(&c.change, r.Tenant)
+	case model.RecTenantEnabled, model.RecTenantDisabled:
+		if p := at(&c.enabled, r.Tenant); p != nil {
+			*p = r.Kind == model.RecTenantEnabled
+			c.change[r.Tenant] = r
+		}
+	case model.RecBackupMoved:
+		if p := at(&c.enabled, r.Tenant); p != nil && *p {
+			c.violate(r.At, who{model.None, r.Tenant, model.None, 0, model.None}, []*model.Record{&c.change[r.Tenant], &r},
+				"backups moved while the tenant is enabled (M12: disable it first)")
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// INV-16 retry-policy
+
+type inv16 struct {
+	checker
+	f    faults
+	sess []inv16sess
+	objs [][]inv16obj
+}
+
+type inv16sess struct {
+	n             int32
+	live          bool
+	manual        bool
+	stopped       bool
+	tenOff        bool // tenant disabled at start or since: M12 ends the session, no retry
+	tenSeq        uint32
+	attempt       int32
+	attemptFailed bool
+	lastEnd       sim.Time
+	start         model.Record
+	stop          model.Record
+	lastFail      model.Record
+}
+
+type inv16obj struct {
+	failedN, failedIn int32 // the session and attempt in which the object last failed
+}
+
+func (c *inv16) Observe(r model.Record) {
+	c.f.observe(&r)
+	if !isSessionRecord(r.Kind) {
+		return
+	}
+	s := at(&c.sess, r.Job)
+	if s == nil {
+		return
+	}
+	if r.Kind == model.RecSessionStart {
+		*s = inv16sess{n: r.N, live: true, manual: r.Flags.Has(model.FlagManual), attempt: 1, lastEnd: r.At, start: r}
+		if tn := c.jobTenant(r.Job); tn >= 0 {
+			s.tenOff, s.tenSeq = *at(&c.f.tenOff, tn), *at(&c.f.tenSeq, tn)
+		}
+		return
+	}
+	if !s.live || s.n != r.N {
+		return
+	}
+	w := whoOf(&r)
+	d := c.jobDecl(r.Job)
+	var count int32
+	var wait time.Duration
+	if d != nil {
+		count, wait = d.RetryCount, d.RetryWait
+	}
+	tn := c.jobTenant(r.Job)
+	disabled := tn >= 0 && (s.tenOff || *at(&c.f.tenSeq, tn) != s.tenSeq)
+	switch r.Kind {
+	case model.RecStopRequested:
+		if !s.stopped {
+			s.stopped, s.stop = true, r
+		}
+	case model.RecAttemptStart:
+		switch {
+		case s.manual:
+			c.violate(r.At, w, []*model.Record{&s.start, &r}, "retry of a session started manually (S8: none)")
+		case s.stopped:
+			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "retry of a session stopped manually (S8: none)")
+		case disabled:
+			c.violate(r.At, w, []*model.Record{&r}, "retry after the tenant was disabled (M12 ends the session as an immediate stop)")
+		case !s.attemptFailed:
+			c.violate(r.At, w, []*model.Record{&r}, "retry although no object failed in attempt %d", s.attempt)
+		case r.Attempt-1 > count:
+			c.violate(r.At, w, []*model.Record{&r}, "retry %d exceeds retry.count %d", r.Attempt-1, count)
+		case r.At < s.lastEnd.Add(wait):
+			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "retry %s after the previous attempt ended, before retry.wait %s",
+				time.Duration(r.At-s.lastEnd), wait)
+		}
+		s.attempt, s.attemptFailed = r.Attempt, false
+	case model.RecTaskStart, model.RecTaskEnd:
+		o := objAt(&c.objs, c.cat, r.Job, r.Object)
+		if o == nil {
+			return
+		}
+		if s.attempt >= 2 && !(o.failedN == r.N && (o.failedIn == s.attempt-1 || o.failedIn == s.attempt)) {
+			c.violate(r.At, w, []*model.Record{&r}, "attempt %d processed an object that had not failed in attempt %d (S8: only the failed objects again)",
+				s.attempt, s.attempt-1)
+		}
+		if r.Kind == model.RecTaskEnd {
+			s.lastEnd = r.At
+			if r.Result == model.ResultFailed {
+				s.attemptFailed, s.lastFail = true, r
+				o.failedN, o.failedIn = r.N, s.attempt
+			}
+		}
+	case model.RecSessionEnd:
+		s.live = false
+		if s.stopped || disabled || r.Cause == model.CauseDisabled || r.Cause == model.CauseStop {
+			return
+		}
+		switch {
+		case s.attemptFailed && r.Result != model.ResultFailed:
+			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+		case !s.attemptFailed && r.Result != model.ResultSuccess:
+			c.violate(r.At, w, []*model.Record{&r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+		case s.attemptFailed && !s.manual && s.attempt-1 < count:
+			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
+		}
+	}
+}

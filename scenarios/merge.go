@@ -1,0 +1,468 @@
+package scenarios
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Merging joins the JSONL files of a sweep's shards. It refuses anything
+// that would make the joined result differ from one unsharded sweep: a
+// missing or duplicate run, files from another sweep (scenario hash) or
+// another maintsim version, records that disagree with the grid. The
+// merged output carries no trace of how the sweep was sharded, so merging
+// N shards is byte-identical to merging the unsharded file.
+
+// SweepFile is one sweep output file read back.
+type SweepFile struct {
+	Path    string
+	Header  SweepHeader
+	Records []SweepRecord
+}
+
+// MaxSweepLineBytes bounds one line of a sweep file.
+const MaxSweepLineBytes = 16 << 20
+
+// ReadSweepFile reads a sweep output file. A file that is not one (bad
+// JSON, a header of another kind) is an *InputError (exit 2).
+func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &InputError{Path: path, Problems: []Problem{{Msg: "cannot read: " + err.Error()}}}
+	}
+	fail := func(line int, format string, args ...any) error {
+		return &InputError{Path: path, Source: data, Problems: []Problem{{Pos: Pos{Line: line, Col: 1}, Msg: fmt.Sprintf(format, args...)}}}
+	}
+	sf := &SweepFile{Path: path}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), MaxSweepLineBytes)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if line == 1 {
+			if err := dec.Decode(&sf.Header); err != nil {
+				return nil, fail(line, "not a maintsim sweep file: the first line is not a sweep header: %v", err)
+			}
+			if sf.Header.Kind != SweepKind {
+				return nil, fail(line, "not a maintsim sweep file (kind %q, want %q)", sf.Header.Kind, SweepKind)
+			}
+			if sf.Header.Format != SweepFormat {
+				return nil, fail(line, "sweep file format %d; this maintsim reads format %d", sf.Header.Format, SweepFormat)
+			}
+			continue
+		}
+		var rec SweepRecord
+		if err := dec.Decode(&rec); err != nil {
+			return nil, fail(line, "bad sweep record: %v", err)
+		}
+		sf.Records = append(sf.Records, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fail(line+1, "%v", err)
+	}
+	if line == 0 {
+		return nil, &InputError{Path: path, Problems: []Problem{{Msg: "empty file: not a maintsim sweep file"}}}
+	}
+	return sf, nil
+}
+
+// MergeError is a set of shard files that do not make one sweep: missing
+// or duplicate runs, mismatched headers (exit 1).
+type MergeError struct {
+	Problems []string
+}
+
+func (e *MergeError) Error() string {
+	return "merge: " + strings.Join(e.Problems, "\n  ")
+}
+
+// SweepResult is a whole sweep: every run, sorted, and the statistics per
+// grid point.
+type SweepResult struct {
+	Header  SweepHeader // Shard is Whole
+	Records []SweepRecord
+	Points  []PointStats
+}
+
+// PointStats are the statistics of one grid point over its replicates.
+type PointStats struct {
+	Point  int
+	Params OrderedObject
+	Runs   int
+	Stats  []MetricStats // in the header's metric order
+}
+
+// MetricStats summarise one metric at one grid point.
+type MetricStats struct {
+	Metric string
+	Unit   string
+	N      int // runs with a value
+	Mean   float64
+	P50    float64 // nearest rank
+	P95    float64
+	Min    float64
+	Max    float64
+}
+
+// MergeSweeps joins shard files into one sweep result.
+func MergeSweeps(files []*SweepFile) (*SweepResult, error) {
+	if len(files) == 0 {
+		return nil, &MergeError{Problems: []string{"no files"}}
+	}
+	me := &MergeError{}
+	ref := files[0]
+	for _, f := range files[1:] {
+		if f.Header.Shard.Index < ref.Header.Shard.Index ||
+			f.Header.Shard.Index == ref.Header.Shard.Index && f.Header.Name < ref.Header.Name {
+			ref = f
+		}
+	}
+	refGrid := gridKey(ref.Header)
+	for _, f := range files {
+		h := f.Header
+		switch {
+		case h.Version != ref.Header.Version:
+			me.Problems = append(me.Problems, fmt.Sprintf("%s: written by maintsim %s, %s by %s: rerun the shards with one version",
+				f.Path, h.Version, ref.Path, ref.Header.Version))
+		case h.ScenarioHash != ref.Header.ScenarioHash:
+			me.Problems = append(me.Problems, fmt.Sprintf("%s: scenario hash %s differs from %s's %s: the base or sweep file changed between shards",
+				f.Path, short(h.ScenarioHash), ref.Path, short(ref.Header.ScenarioHash)))
+		case gridKey(h) != refGrid:
+			me.Problems = append(me.Problems, fmt.Sprintf("%s: grid (runs, replicates, vary, metrics, seeds) differs from %s's", f.Path, ref.Path))
+		}
+	}
+	if len(me.Problems) > 0 {
+		return nil, me
+	}
+	h := ref.Header
+	h.Shard = Whole
+	total := h.Runs
+	where := make([][]string, total)
+	var byRun []SweepRecord
+	for _, f := range files {
+		for _, r := range f.Records {
+			if r.Run < 0 || r.Run >= total {
+				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d is outside the sweep's runs 0–%d", f.Path, r.Run, total-1))
+				continue
+			}
+			if msg := checkRecord(&h, &r); msg != "" {
+				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d: %s", f.Path, r.Run, msg))
+				continue
+			}
+			if len(where[r.Run]) == 0 {
+				byRun = append(byRun, r)
+			}
+			where[r.Run] = append(where[r.Run], f.Path)
+		}
+	}
+	var missing []int
+	var dups []string
+	for run, ws := range where {
+		switch {
+		case len(ws) == 0:
+			missing = append(missing, run)
+		case len(ws) > 1:
+			dups = append(dups, fmt.Sprintf("%d (%s)", run, strings.Join(ws, ", ")))
+		}
+	}
+	if len(missing) > 0 {
+		me.Problems = append(me.Problems, fmt.Sprintf("missing %d of %d runs: %s", len(missing), total, runRanges(missing, 30)))
+	}
+	if len(dups) > 0 {
+		if len(dups) > 20 {
+			dups = append(dups[:20], fmt.Sprintf("… (%d in all)", len(dups)))
+		}
+		me.Problems = append(me.Problems, "duplicate runs: "+strings.Join(dups, "; "))
+	}
+	if len(me.Problems) > 0 {
+		return nil, me
+	}
+	slices.SortFunc(byRun, func(a, b SweepRecord) int { return a.Run - b.Run })
+	res := &SweepResult{Header: h, Records: byRun}
+	res.Points = pointStats(&h, byRun)
+	return res, nil
+}
+
+// gridKey is everything of a header that must agree between shards.
+func gridKey(h SweepHeader) string {
+	h.Shard, h.Name = Shard{}, ""
+	b, _ := json.Marshal(h)
+	return string(b)
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+// checkRecord verifies a record against the grid: its point, replicate,
+// seed and metric names follow from its run index.
+func checkRecord(h *SweepHeader, r *SweepRecord) string {
+	if h.Replicates < 1 {
+		return "header has no replicates"
+	}
+	if r.Point != r.Run/h.Replicates || r.Replicate != r.Run%h.Replicates {
+		return fmt.Sprintf("point %d, replicate %d do not match the grid (want %d, %d)", r.Point, r.Replicate, r.Run/h.Replicates, r.Run%h.Replicates)
+	}
+	sw := Sweep{BaseSeed: h.BaseSeed, CommonSeeds: h.CommonSeeds, Replicates: h.Replicates}
+	if want := sw.RunSeed(r.Run); r.Seed != want {
+		return fmt.Sprintf("seed %d, the grid gives %d", r.Seed, want)
+	}
+	if len(r.Metrics) != len(h.Metrics) {
+		return fmt.Sprintf("%d metrics, the header lists %d", len(r.Metrics), len(h.Metrics))
+	}
+	for i, nv := range r.Metrics {
+		if nv.Name != h.Metrics[i] {
+			return fmt.Sprintf("metric %d is %s, the header says %s", i, nv.Name, h.Metrics[i])
+		}
+	}
+	return ""
+}
+
+// runRanges prints sorted run numbers as ranges: 3–5, 9.
+func runRanges(runs []int, limit int) string {
+	var parts []string
+	for i := 0; i < len(runs); {
+		j := i
+		for j+1 < len(runs) && runs[j+1] == runs[j]+1 {
+			j++
+		}
+		if len(parts) == limit {
+			parts = append(parts, "…")
+			break
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d–%d", runs[i], runs[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(runs[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+func pointStats(h *SweepHeader, recs []SweepRecord) []PointStats {
+	var out []PointStats
+	for i := 0; i < len(recs); {
+		j := i
+		for j < len(recs) && recs[j].Point == recs[i].Point {
+			j++
+		}
+		ps := PointStats{Point: recs[i].Point, Params: recs[i].Params, Runs: j - i}
+		vals := make([]float64, 0, j-i)
+		for m, name := range h.Metrics {
+			vals = vals[:0]
+			for _, r := range recs[i:j] {
+				if v, ok := numberOf(r.Metrics[m].Value); ok {
+					vals = append(vals, v)
+				}
+			}
+			ms := MetricStats{Metric: name, N: len(vals)}
+			if mi, ok := LookupMetric(name); ok {
+				ms.Unit = mi.Unit.String()
+			}
+			if len(vals) > 0 {
+				var sum float64
+				for _, v := range vals { // in run order: deterministic
+					sum += v
+				}
+				ms.Mean = sum / float64(len(vals))
+				slices.Sort(vals)
+				ms.Min, ms.Max = vals[0], vals[len(vals)-1]
+				ms.P50, ms.P95 = nearestRank(vals, 0.50), nearestRank(vals, 0.95)
+			}
+			ps.Stats = append(ps.Stats, ms)
+		}
+		out = append(out, ps)
+		i = j
+	}
+	return out
+}
+
+func numberOf(raw json.RawMessage) (float64, bool) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && !math.IsNaN(v)
+}
+
+// nearestRank is the ⌈q·n⌉-th smallest of sorted values.
+func nearestRank(sorted []float64, q float64) float64 {
+	k := int(math.Ceil(q * float64(len(sorted))))
+	return sorted[min(max(k, 1), len(sorted))-1]
+}
+
+// SweepSummaryKind names the merged statistics JSON.
+const SweepSummaryKind = "maintsim-sweep-summary"
+
+type summaryJSON struct {
+	Kind         string       `json:"kind"`
+	Format       int          `json:"format"`
+	Version      string       `json:"version"`
+	ScenarioHash string       `json:"scenario_hash"`
+	Name         string       `json:"name"`
+	Base         string       `json:"base"`
+	BaseSeed     uint64       `json:"base_seed"`
+	CommonSeeds  bool         `json:"common_seeds,omitempty"`
+	Replicates   int          `json:"replicates"`
+	Points       int          `json:"points"`
+	Runs         int          `json:"runs"`
+	Vary         []VaryHeader `json:"vary"`
+	Metrics      []string     `json:"metrics"`
+	Results      []pointJSON  `json:"results"`
+}
+
+type pointJSON struct {
+	Point  int           `json:"point"`
+	Params OrderedObject `json:"params"`
+	Runs   int           `json:"runs"`
+	Stats  OrderedObject `json:"stats"`
+}
+
+// WriteJSON writes the aggregated statistics: the sweep's definition, then
+// per grid point and metric the mean, p50, p95, min and max over its runs.
+func (r *SweepResult) WriteJSON(w io.Writer) error {
+	h := r.Header
+	out := summaryJSON{Kind: SweepSummaryKind, Format: SweepFormat, Version: h.Version, ScenarioHash: h.ScenarioHash,
+		Name: h.Name, Base: h.Base, BaseSeed: h.BaseSeed, CommonSeeds: h.CommonSeeds, Replicates: h.Replicates,
+		Points: h.Points, Runs: h.Runs, Vary: h.Vary, Metrics: h.Metrics, Results: []pointJSON{}}
+	for _, p := range r.Points {
+		pj := pointJSON{Point: p.Point, Params: p.Params, Runs: p.Runs}
+		for _, s := range p.Stats {
+			st := OrderedObject{{"unit", mustJSON(s.Unit)}, {"n", mustJSON(s.N)}, {"mean", floatJSON(s.Mean)},
+				{"p50", floatJSON(s.P50)}, {"p95", floatJSON(s.P95)}, {"min", floatJSON(s.Min)}, {"max", floatJSON(s.Max)}}
+			b, _ := st.MarshalJSON()
+			pj.Stats = append(pj.Stats, NamedValue{Name: s.Metric, Value: b})
+		}
+		if pj.Params == nil {
+			pj.Params = OrderedObject{}
+		}
+		out.Results = append(out.Results, pj)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteJSONL writes the merged runs as one unsharded sweep file (shard 1/1).
+func (r *SweepResult) WriteJSONL(w io.Writer) error {
+	return (&SweepOutput{Header: r.Header, Records: r.Records}).WriteJSONL(w)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// ParamPaths lists the vary paths in header order (linked ones each).
+func (r *SweepResult) ParamPaths() []string {
+	var out []string
+	for _, v := range r.Header.Vary {
+		if v.Path != "" {
+			out = append(out, v.Path)
+		}
+		out = append(out, v.Paths...)
+	}
+	return out
+}
+
+// ParamValues returns the record's values of the given paths as text
+// (strings unquoted, other values as JSON).
+func (rec *SweepRecord) ParamValues(paths []string) []string { return paramCells(paths, rec.Params) }
+
+// MetricFloats returns the record's metrics as numbers; null values are
+// left out.
+func (rec *SweepRecord) MetricFloats() map[string]float64 {
+	out := make(map[string]float64, len(rec.Metrics))
+	for _, m := range rec.Metrics {
+		if v, ok := numberOf(m.Value); ok {
+			out[m.Name] = v
+		}
+	}
+	return out
+}
+
+// cell renders a JSON value for CSV: strings unquoted, the rest as JSON.
+func cell(raw json.RawMessage) string {
+	var s string
+	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+func paramCells(paths []string, params OrderedObject) []string {
+	var out []string
+	for _, p := range paths {
+		v, _ := params.Get(p)
+		out = append(out, cell(v))
+	}
+	return out
+}
+
+// WriteCSV writes one row per grid point × metric: point, the vary
+// paths' values, metric, unit, n, mean, p50, p95, min, max.
+func (r *SweepResult) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	paths := r.ParamPaths()
+	head := append(append([]string{"point"}, paths...), "metric", "unit", "n", "mean", "p50", "p95", "min", "max")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, p := range r.Points {
+		params := paramCells(paths, p.Params)
+		for _, s := range p.Stats {
+			row := append(append([]string{strconv.Itoa(p.Point)}, params...), s.Metric, s.Unit, strconv.Itoa(s.N),
+				cell(floatJSON(s.Mean)), cell(floatJSON(s.P50)), cell(floatJSON(s.P95)), cell(floatJSON(s.Min)), cell(floatJSON(s.Max)))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteRunsCSV writes one row per run: run, point, replicate, seed, the
+// vary paths' values, trace_hash, then every metric.
+func (r *SweepResult) WriteRunsCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	paths := r.ParamPaths()
+	head := append(append([]string{"run", "point", "replicate", "seed"}, paths...), "trace_hash")
+	head = append(head, r.Header.Metrics...)
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, rec := range r.Records {
+		row := []string{strconv.Itoa(rec.Run), strconv.Itoa(rec.Point), strconv.Itoa(rec.Replicate), strconv.FormatUint(rec.Seed, 10)}
+		row = append(append(row, paramCells(paths, rec.Params)...), rec.TraceHash)
+		for _, m := range rec.Metrics {
+			row = append(row, cell(m.Value))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

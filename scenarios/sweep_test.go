@@ -1,0 +1,353 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/maintsim/maintsim/scenarios"
+	"github.com/maintsim/maintsim/sim"
+)
+
+const sweepDir = "testdata/sweep"
+
+func loadTestSweep() *scenarios.Sweep {
+	sw, err := scenarios.LoadSweep(filepath.Join(sweepDir, "sweep.yaml"))
+	Expect(err).NotTo(HaveOccurred())
+	return sw
+}
+
+func runSweep(sw *scenarios.Sweep, shard scenarios.Shard, workers int) []byte {
+	out, err := sw.Run(context.Background(), scenarios.SweepOptions{Shard: shard, Workers: workers, Version: "test"})
+	Expect(err).NotTo(HaveOccurred())
+	var b bytes.Buffer
+	Expect(out.WriteJSONL(&b)).To(Succeed())
+	return b.Bytes()
+}
+
+func readSweep(name string, data []byte) *scenarios.SweepFile {
+	f, err := scenarios.ReadSweepFile(name, bytes.NewReader(data))
+	Expect(err).NotTo(HaveOccurred())
+	return f
+}
+
+// mergedOutputs renders every output of merge: statistics JSON, CSV,
+// per-run CSV and the merged JSONL.
+func mergedOutputs(files ...*scenarios.SweepFile) string {
+	res, err := scenarios.MergeSweeps(files)
+	Expect(err).NotTo(HaveOccurred())
+	var b bytes.Buffer
+	Expect(res.WriteJSON(&b)).To(Succeed())
+	Expect(res.WriteCSV(&b)).To(Succeed())
+	Expect(res.WriteRunsCSV(&b)).To(Succeed())
+	Expect(res.WriteJSONL(&b)).To(Succeed())
+	return b.String()
+}
+
+// writeSweepFiles writes a base scenario and a sweep file into a temp dir
+// and returns the sweep file's path.
+func writeSweepFiles(base, sweep string) string {
+	dir := GinkgoT().TempDir()
+	Expect(os.WriteFile(filepath.Join(dir, "base.yaml"), []byte(base), 0o644)).To(Succeed())
+	p := filepath.Join(dir, "sweep.yaml")
+	Expect(os.WriteFile(p, []byte(sweep), 0o644)).To(Succeed())
+	return p
+}
+
+const miniBase = `name: mini
+seed: 3
+start: 2026-11-02T20:00:00Z
+until: +4h
+semantics: {profile: vcc}
+servers:
+  - name: cc-01
+    version: "12"
+    task_slots: 2
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - name: nightly
+        kind: backup
+        objects: {count: 3, size: 1GiB, duration: 20m}
+        schedule: {at: +1h}
+actions:
+  - {at: +1h10m, do: enable_maintenance, server: cc-01}
+  - {at: +2h, do: disable_maintenance, server: cc-01}
+`
+
+func sweepInputError(path string) *scenarios.InputError {
+	_, err := scenarios.LoadSweep(path)
+	var ie *scenarios.InputError
+	ExpectWithOffset(1, errors.As(err, &ie)).To(BeTrue(), "want an *InputError, got %v", err)
+	return ie
+}
+
+var _ = Describe("sweep", func() {
+	It("enumerates the grid keys in file order, the last varying fastest, and seeds runs by index", func() {
+		sw := loadTestSweep()
+		Expect(sw.Points()).To(Equal(6))
+		Expect(sw.Runs()).To(Equal(18))
+		Expect(sw.BaseSeed).To(Equal(uint64(7)))
+		p := sw.Params(4) // second window, 8 slots
+		Expect(string(p[0].Value)).To(Equal(`"+6h"`))
+		Expect(string(p[1].Value)).To(Equal(`"+8h"`))
+		Expect(p[2].Name).To(Equal("servers[0].task_slots"))
+		Expect(string(p[2].Value)).To(Equal(`8`))
+		for i := range sw.Runs() {
+			Expect(sw.RunSeed(i)).To(Equal(sim.SubSeed(7, uint64(i))))
+		}
+		y, err := sw.PointYAML(4)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(y)).To(ContainSubstring("task_slots: 8"))
+		Expect(string(y)).To(ContainSubstring("{at: +6h, do: enable_maintenance, server: cc-01}"))
+		Expect(string(y)).To(ContainSubstring("{at: +8h, do: disable_maintenance, server: cc-01}"))
+	})
+
+	It("gives identical results for any worker count", func() {
+		sw := loadTestSweep()
+		one := runSweep(sw, scenarios.Whole, 1)
+		Expect(runSweep(sw, scenarios.Whole, 4)).To(Equal(one))
+		Expect(bytes.Count(one, []byte("\n"))).To(Equal(1 + 18))
+	})
+
+	It("merging N shards is byte-identical to merging the unsharded sweep", func() {
+		sw := loadTestSweep()
+		whole := mergedOutputs(readSweep("whole.jsonl", runSweep(sw, scenarios.Whole, 2)))
+		for _, n := range []int{2, 3, 5, 18, 25} {
+			var files []*scenarios.SweepFile
+			for k := n; k >= 1; k-- { // any order
+				files = append(files, readSweep(fmt.Sprintf("s%d.jsonl", k), runSweep(sw, scenarios.Shard{Index: k, Count: n}, 1)))
+			}
+			Expect(mergedOutputs(files...)).To(Equal(whole), "%d shards", n)
+		}
+		Expect(whole).To(ContainSubstring(`"kind": "maintsim-sweep-summary"`))
+		Expect(whole).NotTo(ContainSubstring(`"shard"` + `: {"index": 2`))
+	})
+
+	It("a shard takes the runs whose index is K−1 modulo N", func() {
+		sw := loadTestSweep()
+		f := readSweep("s.jsonl", runSweep(sw, scenarios.Shard{Index: 2, Count: 4}, 2))
+		var runs []int
+		for _, r := range f.Records {
+			runs = append(runs, r.Run)
+		}
+		Expect(runs).To(Equal([]int{1, 5, 9, 13, 17}))
+		Expect(f.Header.Shard).To(Equal(scenarios.Shard{Index: 2, Count: 4}))
+		Expect(f.Header.Runs).To(Equal(18))
+	})
+
+	It("merge fails on missing, duplicate and mismatched runs, naming them", func() {
+		sw := loadTestSweep()
+		s1 := readSweep("s1.jsonl", runSweep(sw, scenarios.Shard{Index: 1, Count: 3}, 1))
+		s2 := readSweep("s2.jsonl", runSweep(sw, scenarios.Shard{Index: 2, Count: 3}, 1))
+		s3 := readSweep("s3.jsonl", runSweep(sw, scenarios.Shard{Index: 3, Count: 3}, 1))
+
+		_, err := scenarios.MergeSweeps([]*scenarios.SweepFile{s1, s3})
+		var me *scenarios.MergeError
+		Expect(errors.As(err, &me)).To(BeTrue())
+		Expect(err.Error()).To(ContainSubstring("missing 6 of 18 runs: 1, 4, 7, 10, 13, 16"))
+
+		_, err = scenarios.MergeSweeps([]*scenarios.SweepFile{s1, s2, s3, s2})
+		Expect(errors.As(err, &me)).To(BeTrue())
+		Expect(err.Error()).To(ContainSubstring("duplicate runs: 1 (s2.jsonl, s2.jsonl)"))
+
+		other := *s3
+		other.Path = "other.jsonl"
+		other.Header.ScenarioHash = strings.Repeat("0", 64)
+		_, err = scenarios.MergeSweeps([]*scenarios.SweepFile{s1, s2, &other})
+		Expect(err).To(MatchError(ContainSubstring("other.jsonl: scenario hash 000000000000 differs")))
+
+		old := *s3
+		old.Header.Version = "0.0.1"
+		_, err = scenarios.MergeSweeps([]*scenarios.SweepFile{s1, s2, &old})
+		Expect(err).To(MatchError(ContainSubstring("written by maintsim 0.0.1")))
+
+		bad := *s3
+		bad.Records = append([]scenarios.SweepRecord(nil), s3.Records...)
+		bad.Records[0].Seed++
+		_, err = scenarios.MergeSweeps([]*scenarios.SweepFile{s1, s2, &bad})
+		Expect(err).To(MatchError(ContainSubstring("the grid gives")))
+	})
+
+	It("merge statistics are the mean, nearest-rank p50/p95, min and max over a point's replicates", func() {
+		sw := loadTestSweep()
+		f := readSweep("w.jsonl", runSweep(sw, scenarios.Whole, 2))
+		res, err := scenarios.MergeSweeps([]*scenarios.SweepFile{f})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Points).To(HaveLen(6))
+		for _, p := range res.Points {
+			Expect(p.Runs).To(Equal(3))
+			s := p.Stats[1] // sessions_failed
+			Expect(s.Metric).To(Equal("sessions_failed"))
+			var vals []float64
+			for _, r := range res.Records[p.Point*3 : p.Point*3+3] {
+				var v float64
+				fmt.Sscan(string(r.Metrics[1].Value), &v)
+				vals = append(vals, v)
+			}
+			lo, hi := min(vals[0], vals[1], vals[2]), max(vals[0], vals[1], vals[2])
+			mid := vals[0] + vals[1] + vals[2] - lo - hi
+			Expect(s.Min).To(Equal(lo))
+			Expect(s.Max).To(Equal(hi))
+			Expect(s.P50).To(Equal(mid))
+			Expect(s.P95).To(Equal(hi))
+			Expect(s.Mean).To(BeNumerically("~", (vals[0]+vals[1]+vals[2])/3, 1e-9))
+		}
+	})
+
+	It("patches paths that exist, adds a missing key or list item to an existing parent", func() {
+		p := writeSweepFiles(miniBase, `base: base.yaml
+vary:
+  servers[0].maintenance_message: ["Upgrade: back at 04:00"]
+  actions[2]: [{at: +3h, do: enable_maintenance, server: cc-01}]
+  semantics.graceful_stop_result: [Success]
+  tenants[0].jobs[0].objects: [{count: 2, size: 1GiB, duration: 10m}]
+`)
+		sw, err := scenarios.LoadSweep(p)
+		Expect(err).NotTo(HaveOccurred())
+		y, err := sw.PointYAML(0)
+		Expect(err).NotTo(HaveOccurred())
+		s := string(y)
+		Expect(s).To(ContainSubstring(`maintenance_message: "Upgrade: back at 04:00"`))
+		Expect(s).To(ContainSubstring("at: +3h"))
+		Expect(s).To(ContainSubstring("graceful_stop_result: Success"))
+		Expect(s).To(ContainSubstring("objects: {count: 2, size: 1GiB, duration: 10m}"))
+		sc, err := scenarios.Parse("patched.yaml", y)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Spec.Actions).To(HaveLen(3))
+		Expect(sc.Spec.Servers[0].MaintenanceMessage).To(Equal("Upgrade: back at 04:00"))
+		Expect(sc.Spec.Jobs[0].Objects).To(HaveLen(2))
+	})
+
+	It("a path that does not exist, nor its parent, is bad input at its key in the sweep file", func() {
+		p := writeSweepFiles(miniBase, "base: base.yaml\nreplicates: 2\nvary:\n  servers[0].task_slots: [1]\n  tenants[0].jobs[3].objects: [1]\n  servers[0].limits.x: [1]\n")
+		ie := sweepInputError(p)
+		Expect(ie.Path).To(Equal(p))
+		Expect(ie.Problems).To(HaveLen(2))
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 5, Col: 3}))
+		Expect(ie.Problems[0].Msg).To(ContainSubstring("tenants[0].jobs[3] does not exist"))
+		Expect(ie.Problems[1].Pos).To(Equal(scenarios.Pos{Line: 6, Col: 3}))
+		Expect(ie.Problems[1].Msg).To(ContainSubstring("servers[0].limits does not exist"))
+		Expect(ie.Error()).To(ContainSubstring(p + ":5:3: vary: tenants[0].jobs[3].objects"))
+	})
+
+	It("a value that makes the scenario invalid is bad input at that value", func() {
+		p := writeSweepFiles(miniBase, "base: base.yaml\nvary:\n  servers[0].task_slots: [4, -1]\n  actions[0].at: [+1h, soon]\n")
+		ie := sweepInputError(p)
+		Expect(ie.Problems).To(HaveLen(2))
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 3, Col: 30}))
+		Expect(ie.Problems[0].Msg).To(ContainSubstring("servers[0].task_slots = -1 makes the base scenario invalid"))
+		Expect(ie.Problems[1].Pos).To(Equal(scenarios.Pos{Line: 4, Col: 24}))
+		Expect(ie.Problems[1].Msg).To(ContainSubstring("actions[0].at = soon makes the base scenario invalid"))
+	})
+
+	It("rejects unknown fields, unknown metrics, bad replicates and varying seed", func() {
+		p := writeSweepFiles(miniBase, "base: base.yaml\nreplicates: 0\nmetrics: [drain_time, drain_tme]\nvary:\n  seed: [1, 2]\nextra: 1\n")
+		ie := sweepInputError(p)
+		var msgs []string
+		for _, pr := range ie.Problems {
+			msgs = append(msgs, fmt.Sprintf("%d:%d %s", pr.Pos.Line, pr.Pos.Col, pr.Msg))
+		}
+		Expect(msgs).To(ConsistOf(
+			HavePrefix("2:13 replicates: want an integer ≥ 1"),
+			HavePrefix(`3:23 metrics: unknown metric "drain_tme"`),
+			HavePrefix("5:3 vary: seed is set per run"),
+			HavePrefix(`6:1 unknown field "extra"`),
+		))
+	})
+
+	It("linked paths take one list per value", func() {
+		p := writeSweepFiles(miniBase, "base: base.yaml\nvary:\n  actions[0].at, actions[1].at: [[+1h, +2h], +3h]\n")
+		ie := sweepInputError(p)
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 3, Col: 46}))
+		Expect(ie.Problems[0].Msg).To(ContainSubstring("links 2 paths"))
+	})
+
+	It("common_seeds gives every grid point the same replicate seeds", func() {
+		p := writeSweepFiles(miniBase, "base: base.yaml\nreplicates: 2\ncommon_seeds: true\nseed: 11\nvary:\n  servers[0].task_slots: [1, 2, 3]\n")
+		sw, err := scenarios.LoadSweep(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sw.RunSeed(0)).To(Equal(sim.SubSeed(11, 0)))
+		Expect(sw.RunSeed(5)).To(Equal(sim.SubSeed(11, 1)))
+	})
+
+	It("RunYAML replays one run as a standalone scenario with the same metrics", func() {
+		sw := loadTestSweep()
+		rec, err := sw.RunOne(13)
+		Expect(err).NotTo(HaveOccurred())
+		y, err := sw.RunYAML(13)
+		Expect(err).NotTo(HaveOccurred())
+		sc, err := scenarios.Parse("run13.yaml", y)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Spec.Seed).To(Equal(sw.RunSeed(13)))
+		out, err := scenarios.RunScenario(sc, scenarios.Options{Invariants: []scenarios.Invariant{}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out.Summary.TraceHash).To(Equal(rec.TraceHash))
+		mi, _ := scenarios.LookupMetric("drain_time")
+		v, _ := rec.Metrics.Get("drain_time")
+		Expect(string(v)).To(Equal(strings.Trim(fmt.Sprint(mi.Value(&out.Summary.Metrics).Float()), " ")))
+	})
+
+	It("reads the shard from --shard and the Kubernetes and Slurm environment", func() {
+		env := func(kv ...string) func(string) string {
+			return func(k string) string {
+				for i := 0; i < len(kv); i += 2 {
+					if kv[i] == k {
+						return kv[i+1]
+					}
+				}
+				return ""
+			}
+		}
+		for _, c := range []struct {
+			flag string
+			env  []string
+			want scenarios.Shard
+			err  string
+		}{
+			{"", nil, scenarios.Whole, ""},
+			{"2/5", nil, scenarios.Shard{Index: 2, Count: 5}, ""},
+			{"2/5", []string{"JOB_COMPLETION_INDEX", "0"}, scenarios.Shard{Index: 2, Count: 5}, ""},
+			{"4", []string{"JOB_COMPLETION_INDEX", "3"}, scenarios.Shard{Index: 4, Count: 4}, ""},
+			{"", []string{"SLURM_ARRAY_TASK_ID", "7", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_COUNT", "8"}, scenarios.Shard{Index: 7, Count: 8}, ""},
+			{"", []string{"SLURM_ARRAY_TASK_ID", "0", "SLURM_ARRAY_TASK_COUNT", "3"}, scenarios.Shard{Index: 1, Count: 3}, ""},
+			{"", []string{"JOB_COMPLETION_INDEX", "1"}, scenarios.Shard{}, "shard count is not"},
+			{"4", nil, scenarios.Shard{}, "not which shard"},
+			{"4", []string{"JOB_COMPLETION_INDEX", "4"}, scenarios.Shard{}, "only 4 shards"},
+			{"0/3", nil, scenarios.Shard{}, "1 ≤ K ≤ N"},
+			{"x", nil, scenarios.Shard{}, "want K/N"},
+		} {
+			got, err := scenarios.ParseShard(c.flag, env(c.env...))
+			if c.err != "" {
+				Expect(err).To(MatchError(ContainSubstring(c.err)), "%q %v", c.flag, c.env)
+				continue
+			}
+			Expect(err).NotTo(HaveOccurred(), "%q %v", c.flag, c.env)
+			Expect(got).To(Equal(c.want), "%q %v", c.flag, c.env)
+		}
+	})
+
+	It("writes files atomically: a failed write leaves no file", func() {
+		dir := GinkgoT().TempDir()
+		p := filepath.Join(dir, "out.jsonl")
+		err := scenarios.WriteFileAtomic(p, func(w io.Writer) error {
+			fmt.Fprintln(w, "partial")
+			return errors.New("killed")
+		})
+		Expect(err).To(HaveOccurred())
+		entries, _ := os.ReadDir(dir)
+		Expect(entries).To(BeEmpty())
+		Expect(scenarios.WriteFileAtomic(p, func(w io.Writer) error { _, err := fmt.Fprintln(w, "ok"); return err })).To(Succeed())
+		Expect(os.ReadFile(p)).To(Equal([]byte("ok\n")))
+	})
+})
