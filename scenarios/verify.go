@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
 )
 
 // This file is `maintsim verify`: the invariant checkers of a live run,
@@ -22,7 +23,7 @@ type VerifyResult struct {
 	Passed     bool              `json:"passed"`
 	Invariants []InvariantResult `json:"invariants"`
 	// SyntheticEnd says the trace had no `end` event: one was added at the
-	// last event's time so that liveness invariants (INV-13) judge the
+	// latest event's time so that liveness invariants (INV-13) judge the
 	// trace as ending there.
 	SyntheticEnd bool `json:"synthetic_end,omitempty"`
 }
@@ -37,7 +38,7 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 	set := newInvariantSet(invs)
 	hash := NewTraceHash()
 	res := &VerifyResult{Path: path}
-	var last model.Record
+	var lastAt sim.Time
 	sawEnd := false
 	for {
 		rec, err := tr.Next()
@@ -59,10 +60,10 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 		hash.Observe(rec)
 		set.Observe(rec)
 		sawEnd = rec.Kind == model.RecEnd
-		last = rec
+		lastAt = max(lastAt, rec.At)
 	}
 	if !sawEnd {
-		end := model.Record{At: last.At, Kind: model.RecEnd, Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
+		end := model.Record{At: lastAt, Kind: model.RecEnd, Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
 		set.Observe(end)
 		res.SyntheticEnd = true
 	}
