@@ -55,6 +55,26 @@ const (
 	RecTaskEnd
 	RecRestorePointRemoved
 	RecEnd // the run's horizon or drain: observers finalise
+	// Exchange profile (X1–X5); the exchange fields are in Record.Ex.
+	RecExDatabase           // declaration: a mailbox database and its copies (Decl.Exchange)
+	RecExClient             // declaration: a client homed on Server (Decl.Exchange)
+	RecExComponentState     // a requester set a component state (X1)
+	RecExComponentEffective // a component's effective state changed without its own requester moving (ServerWideOffline, X1), or at time zero
+	RecExPolicy             // DatabaseCopyAutoActivationPolicy in force after set_mailbox_server
+	RecExCopySuspended
+	RecExCopyResumed
+	RecExDatabaseDismounted // Ex.Auto: no copy could be activated when its server went offline
+	RecExDatabaseMounted
+	RecExDatabaseMoved     // the active copy moved from Server to Ex.Target (Ex.Auto: a failover)
+	RecExClientsRedirected // clients homed on Server now connect to Ex.Target
+	RecExUsersNotified     // Server None: every server's users
+	RecExBackup            // Server None: every database
+	RecExMsgAccepted       // a message entered Server's queue (Ex.Target: the server it arrived at, when another)
+	RecExMsgDeferred       // no server accepted an arriving message: the sender keeps it (never accepted, X5 does not apply)
+	RecExMsgDelivered      // delivered from Server's queue into Ex.Database (mounted on Ex.Target)
+	RecExMsgRedirected     // Redirect-Message moved Ex.Count queued messages from Server to Ex.Target (X2)
+	RecExQueue             // end of run: Server's queue depth, for X5
+	RecExClientFailed      // a client request failed (Text: why)
 	recKindCount
 )
 
@@ -63,7 +83,11 @@ var recordNames = enumNames{"", "scenario", "server", "tenant", "job",
 	"service_started", "service_stopped", "power_off", "power_on", "message_configured",
 	"tenant_disabled", "tenant_enabled", "backup_moved", "action_rejected",
 	"session_start", "attempt_start", "stop_requested", "session_end",
-	"task_start", "task_phase", "task_plan", "task_end", "restore_point_removed", "end"}
+	"task_start", "task_phase", "task_plan", "task_end", "restore_point_removed", "end",
+	"ex_database", "ex_client", "component_state", "component_effective", "mailbox_server_policy",
+	"copy_suspended", "copy_resumed", "database_dismounted", "database_mounted", "database_moved",
+	"clients_redirected", "users_notified", "databases_backed_up", "message_accepted", "message_deferred",
+	"message_delivered", "message_redirected", "queue_final", "client_request_failed"}
 
 func (k RecordKind) String() string { return recordNames.name(uint8(k)) }
 
@@ -130,6 +154,7 @@ type Record struct {
 	CommitAt   sim.Time
 	Text       string
 	Decl       *Decl
+	Ex         *ExDetail // exchange profile records only
 }
 
 // Decl carries the static facts of a declaration record.
@@ -156,6 +181,8 @@ type Decl struct {
 	Objects    []string
 	RetryCount int32
 	RetryWait  time.Duration
+	// exchange profile: servers, databases, clients
+	Exchange *ExDecl
 }
 
 // Semantics are the profile knobs of SEMANTICS.md.

@@ -20,6 +20,9 @@ type Spec struct {
 	Jobs      []JobSpec
 	Actions   []Action
 	Mutants   Mutant
+	// Exchange is the world of the exchange profile (Semantics.Profile
+	// "exchange"); nil for Cloud Connect, whose fields above it leaves empty.
+	Exchange *ExchangeSpec
 }
 
 // ServerSpec is a Cloud Connect server.
@@ -162,6 +165,15 @@ const (
 	MutGracefulFails                          // S3 broken: graceful stop ends Failed although objects committed
 	MutManualRetries                          // S8 broken: manual sessions retry
 	MutMoveEnablesTenant                      // M12 broken: a backup move re-enables the tenant before moving
+	// Exchange profile mutants (INV-X1..X3).
+	MutExDrainDropsQueue       // X5 broken: HubTransport leaving Active discards the queue
+	MutExRedirectLoses         // X2/X5 broken: Redirect-Message drops the last message it moves
+	MutExInactiveDropsInFlight // X5 broken: HubTransport going Inactive discards the message in delivery
+	MutExDrainingWins          // X1 broken: Draining wins over Inactive
+	MutExLastRequesterWins     // X1 broken: the last requester's state is the effective state
+	MutExOfflineIgnored        // X1 broken: ServerWideOffline Inactive leaves the other components as they are
+	MutExPolicyStaysBlocked    // X3 broken: set_mailbox_server cannot lift Blocked
+	MutExResumeIgnored         // X3 broken: resume_mailbox_database_copy does nothing
 	mutantEnd
 )
 
@@ -169,7 +181,22 @@ var mutantNames = []string{"maint-cuts-running", "maint-allows-start", "notice-i
 	"message-no-restart", "immediate-keeps-rp", "graceful-drops-rp", "snapshot-left",
 	"tenant-limit-ignored", "restores-blocked", "retry-after-stop", "slots-ignored",
 	"stop-removes-rp", "disabled-tenant-runs", "drain-hangs", "partial-commit", "double-end",
-	"graceful-fails", "manual-retries", "move-enables-tenant"}
+	"graceful-fails", "manual-retries", "move-enables-tenant",
+	"ex-drain-drops-queue", "ex-redirect-loses", "ex-inactive-drops-inflight", "ex-draining-wins",
+	"ex-last-requester-wins", "ex-offline-ignored", "ex-policy-stays-blocked", "ex-resume-ignored"}
+
+// exchangeMutants are the mutants of the exchange profile's model.
+const exchangeMutants = MutExDrainDropsQueue | MutExRedirectLoses | MutExInactiveDropsInFlight | MutExDrainingWins |
+	MutExLastRequesterWins | MutExOfflineIgnored | MutExPolicyStaysBlocked | MutExResumeIgnored
+
+// Profile is the semantics profile whose model m breaks: "exchange" for
+// the Ex mutants, else "vcc". A set mixing both reports "exchange".
+func (m Mutant) Profile() string {
+	if m&exchangeMutants != 0 {
+		return "exchange"
+	}
+	return "vcc"
+}
 
 // MutantInfo describes one built-in mutant.
 type MutantInfo struct {

@@ -17,9 +17,13 @@ const (
 	EvAction              // A: index into the spec's actions
 	EvTaskPhase           // A: task slot; the task's current phase ends
 	EvRetry               // A: session slot; S8's wait is over
+	// Exchange profile (ExchangeWorld); EvAction indexes Spec.Exchange.Actions there.
+	EvExArrival   // A: server; the next message arrives
+	EvExDelivered // A: server; the delivery in progress ends
+	EvExRequest   // A: client; the client's next request
 )
 
-var eventNames = enumNames{"", "job_due", "action", "task_phase", "retry"}
+var eventNames = enumNames{"", "job_due", "action", "task_phase", "retry", "ex_arrival", "ex_delivered", "ex_request"}
 
 func (k EventKind) String() string { return eventNames.name(uint8(k)) }
 

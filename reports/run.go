@@ -792,7 +792,7 @@ func windowFacts(s *scenarios.Summary, start time.Time) []string {
 			verb = "was"
 		}
 		fmt.Fprintf(&b, ". When it was enabled, %s of affected jobs %s in process; ", plural(int(w.InProcessAtEnable), "task", "tasks"), verb)
-		drain := time.Duration(math.Round(w.DrainTimeSeconds * 1e9))
+		drain := time.Duration(math.Round(w.DrainTimeSeconds)) * time.Second // prose: to the second
 		if w.Drained {
 			fmt.Fprintf(&b, "the server was drained %s later.", fmtDur(drain))
 		} else {
@@ -801,7 +801,7 @@ func windowFacts(s *scenarios.Summary, start time.Time) []string {
 		if w.ObjectsFailed > 0 {
 			fmt.Fprintf(&b, " The window failed %s of %s", plural(int(w.ObjectsFailed), "object", "objects"), plural(int(w.TenantsAffected), "tenant", "tenants"))
 			if w.CaughtUp {
-				fmt.Fprintf(&b, "; all had a new restore point %s after the exit.", fmtDur(time.Duration(math.Round(w.CatchUpSeconds*1e9))))
+				fmt.Fprintf(&b, "; all had a new restore point %s after the exit.", fmtDur(time.Duration(math.Round(w.CatchUpSeconds))*time.Second))
 			} else {
 				b.WriteString("; not all had a new restore point by the end of the run.")
 			}

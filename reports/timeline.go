@@ -89,6 +89,7 @@ type layout struct {
 	tr     *trace
 	o      timelineOpts
 	t0, t1 sim.Time
+	segs   []segment
 	y      px
 
 	bg, shade, sess, bars, marks, viol, labels []shape
@@ -110,13 +111,103 @@ type serverBlock struct {
 }
 
 func (l *layout) x(t sim.Time) px {
-	if t < l.t0 {
-		t = l.t0
+	t = min(max(t, l.t0), l.t1)
+	for _, sg := range l.segs {
+		if t <= sg.t1 {
+			if sg.t1 == sg.t0 {
+				return sg.x0
+			}
+			return sg.x0 + px(float64(t-sg.t0)/float64(sg.t1-sg.t0)*float64(sg.x1-sg.x0))
+		}
 	}
-	if t > l.t1 {
-		t = l.t1
+	return labelW + plotW
+}
+
+// tAt is x's inverse: the time at a horizontal position.
+func (l *layout) tAt(x px) sim.Time {
+	for _, sg := range l.segs {
+		if x <= sg.x1 {
+			if sg.x1 == sg.x0 {
+				return sg.t0
+			}
+			return sg.t0 + sim.Time(float64(x-sg.x0)/float64(sg.x1-sg.x0)*float64(sg.t1-sg.t0))
+		}
 	}
-	return px(labelW + float64(t-l.t0)/float64(l.t1-l.t0)*plotW)
+	return l.t1
+}
+
+// segment is a stretch of the time axis drawn at one scale. Long idle
+// stretches (no session, no operator action) are gaps: drawn narrow, with
+// an axis break, so two nightly sessions a day apart do not end up as two
+// slivers at the edges of an empty page.
+type segment struct {
+	t0, t1 sim.Time
+	x0, x1 px
+	gap    bool
+}
+
+const gapW = 40 // width of a compressed idle stretch
+
+// segments splits [t0, t1] into busy stretches and compressed idle gaps.
+func segments(tr *trace, t0, t1 sim.Time) []segment {
+	span := t1 - t0
+	pad := max(span/50, sim.Time(5*time.Minute))
+	type iv struct{ a, b sim.Time }
+	var busy []iv
+	add := func(a, b sim.Time) { busy = append(busy, iv{max(a-pad, t0), min(b+pad, t1)}) }
+	for _, s := range tr.sessions {
+		e := s.end
+		if !s.ended {
+			e = t1
+		}
+		add(s.start, e)
+	}
+	for _, a := range tr.actions {
+		add(a.at, a.at)
+	}
+	slices.SortFunc(busy, func(x, y iv) int { return cmpTime(x.a, y.a) })
+	minGap := max(span*15/100, sim.Time(2*time.Hour))
+	var gaps []iv
+	cur := t0
+	for _, b := range busy {
+		if b.a-cur > minGap {
+			gaps = append(gaps, iv{cur, b.a})
+		}
+		cur = max(cur, b.b)
+	}
+	if t1-cur > minGap {
+		gaps = append(gaps, iv{cur, t1})
+	}
+	if len(gaps) == 0 {
+		return []segment{{t0: t0, t1: t1, x0: labelW, x1: labelW + plotW}}
+	}
+	idle := sim.Time(0)
+	for _, g := range gaps {
+		idle += g.b - g.a
+	}
+	scale := float64(plotW-gapW*len(gaps)) / float64(span-idle)
+	var out []segment
+	x := px(labelW)
+	at := t0
+	push := func(a, b sim.Time, gap bool) {
+		if b <= a {
+			return
+		}
+		w := px(float64(b-a) * scale)
+		if gap {
+			w = gapW
+		}
+		out = append(out, segment{t0: a, t1: b, x0: x, x1: x + w, gap: gap})
+		x += w
+	}
+	for _, g := range gaps {
+		push(at, g.a, false)
+		push(g.a, g.b, true)
+		at = g.b
+	}
+	push(at, t1, false)
+	out[len(out)-1].x1 = labelW + plotW // absorb rounding
+	return out
 }
 
 // viewRange frames the timeline on what happened, padded a little, rather
@@ -162,6 +253,7 @@ func buildTimeline(tr *trace, o timelineOpts) timelineView {
 	l := &layout{tr: tr, o: o, serverRows: map[int32]rowSpan{}, tenantRows: map[int32]rowSpan{},
 		jobRows: map[int32]rowSpan{}, barsLeft: o.maxBars, markerEnds: map[px]px{}}
 	l.t0, l.t1 = viewRange(tr)
+	l.segs = segments(tr, l.t0, l.t1)
 	l.lanes = len(tr.cat.Jobs)
 	l.barsAll = len(tr.tasks)
 	v := timelineView{Available: true, Lanes: l.lanes, From: when(tr.start, l.t0), To: when(tr.start, l.t1),
@@ -304,6 +396,11 @@ func (l *layout) serverRow(sv int32) {
 			x0, x1 := l.x(iv.from), l.x(to)
 			l.sess = append(l.sess, shape{Kind: "rect", X: x0, Y: y + 4, W: max(x1-x0, 1), H: serverRowH - 8, Class: st.class,
 				Title: l.intervalTitle(st.what+" on "+name, iv)})
+			// Say it in words where there is room, so the band needs no legend.
+			if label := strings.ToLower(st.what[:1]) + st.what[1:]; x1-x0 > px(7*len(label)+40) {
+				l.labels = append(l.labels, shape{Kind: "text", X: (x0 + x1) / 2, Y: y + serverRowH/2 + 3.5, Anchor: "middle",
+					Class: "lbl-band " + st.class + "-t", Text: label, Title: l.intervalTitle(st.what+" on "+name, iv)})
+			}
 		}
 	}
 	for _, a := range tr.actions {
@@ -496,8 +593,30 @@ func (l *layout) jobLane(j int32, hdr *tenantHeader) {
 			shape{Kind: "text", X: 22, Y: y + 13, Class: "lbl-job", Text: clip(name, 22), Title: title},
 			shape{Kind: "text", X: labelW - 8, Y: y + 13, Class: "lbl-sub", Anchor: "end", Text: kind})
 	}
-	for _, s := range sess {
+	for i, s := range sess {
 		l.session(s, y, h)
+		// The session's result in words after its box, where the lane has
+		// room before the next session.
+		next := l.t1
+		if i+1 < len(sess) {
+			next = sess[i+1].start
+		}
+		if s.ended && s.end < l.t1 {
+			label := s.result.String()
+			if s.cause != model.CauseNone {
+				label += " (" + causeWord(s.cause) + ")"
+			}
+			x := l.x(s.end) + 4
+			w := px(6*len(label) + 8)
+			clear := !slices.ContainsFunc(tr.actions, func(a actionMark) bool {
+				mine := a.job == j || hdr != nil && a.tenant == hdr.t && a.job < 0 && !serverAction(a.kind)
+				ax := l.x(a.at)
+				return mine && ax > x-markerW && ax < x+w+markerW
+			})
+			if clear && l.x(next)-x > w {
+				l.labels = append(l.labels, shape{Kind: "text", X: x, Y: y + h/2 + 3, Class: "lbl-result res-" + s.result.String(), Text: label})
+			}
+		}
 	}
 	for _, a := range tr.actions {
 		if a.job == j {
@@ -589,6 +708,19 @@ func causeText(c model.Cause) string {
 		return "tenant disabled, M12"
 	}
 	return "no cause recorded"
+}
+
+// causeWord is a cause in a reader's words, for labels.
+func causeWord(c model.Cause) string {
+	switch c {
+	case model.CauseStop:
+		return "stopped"
+	case model.CauseFault:
+		return "service down"
+	case model.CauseDisabled:
+		return "tenant disabled"
+	}
+	return c.String()
 }
 
 func (l *layout) sessionTitle(s *sessTrack, id string) string {
@@ -771,9 +903,10 @@ func (l *layout) densityRow(sv int32) {
 	tr := l.tr
 	s := &tr.servers[sv]
 	const buckets = plotW / 2
-	span := float64(l.t1 - l.t0)
+	bw := px(plotW) / buckets
+	at := func(b int) sim.Time { return l.tAt(labelW + px(b)*bw) }
 	bucket := func(t sim.Time) int {
-		i := int(float64(t-l.t0) / span * buckets)
+		i := int((l.x(t) - labelW) / bw)
 		return min(max(i, 0), buckets-1)
 	}
 	type ev struct {
@@ -800,7 +933,7 @@ func (l *layout) densityRow(sv int32) {
 	cur := 0
 	i := 0
 	for b := 0; b < buckets; b++ {
-		bEnd := l.t0 + sim.Time(float64(b+1)/buckets*span)
+		bEnd := at(b + 1)
 		peak[b] = cur
 		for i < len(evs) && (evs[i].at < bEnd || b == buckets-1) {
 			cur += evs[i].d
@@ -826,8 +959,6 @@ func (l *layout) densityRow(sv int32) {
 		shape{Kind: "text", X: 22, Y: y + 14, Class: "lbl-job", Text: "tasks in process"},
 		shape{Kind: "text", X: 22, Y: y + 27, Class: "lbl-sub", Text: "peak " + fmtInt(int64(top)) + " of " + slotsText(slots)},
 		shape{Kind: "text", X: 22, Y: y + densityH + 9, Class: "lbl-sub", Text: "failed/canceled task ends"})
-	bw := px(plotW) / buckets
-	at := func(b int) sim.Time { return l.t0 + sim.Time(float64(b)/buckets*span) }
 	for b := 0; b < buckets; {
 		e := b + 1
 		for e < buckets && peak[e] == peak[b] {
@@ -894,43 +1025,65 @@ func (l *layout) shading() {
 // axis draws time ticks with wall-clock and relative labels and vertical
 // grid lines through every lane.
 func (l *layout) axis(bottom px) {
-	span := time.Duration(l.t1 - l.t0)
+	busy := time.Duration(0)
+	for _, sg := range l.segs {
+		if !sg.gap {
+			busy += time.Duration(sg.t1 - sg.t0)
+		}
+	}
 	steps := []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
 		time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
 		time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 48 * time.Hour, 7 * 24 * time.Hour}
 	step := steps[len(steps)-1]
 	for _, s := range steps {
-		if span/s <= 10 {
+		if busy/s <= 10 {
 			step = s
 			break
 		}
 	}
 	start := l.tr.start
-	abs0 := l.t0.At(start)
-	first := abs0.Truncate(step)
-	if first.Before(abs0) {
-		first = first.Add(step)
-	}
 	l.bg = append(l.bg, shape{Kind: "line", X: labelW, Y: axisH - 2, X2: labelW + plotW, Y2: axisH - 2, Class: "axis"})
 	l.labels = append(l.labels, shape{Kind: "text", X: 8, Y: 14, Class: "lbl-axis", Text: "time (UTC)"},
 		shape{Kind: "text", X: 8, Y: 27, Class: "lbl-sub", Text: "since scenario start"})
 	lastDay := ""
-	for tm := first; !tm.After(l.t1.At(start)); tm = tm.Add(step) {
-		t := sim.Since(start, tm)
-		x := l.x(t)
-		label := tm.UTC().Format("15:04")
-		if step < time.Minute {
-			label = tm.UTC().Format("15:04:05")
+	for _, sg := range l.segs {
+		if sg.gap {
+			idle := fmtDur(time.Duration(sg.t1-sg.t0).Round(time.Minute))
+			title := fmt.Sprintf("%s with no session and no operator action, drawn compressed\nfrom %s (%s)\nto   %s (%s)",
+				idle, exact(start, sg.t0), rel(sg.t0), exact(start, sg.t1), rel(sg.t1))
+			mid := (sg.x0 + sg.x1) / 2
+			l.shade = append(l.shade, shape{Kind: "rect", X: sg.x0, Y: axisH - 2, W: sg.x1 - sg.x0, H: bottom - axisH + 2, Class: "gap", Title: title})
+			l.labels = append(l.labels,
+				shape{Kind: "path", D: fmt.Sprintf("M%s %sl4 -8m4 8l4 -8", mid-6, px(axisH+2)), Class: "axis-break", Title: title},
+				shape{Kind: "text", X: mid, Y: 14, Anchor: "middle", Class: "lbl-sub", Text: "≈" + idle, Title: title},
+				shape{Kind: "text", X: mid, Y: 27, Anchor: "middle", Class: "lbl-sub", Text: "idle", Title: title})
+			continue
 		}
-		day := tm.UTC().Format("Jan 2")
-		if day != lastDay && (lastDay != "" || step >= 24*time.Hour || tm.UTC().Hour() == 0 && tm.UTC().Minute() == 0) {
-			label = day + " " + label
+		abs0 := sg.t0.At(start)
+		first := abs0.Truncate(step)
+		if first.Before(abs0) {
+			first = first.Add(step)
 		}
-		lastDay = day
-		l.bg = append(l.bg, shape{Kind: "line", X: x, Y: axisH - 6, X2: x, Y2: bottom, Class: "grid"})
-		l.labels = append(l.labels,
-			shape{Kind: "text", X: x, Y: 14, Anchor: "middle", Class: "lbl-axis", Text: label},
-			shape{Kind: "text", X: x, Y: 27, Anchor: "middle", Class: "lbl-sub", Text: rel(t)})
+		for tm := first; !tm.After(sg.t1.At(start)); tm = tm.Add(step) {
+			t := sim.Since(start, tm)
+			x := l.x(t)
+			if len(l.segs) > 1 && (x-sg.x0 < 18 && sg.x0 > labelW || sg.x1-x < 18 && sg.x1 < labelW+plotW) {
+				continue // too close to an axis break to label
+			}
+			label := tm.UTC().Format("15:04")
+			if step < time.Minute {
+				label = tm.UTC().Format("15:04:05")
+			}
+			day := tm.UTC().Format("Jan 2")
+			if day != lastDay && (lastDay != "" || step >= 24*time.Hour || tm.UTC().Hour() == 0 && tm.UTC().Minute() == 0) {
+				label = day + " " + label
+			}
+			lastDay = day
+			l.bg = append(l.bg, shape{Kind: "line", X: x, Y: axisH - 6, X2: x, Y2: bottom, Class: "grid"})
+			l.labels = append(l.labels,
+				shape{Kind: "text", X: x, Y: 14, Anchor: "middle", Class: "lbl-axis", Text: label},
+				shape{Kind: "text", X: x, Y: 27, Anchor: "middle", Class: "lbl-sub", Text: rel(t)})
+		}
 	}
 }
 

@@ -88,6 +88,7 @@ var _ = Describe("invariant catalogue", func() {
 	})
 
 	It("holds on random worlds and action sequences (property)", func() {
+		DeferCleanup(scentest.PinRapid(1, 200))
 		rapid.Check(GinkgoT(), func(t *rapid.T) {
 			g := NewWithT(t)
 			out, err := scentest.Run(scenarios.GenFile().Draw(t, "scenario"))

@@ -50,8 +50,9 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 		if len(b) == 0 {
 			continue
 		}
+		// Unknown fields are tolerated so that a file from another maintsim
+		// version reads, and merge can say that the versions differ.
 		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
 		if line == 1 {
 			if err := dec.Decode(&sf.Header); err != nil {
 				return nil, fail(line, "not a maintsim sweep file: the first line is not a sweep header: %v", err)

@@ -59,6 +59,9 @@ type Metrics struct {
 	// restore point, and the longest such gap (any object of such a tenant).
 	RPOViolations    int64   `json:"rpo_violations"`
 	RPOGapMaxSeconds float64 `json:"rpo_gap_max"`
+	// RPOViolators names those tenants, in declaration order (summary JSON
+	// only; at most MaxRPOViolators).
+	RPOViolators []string `json:"rpo_violators,omitempty"`
 
 	// Task slots of servers with a task_slots limit.
 	SlotUtilisationPeak float64 `json:"slot_utilisation_peak"`
@@ -90,6 +93,9 @@ type WindowMetrics struct {
 	CatchUpSeconds    float64 `json:"catch_up_time"`    // from exit; 0 while the window is open
 	CaughtUp          bool    `json:"caught_up"`        // every owed object has a new restore point
 }
+
+// MaxRPOViolators bounds the tenant names kept in Metrics.RPOViolators.
+const MaxRPOViolators = 1000
 
 // MaxWindows bounds the per-window detail kept in Metrics.Windows; the
 // run-level window metrics stay exact beyond it.
@@ -248,6 +254,7 @@ type srvMetric struct {
 }
 
 type tenMetric struct {
+	name        string
 	rpo         sim.Time
 	maxTasks    int32
 	failed      bool
@@ -255,7 +262,7 @@ type tenMetric struct {
 	affected    bool
 	violated    bool
 	notCaughtUp bool
-	lastWin     int32 // last window that counted this tenant in TenantsFailed
+	lastWin     int32 // last window that counted this tenant in its TenantsAffected
 	lastEnd     sim.Time
 }
 
@@ -301,11 +308,18 @@ func (o *metricsObserver) Observe(r model.Record) {
 	o.now = r.At
 	switch r.Kind {
 	case model.RecServer:
-		o.declServer(r)
+		if r.Decl != nil { // declarations carry their facts; skip one that does not
+			o.declServer(r)
+		}
 	case model.RecTenant:
-		o.tenants = growSet(o.tenants, r.Tenant, tenMetric{rpo: sim.Time(r.Decl.RPO), maxTasks: r.Decl.MaxTasks, lastWin: -1})
+		if r.Decl == nil {
+			return
+		}
+		o.tenants = growSet(o.tenants, r.Tenant, tenMetric{name: r.Decl.Name, rpo: sim.Time(r.Decl.RPO), maxTasks: r.Decl.MaxTasks, lastWin: -1})
 	case model.RecJob:
-		o.declJob(r)
+		if r.Decl != nil {
+			o.declJob(r)
+		}
 	case model.RecMaintenanceEnabled:
 		o.openWindow(r.Server)
 	case model.RecMaintenanceDisabled:
@@ -534,9 +548,12 @@ func (o *metricsObserver) taskEnd(r model.Record) {
 	ob := o.obj(j, r.Object)
 	s := o.server(j.server)
 	if r.Flags.Has(model.FlagStarted) {
-		j.ends = append(j.ends, r.At)
 		if int(j.tenant) < len(o.tenants) {
-			o.tenants[j.tenant].lastEnd = r.At
+			t := &o.tenants[j.tenant]
+			t.lastEnd = r.At
+			if t.maxTasks > 0 { // only limited tenants need the ends (queue wait)
+				j.ends = append(j.ends, r.At)
+			}
 		}
 		if s != nil {
 			s.inProc--
@@ -646,6 +663,11 @@ func (o *metricsObserver) Finish() Metrics {
 	}
 	m.RPOViolations = o.m.RPOViolations
 	m.RPOGapMaxSeconds = seconds(o.rpoGapMax)
+	for i := range o.tenants {
+		if o.tenants[i].violated && len(m.RPOViolators) < MaxRPOViolators {
+			m.RPOViolators = append(m.RPOViolators, o.tenants[i].name)
+		}
+	}
 
 	// Windows.
 	m.MaintenanceWindows = int64(len(o.windows))

@@ -155,6 +155,7 @@ var _ = Describe("metrics (docs/metrics.md)", func() {
 		m := runMetrics(window())
 		Expect(m.RPOViolations).To(Equal(int64(1)))
 		Expect(m.RPOGapMaxSeconds).To(Equal(9000.0))
+		Expect(m.RPOViolators).To(Equal([]string{"acme"}))
 
 		s := window()
 		s.Tenants[0].RPO = 150 * time.Minute // the 2h30m gap is not above it

@@ -76,7 +76,7 @@ func sweepOutPath(flag, sweepPath string, shard scenarios.Shard) string {
 	if flag == "" {
 		return name
 	}
-	if strings.HasSuffix(flag, "/") || strings.HasSuffix(flag, string(filepath.Separator)) {
+	if strings.HasSuffix(flag, "/") {
 		return filepath.Join(flag, name)
 	}
 	if st, err := os.Stat(flag); err == nil && st.IsDir() {
@@ -129,6 +129,11 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	}
 	if out == "-" {
 		return res.WriteJSONL(cmd.OutOrStdout())
+	}
+	if strings.HasSuffix(f.out, "/") { // --out DIR/: a directory, created if need be
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return failed(fmt.Errorf("sweep: %w", err))
+		}
 	}
 	if err := scenarios.WriteFileAtomic(out, res.WriteJSONL); err != nil {
 		return failed(fmt.Errorf("sweep: writing %s: %w", out, err))

@@ -1,11 +1,14 @@
 package scentest
 
 import (
+	"flag"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/onsi/gomega/types"
+	_ "pgregory.net/rapid" // registers the -rapid.* flags PinRapid sets
 
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/scenarios"
@@ -244,4 +247,29 @@ func sessionsHint(s *scenarios.Summary) string {
 		return " (no session ran)"
 	}
 	return " (sessions: " + strings.Join(ids, ", ") + ")"
+}
+
+// PinRapid makes the rapid properties that follow deterministic: it sets
+// rapid's -rapid.seed and -rapid.checks (process-wide flags) and returns a
+// function restoring them, for DeferCleanup. Without it rapid draws a new
+// seed per run; -rapid.seed on the command line still wins over seed 0.
+func PinRapid(seed uint64, checks int) (restore func()) {
+	set := map[string]string{"rapid.seed": strconv.FormatUint(seed, 10)}
+	if checks > 0 {
+		set["rapid.checks"] = strconv.Itoa(checks)
+	}
+	old := map[string]string{}
+	for k, v := range set {
+		f := flag.Lookup(k)
+		if f == nil || (k == "rapid.seed" && seed == 0) {
+			continue
+		}
+		old[k] = f.Value.String()
+		_ = f.Value.Set(v)
+	}
+	return func() {
+		for k, v := range old {
+			_ = flag.Lookup(k).Value.Set(v)
+		}
+	}
 }

@@ -1,0 +1,194 @@
+package scenarios_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"pgregory.net/rapid"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/scenarios"
+	"github.com/maintsim/maintsim/scenarios/scentest"
+)
+
+func checkExamples() []scenarios.BaseScenario {
+	GinkgoHelper()
+	paths, err := filepath.Glob("examples/*.yaml")
+	Expect(err).NotTo(HaveOccurred())
+	Expect(paths).NotTo(BeEmpty())
+	var out []scenarios.BaseScenario
+	for _, p := range paths {
+		f, err := scenarios.LoadFile(p)
+		Expect(err).NotTo(HaveOccurred())
+		out = append(out, scenarios.BaseScenario{Path: p, File: f})
+	}
+	return out
+}
+
+var _ = Describe("check: property-based exploration", func() {
+	It("finds nothing on the correct model", func() {
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 300, Seed: 1})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Counterexample).To(BeNil())
+		Expect(res.Runs).To(Equal(300))
+	})
+
+	It("shrinks a failure to a minimal scenario that `run` reproduces (INV-13, drain-hangs)", func() {
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 200, Seed: 3, Mutants: model.MutDrainHangs})
+		Expect(err).NotTo(HaveOccurred())
+		ce := res.Counterexample
+		Expect(ce).NotTo(BeNil())
+		Expect(ce.Invariant).To(Equal("INV-13"))
+		Expect(ce.Shrunk).To(BeTrue())
+		// Minimal: one of everything, one action, the enable.
+		Expect(ce.File.Servers).To(HaveLen(1))
+		Expect(ce.File.Tenants).To(HaveLen(1))
+		Expect(ce.File.Tenants[0].Jobs).To(HaveLen(1))
+		Expect(ce.File.Actions).To(HaveLen(1))
+		Expect(ce.File.Actions[0].Do).To(Equal("enable_maintenance"))
+		Expect(string(ce.YAML)).To(ContainSubstring("- invariants: hold"))
+
+		sc, err := scenarios.Parse("counterexample.yaml", ce.YAML)
+		Expect(err).NotTo(HaveOccurred())
+		out, err := scenarios.RunScenario(sc, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out).To(scentest.HaveSucceeded(), "the correct model holds on it")
+		sc.Spec.Mutants = model.MutDrainHangs
+		out, err = scenarios.RunScenario(sc, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out).To(scentest.ViolateInvariant("INV-13"))
+		Expect(out.Passed()).To(BeFalse(), "`run` exits 1 on it")
+	})
+
+	It("is deterministic: the same seed finds the same counterexample", func() {
+		opt := scenarios.CheckOptions{Runs: 200, Seed: 11, Mutants: model.MutStopRemovesRP}
+		a, err := scenarios.Check(opt)
+		Expect(err).NotTo(HaveOccurred())
+		b, err := scenarios.Check(opt)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Counterexample).NotTo(BeNil())
+		Expect(a.Counterexample.Invariant).To(Equal("INV-07"))
+		Expect(b.Runs).To(Equal(a.Runs))
+		Expect(string(b.Counterexample.YAML)).To(Equal(string(a.Counterexample.YAML)))
+	})
+
+	It("writes the counterexample where `maintsim run` finds it", func() {
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 200, Seed: 5, Mutants: model.MutMaintCutsRunning, NoShrink: true})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Counterexample).NotTo(BeNil())
+		Expect(res.Counterexample.Shrunk).To(BeFalse())
+		path := scenarios.CounterexamplePath(GinkgoT().TempDir(), 5)
+		Expect(filepath.Base(path)).To(Equal("maintsim-counterexample-5.yaml"))
+		Expect(scenarios.WriteCounterexample(res.Counterexample, path, 5, "maintsim check --seed 5")).To(Succeed())
+		data, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(data)).To(HavePrefix("# Counterexample found by: maintsim check --seed 5\n"))
+		_, err = scenarios.Load(path)
+		Expect(err).NotTo(HaveOccurred())
+	})
+
+	It("explores perturbations of given scenarios", func() {
+		bases := checkExamples()
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 150, Seed: 2, Bases: bases})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Excluded).To(BeEmpty())
+		Expect(res.Counterexample).To(BeNil())
+
+		var small []scenarios.BaseScenario
+		for _, b := range bases {
+			if !strings.Contains(b.Path, "fleet") {
+				small = append(small, b)
+			}
+		}
+		res, err = scenarios.Check(scenarios.CheckOptions{Runs: 150, Seed: 2, Bases: small, Mutants: model.MutMaintCutsRunning})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Counterexample).NotTo(BeNil())
+		Expect(res.Counterexample.Invariant).To(BeElementOf("INV-03", "INV-04", "INV-10"))
+	})
+
+	It("does not search for what the scenario as written already violates", func() {
+		f := scenarios.GenFile().Example(1)
+		f.Actions = append(f.Actions, scenarios.Action{At: scenarios.After(0), Do: "move_backups", Tenant: f.Tenants[0].Name})
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 30, Seed: 1, Bases: []scenarios.BaseScenario{{Path: "runbook.yaml", File: f}}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Excluded).To(ContainElement("INV-15"))
+		Expect(res.Counterexample).To(BeNil())
+	})
+
+	It("rejects a base scenario that does not compile", func() {
+		f := scenarios.GenFile().Example(1)
+		f.Tenants[0].Server = "nowhere"
+		_, err := scenarios.Check(scenarios.CheckOptions{Runs: 1, Bases: []scenarios.BaseScenario{{Path: "bad.yaml", File: f}}})
+		var ie *scenarios.InputError
+		Expect(err).To(BeAssignableToTypeOf(ie))
+	})
+})
+
+var _ = Describe("generators", func() {
+	It("GenFile and GenWorld produce scenarios that compile, and print as files Parse reads back (property)", func() {
+		DeferCleanup(scentest.PinRapid(7, 200))
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			g := NewWithT(t)
+			w := scenarios.GenWorld().Draw(t, "world")
+			g.Expect(w.Actions).To(BeEmpty())
+			_, err := scenarios.Compile("world", w)
+			g.Expect(err).NotTo(HaveOccurred())
+			f := scenarios.GenFile().Draw(t, "scenario")
+			sc, err := scenarios.Compile("file", f)
+			g.Expect(err).NotTo(HaveOccurred())
+			y, err := scenarios.Marshal(f)
+			g.Expect(err).NotTo(HaveOccurred())
+			back, err := scenarios.Parse("file", y)
+			g.Expect(err).NotTo(HaveOccurred(), string(y))
+			g.Expect(back.Spec).To(Equal(sc.Spec))
+		})
+	})
+
+	It("perturbations keep backup moves after their disable", func() {
+		base := &scenarios.File{Name: "runbook", Until: scenarios.After(6 * 3600e9),
+			Servers: []scenarios.Server{{Name: "cc-01", Version: "12"}},
+			Tenants: []scenarios.Tenant{{Name: "acme", Server: "cc-01", Client: "vbr 12", Jobs: []scenarios.Job{{Name: "n", Kind: "backup",
+				Objects: scenarios.Objects{Set: &scenarios.ObjectSet{Count: 2, Duration: scenarios.ConstDuration(20 * 60e9)}}, Schedule: &scenarios.Schedule{At: scenarios.After(0)}}}}},
+			Actions: []scenarios.Action{{At: scenarios.After(3600e9), Do: "disable_tenant", Tenant: "acme"}, {At: scenarios.After(3600e9), Do: "move_backups", Tenant: "acme"}}}
+		gen := scenarios.GenPerturbations([]scenarios.BaseScenario{{Path: "runbook.yaml", File: base}}, scenarios.DefaultGenConfig())
+		for i := range 100 {
+			f := gen.Example(i)
+			moves := 0
+			for k, a := range f.Actions {
+				if a.Do == "move_backups" {
+					moves++
+					Expect(k).To(BeNumerically(">", 0))
+					Expect(f.Actions[k-1].Do).To(Equal("disable_tenant"))
+				}
+				if a.Tenant == "acme" && a.Do == "enable_tenant" {
+					Fail("a perturbation re-enabled a tenant whose backups move: " + strings.Join([]string{a.Do, a.At.String()}, " "))
+				}
+			}
+			Expect(moves).To(Equal(1))
+		}
+	})
+})
+
+var _ = Describe("determinism soak", func() {
+	It("runs each random scenario twice with the same seed to the same trace hash, and differs across seeds", func() {
+		gen := scenarios.GenFileWith(scenarios.SelftestGenConfig())
+		for i := range 60 {
+			f := gen.Example(i)
+			sc, err := scenarios.Compile("soak", f)
+			Expect(err).NotTo(HaveOccurred())
+			a, err := scenarios.RunScenario(sc, scenarios.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			b, err := scenarios.RunScenario(sc, scenarios.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(b.Summary.TraceHash).To(Equal(a.Summary.TraceHash), "case %d", i)
+			Expect(b.Summary.Records).To(Equal(a.Summary.Records))
+			other := sc.Spec.Seed + 1
+			c, err := scenarios.RunScenario(sc, scenarios.Options{Seed: &other})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.Summary.TraceHash).NotTo(Equal(a.Summary.TraceHash), "case %d", i)
+		}
+	})
+})
