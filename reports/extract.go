@@ -199,7 +199,17 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 			model.RecBackupMoved, model.RecActionRejected, model.RecRestorePointRemoved:
 			tr.action(r)
 		case model.RecSessionStart:
-			s := &sessTrack{job: r.Job, n: r.N, tenant: r.Tenant, server: r.Server, start: r.At,
+			if !tr.declaredJob(r.Job) {
+				continue // a session of a job the trace never declared
+			}
+			// Owner and server come from the declarations, not the record:
+			// a broken trace must not make a session belong to nobody.
+			tenant := tr.cat.JobTenant[r.Job]
+			server := model.None
+			if tenant >= 0 && int(tenant) < len(tr.cat.TenantServer) {
+				server = tr.cat.TenantServer[tenant]
+			}
+			s := &sessTrack{job: r.Job, n: r.N, tenant: tenant, server: server, start: r.At,
 				manual: r.Flags.Has(model.FlagManual), late: r.Flags.Has(model.FlagLate),
 				affected: r.Flags.Has(model.FlagAffected)}
 			sessions[sessKey{r.Job, r.N}] = s
@@ -286,6 +296,12 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 	return tr
 }
 
+// declaredJob reports whether j names a declared job with a known tenant,
+// so that names can be looked up without a bounds failure.
+func (tr *trace) declaredJob(j int32) bool {
+	return j >= 0 && int(j) < len(tr.cat.Jobs) && tr.cat.Jobs[j] != nil && int(j) < len(tr.cat.JobTenant)
+}
+
 func (tr *trace) touch(at sim.Time) {
 	if !tr.anyActivity || at < tr.firstActivity {
 		tr.firstActivity = at
@@ -311,6 +327,9 @@ func (tr *trace) tenant(i int32) *tenantTrack {
 }
 
 func (tr *trace) action(r model.Record) {
+	if r.Job >= 0 && !tr.declaredJob(r.Job) {
+		r.Job = model.None
+	}
 	tr.actions = append(tr.actions, actionMark{at: r.At, kind: r.Kind, server: r.Server, tenant: r.Tenant,
 		job: r.Job, n: r.N, mode: r.Mode, text: r.Text})
 }

@@ -106,7 +106,10 @@ func humanValue(u unit, v float64) string {
 		if math.Abs(v) > 1e9 { // beyond any run; print as is
 			return fmtFloat(v, 0) + " s"
 		}
-		return fmtDur(time.Duration(math.Round(v * 1e9)))
+		if math.Abs(v) >= 60 {
+			return fmtDur(time.Duration(math.Round(v)) * time.Second) // a reading, to the second; Raw is exact
+		}
+		return fmtDur(time.Duration(math.Round(v*1e3)) * time.Millisecond)
 	case unitRatio:
 		return fmtFloat(v*100, 1) + "%"
 	case unitOffsetNS:

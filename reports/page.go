@@ -47,7 +47,7 @@ var scriptHash = func() string {
 }()
 
 func newPage() page {
-	csp := strings.Join([]string{"default-src 'none'", "style-src 'unsafe-inline'", "img-src data:",
+	csp := strings.Join([]string{"default-src 'none'", "style-src 'unsafe-inline'",
 		"script-src '" + scriptHash + "'", "base-uri 'none'", "form-action 'none'"}, "; ")
 	return page{CSS: template.CSS(styleCSS), JS: template.JS(reportJS), CSP: csp, Generator: "maintsim reports"}
 }

@@ -292,7 +292,7 @@ func buildRunView(r *RunReport) *runView {
 	if tr != nil {
 		var worst []int32
 		for _, t := range tenants {
-			if t.Bad && t.idx >= 0 {
+			if t.Bad && t.idx >= 0 && t.idx < len(tr.cat.Tenants) && tr.cat.Tenants[t.idx] != nil {
 				worst = append(worst, int32(t.idx))
 			}
 		}

@@ -45,7 +45,7 @@ var _ = Describe("WriteSweepHTML", func() {
 		d := parse(b.Bytes())
 		Expect(d.tableRows("sweep-table")).To(HaveLen(6))
 		Expect(d.count("figure", "chart")).To(Equal(3))
-		Expect(d.count("circle", "dot")).To(Equal(6*8*3 - 2), "two runs have no drain_time")
+		Expect(d.count("circle", "dot")).To(Equal(6*8*3-2), "two runs have no drain_time")
 		Expect(d.count("script", "")).To(Equal(1))
 	})
 

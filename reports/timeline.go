@@ -1048,7 +1048,7 @@ func (l *layout) axis(bottom px) {
 	lastDay := ""
 	for _, sg := range l.segs {
 		if sg.gap {
-			idle := fmtDur(time.Duration(sg.t1-sg.t0).Round(time.Minute))
+			idle := fmtDur(time.Duration(sg.t1 - sg.t0).Round(time.Minute))
 			title := fmt.Sprintf("%s with no session and no operator action, drawn compressed\nfrom %s (%s)\nto   %s (%s)",
 				idle, exact(start, sg.t0), rel(sg.t0), exact(start, sg.t1), rel(sg.t1))
 			mid := (sg.x0 + sg.x1) / 2

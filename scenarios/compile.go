@@ -56,10 +56,16 @@ func compile(path string, src []byte, f *File, loc *locator) (*Scenario, error) 
 	c.header(path)
 	c.compileSemantics()
 	limits := c.compileLimits()
-	c.compileServers()
-	c.compileTenants()
-	c.compileActions()
-	expect := c.compileExpect()
+	var expect []Expectation
+	if c.spec.Semantics.Profile == "exchange" {
+		expect = c.compileExchange() // compile_exchange.go
+	} else {
+		c.rejectExchangeOnly()
+		c.compileServers()
+		c.compileTenants()
+		c.compileActions()
+		expect = c.compileExpect()
+	}
 	if len(c.ps.list) > 0 {
 		sortProblems(c.ps.list)
 		return nil, &InputError{Path: path, Source: src, Problems: c.ps.list}
@@ -107,7 +113,7 @@ func (c *compiler) compileSemantics() {
 		switch s.Profile {
 		case "", "vcc":
 		case "exchange":
-			c.ps.at(p.with("profile"), "exchange is not supported yet (this version simulates Cloud Connect only); use vcc")
+			sem.Profile = "exchange"
 		default:
 			c.ps.at(p.with("profile"), "unknown profile %q (one of: vcc, exchange)", s.Profile)
 		}
@@ -556,6 +562,10 @@ func (c *compiler) compileActions() {
 			c.spec.Actions = append(c.spec.Actions, act)
 			continue
 		}
+		if c.exchangeVerb(p.with("do"), a.Do) {
+			c.spec.Actions = append(c.spec.Actions, act)
+			continue
+		}
 		kind, ok := checkEnum(&c.ps, p.with("do"), a.Do, model.ParseActionKind)
 		if !ok {
 			c.spec.Actions = append(c.spec.Actions, act)
@@ -639,7 +649,7 @@ func (c *compiler) compileExpect() []Expectation {
 			case iv.Hold:
 				x.Invariants = "hold"
 			default:
-				if c.ps.checkInvariantID(p.with("invariants", "violated"), iv.Violated) {
+				if c.ps.checkInvariantID(p.with("invariants", "violated"), iv.Violated, "") {
 					x.Violated = iv.Violated
 				}
 			}

@@ -20,6 +20,9 @@ func evaluate(sc *Scenario, s *Summary) []ExpectationResult {
 	for _, e := range sc.Expect {
 		r := ExpectationResult{Line: e.Pos.Line}
 		switch {
+		case e.Exchange != nil:
+			r.Name = e.Exchange.String()
+			r.Diffs = diffExchange(e.Exchange, s) // exchange_summary.go
 		case e.Session != "":
 			r.Name = e.Session
 			r.Diffs = diffSession(e, s.Session(e.Session))

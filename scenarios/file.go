@@ -22,6 +22,8 @@ type File struct {
 	Limits    *LimitsConfig    `yaml:"limits,omitempty" jsonschema_description:"bounds on the run (events, simulated span)"`
 	Servers   []Server         `yaml:"servers,omitempty"`
 	Tenants   []Tenant         `yaml:"tenants,omitempty"`
+	Databases []Database       `yaml:"databases,omitempty" jsonschema_description:"exchange profile: mailbox databases and their copies"`
+	Clients   []Client         `yaml:"clients,omitempty" jsonschema_description:"exchange profile: clients, each homed on a server with mailboxes in one database"`
 	Actions   []Action         `yaml:"actions,omitempty" jsonschema_description:"operator actions, each at a time; same-time actions run in file order"`
 	Expect    []Expect         `yaml:"expect,omitempty" jsonschema_description:"expectations that make the file a test"`
 }
@@ -29,7 +31,7 @@ type File struct {
 // SemanticsConfig holds the profile knobs of SEMANTICS.md. Empty strings
 // and nil pointers take the named defaults.
 type SemanticsConfig struct {
-	Profile                  string    `yaml:"profile,omitempty" jsonschema:"enum=vcc,enum=exchange" jsonschema_description:"vcc (default); exchange is not supported yet"`
+	Profile                  string    `yaml:"profile,omitempty" jsonschema:"enum=vcc,enum=exchange" jsonschema_description:"vcc (default): Cloud Connect; exchange: Exchange server maintenance (docs/exchange.md)"`
 	ReplicationInMaintenance string    `yaml:"replication_in_maintenance,omitempty" jsonschema:"enum=allow,enum=stop" jsonschema_description:"M9, default allow"`
 	VCDBackupInMaintenance   string    `yaml:"vcd_backup_in_maintenance,omitempty" jsonschema:"enum=allow,enum=stop" jsonschema_description:"M10, default stop"`
 	GracefulStopResult       string    `yaml:"graceful_stop_result,omitempty" jsonschema:"enum=Warning,enum=Success" jsonschema_description:"S3, default Warning"`
@@ -54,6 +56,12 @@ type Server struct {
 	Maintenance        bool      `yaml:"maintenance,omitempty" jsonschema_description:"the server starts in maintenance mode"`
 	Service            string    `yaml:"service,omitempty" jsonschema:"enum=running,enum=stopped" jsonschema_description:"Cloud Connect Service state at start; default running"`
 	Power              string    `yaml:"power,omitempty" jsonschema:"enum=on,enum=off" jsonschema_description:"power state at start; default on"`
+	// Exchange profile only (docs/exchange.md).
+	DAG          string          `yaml:"dag,omitempty" jsonschema_description:"exchange: the database availability group the server belongs to"`
+	MessageRate  Rate            `yaml:"message_rate,omitempty" jsonschema_description:"exchange: inbound messages per unit of time (Poisson), as in 120/h; default 0"`
+	DeliveryTime DurationDist    `yaml:"delivery_time,omitempty" jsonschema_description:"exchange: how long one delivery from the queue takes; default 1s"`
+	Policy       string          `yaml:"database_copy_auto_activation_policy,omitempty" jsonschema:"enum=Unrestricted,enum=IntrasiteOnly,enum=Blocked" jsonschema_description:"exchange: Set-MailboxServer's policy at start; default Unrestricted"`
+	Components   []ComponentHold `yaml:"components,omitempty" jsonschema_description:"exchange: requester holds at start (X1); default none, every component Active"`
 }
 
 // Tenant is a tenant (company), or with Count > 0 a fleet of identical
@@ -128,12 +136,19 @@ type Retry struct {
 // others must be empty.
 type Action struct {
 	At     *TimeSpec `yaml:"at" jsonschema:"required"`
-	Do     string    `yaml:"do" jsonschema:"required,enum=enable_maintenance,enum=disable_maintenance,enum=stop_job,enum=start_job,enum=stop_service,enum=start_service,enum=restart_service,enum=power_off,enum=power_on,enum=set_maintenance_message,enum=disable_tenant,enum=enable_tenant,enum=move_backups"`
+	Do     string    `yaml:"do" jsonschema:"required,enum=enable_maintenance,enum=disable_maintenance,enum=stop_job,enum=start_job,enum=stop_service,enum=start_service,enum=restart_service,enum=power_off,enum=power_on,enum=set_maintenance_message,enum=disable_tenant,enum=enable_tenant,enum=move_backups,enum=set_server_component_state,enum=set_mailbox_server,enum=suspend_mailbox_database_copy,enum=resume_mailbox_database_copy,enum=dismount_database,enum=mount_database,enum=move_active_mailbox_database,enum=redirect_message,enum=redirect_clients,enum=notify_users,enum=backup_databases"`
 	Server string    `yaml:"server,omitempty"`
 	Tenant string    `yaml:"tenant,omitempty"`
 	Job    string    `yaml:"job,omitempty"`
 	Mode   string    `yaml:"mode,omitempty" jsonschema:"enum=graceful,enum=immediate"`
-	Text   *string   `yaml:"text,omitempty" jsonschema_description:"set_maintenance_message: the new message (\"\" restores the default)"`
+	Text   *string   `yaml:"text,omitempty" jsonschema_description:"set_maintenance_message: the new message (\"\" restores the default); notify_users: the notice"`
+	// Exchange profile only (docs/exchange.md).
+	Component string `yaml:"component,omitempty" jsonschema_description:"set_server_component_state: the component"`
+	State     string `yaml:"state,omitempty" jsonschema:"enum=Active,enum=Inactive,enum=Draining" jsonschema_description:"set_server_component_state: the state"`
+	Requester string `yaml:"requester,omitempty" jsonschema:"enum=Maintenance,enum=Sidelined,enum=Functional,enum=Deployment,enum=HealthAPI" jsonschema_description:"set_server_component_state: who sets it"`
+	Policy    string `yaml:"database_copy_auto_activation_policy,omitempty" jsonschema:"enum=Unrestricted,enum=IntrasiteOnly,enum=Blocked" jsonschema_description:"set_mailbox_server: the policy"`
+	Database  string `yaml:"database,omitempty" jsonschema_description:"the database of suspend/resume_mailbox_database_copy, dismount/mount_database, move_active_mailbox_database"`
+	Target    string `yaml:"target,omitempty" jsonschema_description:"redirect_message, redirect_clients: the server to send to"`
 }
 
 // Expect is one entry of expect: a session expectation (Session set) or an
@@ -145,6 +160,19 @@ type Expect struct {
 	RestorePoints *[]string         `yaml:"restore_points,omitempty,flow" jsonschema_description:"objects that got a new restore point in the session (order does not matter)"`
 	Tasks         TaskResults       `yaml:"tasks,omitempty" jsonschema_description:"per-object task results"`
 	Invariants    *InvariantsExpect `yaml:"invariants,omitempty"`
+	// Exchange profile only (docs/exchange.md): the state at the end of the
+	// run of a component, a server's policy, a database, a client, the
+	// message counts, or a pitfall INV-X2 must name.
+	Server         string          `yaml:"server,omitempty" jsonschema_description:"exchange: with component and state, or database_copy_auto_activation_policy; with database, the server of its active copy"`
+	Component      string          `yaml:"component,omitempty"`
+	State          string          `yaml:"state,omitempty" jsonschema:"enum=Active,enum=Inactive,enum=Draining" jsonschema_description:"exchange: the component's effective state at the end (X1)"`
+	Policy         string          `yaml:"database_copy_auto_activation_policy,omitempty" jsonschema:"enum=Unrestricted,enum=IntrasiteOnly,enum=Blocked"`
+	Database       string          `yaml:"database,omitempty"`
+	Mounted        *bool           `yaml:"mounted,omitempty" jsonschema_description:"exchange: the database is mounted at the end"`
+	Client         string          `yaml:"client,omitempty"`
+	RequestsFailed *int            `yaml:"requests_failed,omitempty" jsonschema:"minimum=0" jsonschema_description:"exchange: the client's failed requests over the run"`
+	Messages       *MessagesExpect `yaml:"messages,omitempty" jsonschema_description:"exchange: message counts at the end"`
+	Pitfall        string          `yaml:"pitfall,omitempty" jsonschema:"enum=no-backup,enum=users-not-notified,enum=dismount-before-suspend,enum=traffic-not-redirected,enum=requester-left-set" jsonschema_description:"exchange: an X4 pitfall INV-X2 must report"`
 }
 
 // TaskResults is the tasks: mapping of an expectation, in file order.

@@ -42,6 +42,10 @@ func (h *TraceHash) Sum() string { return fmt.Sprintf("%016x", h.d.Sum64()) }
 // attempt i32, bytes i64, due i64, transfer_at i64, commit_at i64, text
 // (u32 length + UTF-8) — then, for
 // declaration records only, the declaration (see docs/trace-format.md).
+// Exchange profile records append their exchange parts last: a
+// declaration's Decl.Exchange, then the record's Ex, each as a byte 1 and
+// the fields listed at appendExDecl and appendExDetail (hash_exchange.go).
+// Cloud Connect records have neither, so their encoding is unchanged.
 func AppendCanonical(b []byte, r *model.Record) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.At))
 	b = append(b, byte(r.Kind), byte(r.Result), byte(r.Phase), byte(r.Cause), byte(r.Mode))
@@ -85,6 +89,12 @@ func AppendCanonical(b []byte, r *model.Record) []byte {
 			b = binary.LittleEndian.AppendUint32(b, uint32(d.RetryCount))
 			b = binary.LittleEndian.AppendUint64(b, uint64(d.RetryWait))
 		}
+		if d.Exchange != nil {
+			b = appendExDecl(b, d.Exchange)
+		}
+	}
+	if r.Ex != nil {
+		b = appendExDetail(b, r.Ex)
 	}
 	return b
 }

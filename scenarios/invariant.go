@@ -14,7 +14,12 @@ type Invariant struct {
 	Rules     []string // rule IDs from SEMANTICS.md
 	Holds     string   // the "holds when" sentence
 	FaultFree bool     // scoped to untouched entities when faults are injected
-	New       func(c *Catalog) Checker
+	// Profile is the semantics profile whose traces it judges: "" for
+	// Cloud Connect (vcc), "exchange" for the INV-X invariants. A run or a
+	// trace is judged by the invariants of its profile only (the scenario
+	// declaration says which), so neither lists the other's.
+	Profile string
+	New     func(c *Catalog) Checker
 }
 
 // Checker observes one run for one invariant.
@@ -55,11 +60,14 @@ type InvariantResult struct {
 	Violations []Violation `json:"violations,omitempty"`
 }
 
-// invariantSet runs a list of checkers behind one shared catalog.
+// invariantSet runs a list of checkers behind one shared catalog. Only
+// the checkers of the trace's profile run and report: the scenario record
+// (the first of a trace) sets it; a trace without one is Cloud Connect's.
 type invariantSet struct {
 	cat      *Catalog
 	invs     []Invariant
 	checkers []Checker
+	active   []bool
 }
 
 func newInvariantSet(invs []Invariant) *invariantSet {
@@ -67,23 +75,47 @@ func newInvariantSet(invs []Invariant) *invariantSet {
 	for _, inv := range invs {
 		s.checkers = append(s.checkers, inv.New(s.cat))
 	}
+	s.setProfile("")
 	return s
+}
+
+// profileOf maps a declared profile to an Invariant.Profile ("" for vcc).
+func profileOf(p string) string {
+	if p == "vcc" {
+		return ""
+	}
+	return p
+}
+
+func (s *invariantSet) setProfile(p string) {
+	s.active = s.active[:0]
+	for _, inv := range s.invs {
+		s.active = append(s.active, inv.Profile == profileOf(p))
+	}
 }
 
 func (s *invariantSet) Observe(r model.Record) {
 	if r.Decl != nil {
 		s.cat.Observe(r)
+		if r.Kind == model.RecScenario {
+			s.setProfile(r.Decl.Semantics.Profile)
+		}
 	}
-	for _, c := range s.checkers {
-		c.Observe(r)
+	for i, c := range s.checkers {
+		if s.active[i] {
+			c.Observe(r)
+		}
 	}
 }
 
 func (s *invariantSet) results() []InvariantResult {
-	out := make([]InvariantResult, len(s.invs))
+	out := make([]InvariantResult, 0, len(s.invs))
 	for i, inv := range s.invs {
+		if !s.active[i] {
+			continue
+		}
 		v := s.checkers[i].Violations()
-		out[i] = InvariantResult{ID: inv.ID, Name: inv.Name, Rules: inv.Rules, Holds: len(v) == 0, Violations: v}
+		out = append(out, InvariantResult{ID: inv.ID, Name: inv.Name, Rules: inv.Rules, Holds: len(v) == 0, Violations: v})
 	}
 	return out
 }

@@ -100,6 +100,7 @@ type checker struct {
 	// byServer lists the jobs of each server, built once from the
 	// declarations on first use (declarations precede everything else).
 	byServer [][]int32
+	objBase  []int32 // flat index of each job's first object; last entry: the total
 }
 
 func newChecker(c *Catalog, id string, rules ...string) checker {
@@ -224,21 +225,59 @@ func at[T any](s *[]T, i int32) *T {
 	return &(*s)[i]
 }
 
-// objAt returns the state of object o of job j, allocating the job's row at
-// its declared size on first use.
-func objAt[T any](s *[][]T, c *Catalog, j, o int32) *T {
-	if j < 0 || o < 0 {
+// Per-object state lives in one flat slice per checker, indexed by
+// objBase[job] + object: one load finds a task's state, which keeps the
+// checkers cache-friendly on fleets of a hundred thousand tasks.
+
+// objIndex returns the flat index of object o of job j, or -1. Jobs are
+// numbered in declaration order, so a job declared late (a hand-made
+// trace) extends the layout without moving the others.
+func (c *checker) objIndex(j, o int32) int32 {
+	if len(c.objBase) == 0 {
+		c.objBase = append(c.objBase, 0)
+	}
+	for k := len(c.objBase) - 1; k < len(c.cat.Jobs); k++ {
+		n := c.objBase[k]
+		if d := c.cat.Jobs[k]; d != nil {
+			n += int32(len(d.Objects))
+		}
+		c.objBase = append(c.objBase, n)
+	}
+	if j < 0 || o < 0 || int(j)+1 >= len(c.objBase) || c.objBase[j]+o >= c.objBase[j+1] {
+		return -1
+	}
+	return c.objBase[j] + o
+}
+
+// objRange returns the flat index range of job j's objects.
+func (c *checker) objRange(j int32) (from, to int32) {
+	c.objIndex(-1, -1) // extends objBase to every declared job
+	if j < 0 || int(j)+1 >= len(c.objBase) {
+		return 0, 0
+	}
+	return c.objBase[j], c.objBase[j+1]
+}
+
+// objAt returns the state of object o of job j in s, allocating s for
+// every declared object on first use; nil for an unknown object.
+func objAt[T any](s *[]T, c *checker, j, o int32) *T {
+	i := c.objIndex(j, o)
+	if i < 0 {
 		return nil
 	}
-	row := at(s, j)
-	if int(o) >= len(*row) {
-		n := int(o) + 1
-		if int(j) < len(c.Jobs) && c.Jobs[j] != nil {
-			n = max(n, len(c.Jobs[j].Objects))
-		}
-		*row = append(*row, make([]T, n-len(*row))...)
+	if int(i) >= len(*s) {
+		*s = append(*s, make([]T, int(c.objBase[len(c.objBase)-1])-len(*s))...)
 	}
-	return &(*row)[o]
+	return &(*s)[i]
+}
+
+// objRow returns job j's objects in s (empty before first use).
+func objRow[T any](s []T, c *checker, j int32) []T {
+	from, to := c.objRange(j)
+	if int(to) > len(s) {
+		return nil
+	}
+	return s[from:to]
 }
 
 // faults follows the injected faults (service stop, power off, tenant
@@ -350,14 +389,51 @@ func (b *bounds) phase(recorded model.Phase, t sim.Time) model.Phase {
 	return max(recorded, model.PhaseAt(b.transferAt, b.commitAt, t))
 }
 
-// isSessionRecord reports whether r refers to a session (Job, N).
-func isSessionRecord(k model.RecordKind) bool {
-	switch k {
-	case model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested, model.RecSessionEnd,
-		model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd, model.RecRestorePointRemoved:
-		return true
+// kinds is a set of record kinds: each checker names the kinds it reads
+// and returns at once on the others, so the sixteen checkers cost little
+// on the records that do not concern them.
+type kinds uint32
+
+func kindSet(ks ...model.RecordKind) kinds {
+	var m kinds
+	for _, k := range ks {
+		m |= 1 << k
 	}
-	return false
+	return m
+}
+
+func (m kinds) has(k model.RecordKind) bool { return m&(1<<k) != 0 }
+
+var (
+	faultKinds = kindSet(model.RecServer, model.RecTenant, model.RecServiceStopped, model.RecPowerOff,
+		model.RecServiceStarted, model.RecTenantDisabled, model.RecTenantEnabled)
+	maintKinds   = kindSet(model.RecServer, model.RecMaintenanceEnabled, model.RecMaintenanceDisabled)
+	sessionKinds = kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested, model.RecSessionEnd,
+		model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd, model.RecRestorePointRemoved)
+)
+
+// taskStart is the compact copy of a task_start record a checker keeps
+// to show it as evidence: the rest of the record follows from the task's
+// end (same session, object, server, tenant).
+type taskStart struct {
+	at, due, transferAt, commitAt sim.Time
+	bytes                         int64
+	attempt                       int32
+	live                          bool
+}
+
+func (s *taskStart) observe(r *model.Record) {
+	*s = taskStart{at: r.At, due: r.Due, transferAt: r.TransferAt, commitAt: r.CommitAt, bytes: r.Bytes, attempt: r.Attempt, live: true}
+}
+
+// record rebuilds the task_start line of the task that other ended.
+func (s *taskStart) record(other *model.Record) *model.Record {
+	if !s.live {
+		return nil
+	}
+	return &model.Record{At: s.at, Kind: model.RecTaskStart, Phase: model.PhaseSnapshot, Server: other.Server,
+		Tenant: other.Tenant, Job: other.Job, N: other.N, Object: other.Object, Attempt: s.attempt,
+		Bytes: s.bytes, Due: s.due, TransferAt: s.transferAt, CommitAt: s.commitAt}
 }
 
 // ---------------------------------------------------------------------------
@@ -365,44 +441,39 @@ func isSessionRecord(k model.RecordKind) bool {
 
 type inv01 struct {
 	checker
-	tasks [][]inv01task
+	tasks []taskStart
 }
 
-type inv01task struct {
-	live  bool
-	start model.Record
-}
+var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
 
 func (c *inv01) Observe(r model.Record) {
-	switch r.Kind {
-	case model.RecTaskStart:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
-			t.live, t.start = true, r
-		}
-	case model.RecTaskEnd:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
-		var st *model.Record
-		if t != nil && t.live {
-			st = &t.start
-			t.live = false
-		}
-		rp := r.Flags.Has(model.FlagRestorePoint)
-		w := whoOf(&r)
-		switch {
-		case r.Result != model.ResultSuccess:
-			if rp {
-				c.violate(r.At, w, []*model.Record{st, &r}, "task ended %s but committed a restore point", r.Result)
-			}
-		case r.Phase != model.PhaseCommit:
-			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success from phase %s, without going through Commit", r.Phase)
-		case st != nil && r.Bytes != st.Bytes:
-			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success after transferring %d of its %d bytes", r.Bytes, st.Bytes)
-		case c.createsRP(r.Job) && !rp:
-			c.violate(r.At, w, []*model.Record{st, &r}, "task ended Success without committing a restore point")
-		case !c.createsRP(r.Job) && rp:
-			c.violate(r.At, w, []*model.Record{st, &r}, "a %s task committed a restore point; it only reads", c.jobDecl(r.Job).Kind)
-		}
+	if !inv01Kinds.has(r.Kind) {
+		return
 	}
+	t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
+	if t == nil {
+		return
+	}
+	if r.Kind == model.RecTaskStart {
+		t.observe(&r)
+		return
+	}
+	rp := r.Flags.Has(model.FlagRestorePoint)
+	switch {
+	case r.Result != model.ResultSuccess:
+		if rp {
+			c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "task ended %s but committed a restore point", r.Result)
+		}
+	case r.Phase != model.PhaseCommit:
+		c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "task ended Success from phase %s, without going through Commit", r.Phase)
+	case t.live && r.Bytes != t.bytes:
+		c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "task ended Success after transferring %d of its %d bytes", r.Bytes, t.bytes)
+	case c.createsRP(r.Job) && !rp:
+		c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "task ended Success without committing a restore point")
+	case !c.createsRP(r.Job) && rp:
+		c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "a %s task committed a restore point; it only reads", c.jobDecl(r.Job).Kind)
+	}
+	t.live = false
 }
 
 // ---------------------------------------------------------------------------
@@ -410,23 +481,28 @@ func (c *inv01) Observe(r model.Record) {
 
 type inv02 struct {
 	checker
-	f    faults
-	m    maintenance
-	seq  []uint32 // maintenance enables per server
-	sess []inv02sess
+	f      faults
+	m      maintenance
+	seq    []uint32 // maintenance enables per server
+	sess   []inv02sess
+	starts []model.Record // session_start of the live session of each unaffected job
 }
 
 type inv02sess struct {
 	n       int32
 	live    bool
 	inMaint bool
+	stopped bool
 	seq     uint32
 	st      stamp
-	stopped bool
-	start   model.Record
 }
 
+var inv02Kinds = faultKinds | maintKinds | kindSet(model.RecSessionStart, model.RecStopRequested, model.RecSessionEnd)
+
 func (c *inv02) Observe(r model.Record) {
+	if !inv02Kinds.has(r.Kind) {
+		return
+	}
 	c.f.observe(&r)
 	if c.m.observe(&r) {
 		*at(&c.seq, r.Server)++
@@ -441,8 +517,8 @@ func (c *inv02) Observe(r model.Record) {
 			return
 		}
 		sv := c.jobServer(r.Job)
-		*s = inv02sess{n: r.N, live: true, inMaint: c.m.in(sv), seq: *at(&c.seq, sv),
-			st: c.f.stamp(sv, c.jobTenant(r.Job)), start: r}
+		*s = inv02sess{n: r.N, live: true, inMaint: c.m.in(sv), seq: *at(&c.seq, sv), st: c.f.stamp(sv, c.jobTenant(r.Job))}
+		*at(&c.starts, r.Job) = r
 	case model.RecStopRequested:
 		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
 			s.stopped = true
@@ -458,10 +534,9 @@ func (c *inv02) Observe(r model.Record) {
 		if !sawMaint || s.stopped || !c.f.clean(s.st, sv, tn) || r.Result == model.ResultSuccess {
 			return
 		}
-		d := c.jobDecl(r.Job)
-		c.violate(r.At, whoOf(&r), []*model.Record{&s.start, c.m.lastEnable(sv), &r},
+		c.violate(r.At, whoOf(&r), []*model.Record{&c.starts[r.Job], c.m.lastEnable(sv), &r},
 			"%s session, unaffected by maintenance (M8), ran while its server was in maintenance and ended %s: %q",
-			d.Kind, r.Result, r.Text)
+			c.jobDecl(r.Job).Kind, r.Result, r.Text)
 	}
 }
 
@@ -481,7 +556,12 @@ type inv03sess struct {
 	grand bool // M4: running standalone agent session at enable
 }
 
+var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecSessionEnd, model.RecTaskStart)
+
 func (c *inv03) Observe(r model.Record) {
+	if !inv03Kinds.has(r.Kind) {
+		return
+	}
 	if c.m.observe(&r) {
 		// M4: every standalone agent session running at enable may go on.
 		if c.standalone == nil {
@@ -512,8 +592,11 @@ func (c *inv03) Observe(r model.Record) {
 		}
 	case model.RecTaskStart:
 		f := c.jobFlags(r.Job)
+		if !f.Has(model.FlagAffected) {
+			return
+		}
 		sv := c.jobServer(r.Job)
-		if !f.Has(model.FlagAffected) || !c.m.in(sv) {
+		if !c.m.in(sv) {
 			return
 		}
 		s := at(&c.sess, r.Job)
@@ -532,37 +615,41 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	tasks   [][]inv04task
+	tasks   []inv04task
 	jobLive []int32  // tasks in process per job
 	jobStop []uint32 // immediate stops per job (an operator stop is not maintenance)
 }
 
 type inv04task struct {
-	phase    model.Phase // 0 (Pending) when not in process
 	bounds   bounds
-	must     bool
 	st       stamp
 	stopSeq  uint32
-	enable   model.Record
-	phaseAt  model.Record // the record that put the task in its phase
+	phase    model.Phase // from task_start/task_phase; Pending when not in process
 	atEnable model.Phase
+	must     bool
 }
 
+var inv04Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan,
+	model.RecStopRequested, model.RecTaskEnd)
+
 func (c *inv04) Observe(r model.Record) {
+	if !inv04Kinds.has(r.Kind) {
+		return
+	}
 	c.f.observe(&r)
 	if c.m.observe(&r) {
 		for _, j := range c.jobsOn(r.Server) {
 			if *at(&c.jobLive, j) == 0 {
 				continue
 			}
-			row := *at(&c.tasks, j)
+			row := objRow(c.tasks, &c.checker, j)
 			for o := range row {
 				t := &row[o]
 				if t.phase == model.PhasePending || t.must {
 					continue
 				}
 				if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
-					t.must, t.st, t.stopSeq, t.enable, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), r, p
+					t.must, t.st, t.stopSeq, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), p
 				}
 			}
 		}
@@ -570,20 +657,16 @@ func (c *inv04) Observe(r model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
-			*t = inv04task{phase: model.PhaseSnapshot, phaseAt: r}
+		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
+			*t = inv04task{phase: model.PhaseSnapshot}
 			t.bounds.observe(&r)
 			*at(&c.jobLive, r.Job)++
-			at(&c.jobStop, r.Job)
 		}
 	case model.RecTaskPhase, model.RecTaskPlan:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil && t.phase != model.PhasePending {
+		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil && t.phase != model.PhasePending {
 			t.bounds.observe(&r)
 			if r.Kind == model.RecTaskPhase {
 				t.phase = max(t.phase, r.Phase)
-				if !t.must {
-					t.phaseAt = r
-				}
 			}
 		}
 	case model.RecStopRequested:
@@ -591,17 +674,17 @@ func (c *inv04) Observe(r model.Record) {
 			*at(&c.jobStop, r.Job)++
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil || t.phase == model.PhasePending {
 			return
 		}
 		*at(&c.jobLive, r.Job)--
 		if t.must && r.Result != model.ResultSuccess && *at(&c.jobStop, r.Job) == t.stopSeq &&
 			c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
-			c.violate(r.At, whoOf(&r), []*model.Record{&t.phaseAt, &t.enable, &r},
+			c.violate(r.At, whoOf(&r), []*model.Record{c.m.lastEnable(c.jobServer(r.Job)), &r},
 				"task was in %s when maintenance was enabled and ended %s (cause %s) instead of finishing", t.atEnable, r.Result, r.Cause)
 		}
-		*t = inv04task{}
+		t.phase, t.must = model.PhasePending, false
 	}
 }
 
@@ -617,9 +700,10 @@ func (c *inv04) Observe(r model.Record) {
 
 type invMessage struct {
 	checker
-	shown bool // INV-05; else INV-06
-	srv   []msgServer
-	sess  []msgSession
+	shown   bool // INV-05; else INV-06
+	srv     []msgServer
+	sess    []msgSession
+	decided []model.Record // per job: the record at which maintenance failed the live attempt
 }
 
 type msgServer struct {
@@ -631,13 +715,15 @@ type msgServer struct {
 }
 
 type msgSession struct {
-	n       int32
-	live    bool
-	have    bool // the maintenance failure of this attempt was seen
-	cond    bool // M6: service running and client supports the notice
-	eff     string
-	decided model.Record
+	n    int32
+	live bool
+	have bool // the maintenance failure of this attempt was seen
+	cond bool // M6: service running and client supports the notice
+	eff  string
 }
+
+var msgKinds = kindSet(model.RecServer, model.RecServiceStarted, model.RecServiceStopped, model.RecPowerOff,
+	model.RecMessageConfigured, model.RecSessionStart, model.RecAttemptStart, model.RecTaskEnd, model.RecSessionEnd)
 
 // genericTexts are the fixed texts that are not a maintenance notice.
 var genericTexts = []string{"", model.MsgConnectionFailed, model.MsgTenantDisabled, model.MsgCanceledByUser,
@@ -653,6 +739,9 @@ func defaultNotice(configured string) string {
 }
 
 func (c *invMessage) Observe(r model.Record) {
+	if !msgKinds.has(r.Kind) {
+		return
+	}
 	switch r.Kind {
 	case model.RecServer:
 		if s := at(&c.srv, r.Server); s != nil && r.Decl != nil {
@@ -686,8 +775,10 @@ func (c *invMessage) Observe(r model.Record) {
 			*s = msgSession{n: r.N, live: true}
 		}
 	case model.RecTaskEnd:
-		s := at(&c.sess, r.Job)
-		if r.Cause == model.CauseMaintenance && s != nil && s.live && s.n == r.N && !s.have {
+		if r.Cause != model.CauseMaintenance {
+			return
+		}
+		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N && !s.have {
 			c.decide(s, &r)
 		}
 	case model.RecSessionEnd:
@@ -704,16 +795,17 @@ func (c *invMessage) Observe(r model.Record) {
 		}
 		notice := isNotice(r.Text)
 		w := whoOf(&r)
+		decided := &c.decided[r.Job]
 		switch {
 		case c.shown && s.cond && !notice:
-			c.violate(r.At, w, []*model.Record{&s.decided, &r},
+			c.violate(r.At, w, []*model.Record{decided, &r},
 				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
 		case c.shown && !s.cond && notice:
-			c.violate(r.At, w, []*model.Record{&s.decided, &r},
+			c.violate(r.At, w, []*model.Record{decided, &r},
 				"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
 		case !c.shown && notice && r.Text != s.eff:
 			sv := at(&c.srv, c.jobServer(r.Job))
-			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, &s.decided, &r},
+			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, decided, &r},
 				"shows %q, but the effective message (loaded at the last service start) is %q", r.Text, s.eff)
 		}
 	}
@@ -721,7 +813,8 @@ func (c *invMessage) Observe(r model.Record) {
 
 func (c *invMessage) decide(s *msgSession, r *model.Record) {
 	sv := at(&c.srv, c.jobServer(r.Job))
-	s.have, s.decided = true, *r
+	s.have = true
+	*at(&c.decided, r.Job) = *r
 	s.cond = sv != nil && sv.service && c.clientSupports(r.Job)
 	if sv != nil {
 		s.eff = sv.effective
@@ -746,27 +839,35 @@ func (c *invMessage) why(j int32) string {
 
 type inv07 struct {
 	checker
-	rps [][]inv07rp
+	rps []inv07rp
 }
 
+// inv07rp counts an object's restore points and remembers which session
+// committed the last one.
 type inv07rp struct {
-	count   int32
-	created model.Record // the last task_end that committed one, as evidence
+	count int32
+	lastN int32
+	last  sim.Time
 }
+
+var inv07Kinds = kindSet(model.RecTaskEnd, model.RecRestorePointRemoved)
 
 func (c *inv07) Observe(r model.Record) {
+	if !inv07Kinds.has(r.Kind) {
+		return
+	}
 	switch r.Kind {
 	case model.RecTaskEnd:
 		if r.Flags.Has(model.FlagRestorePoint) {
-			if p := objAt(&c.rps, c.cat, r.Job, r.Object); p != nil {
+			if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil {
 				p.count++
-				p.created = r
+				p.lastN, p.last = r.N, r.At
 			}
 		}
 	case model.RecRestorePointRemoved:
 		// Retention is not part of the model or the trace format, so every
 		// removal is a change of an existing restore point.
-		p := objAt(&c.rps, c.cat, r.Job, r.Object)
+		p := objAt(&c.rps, &c.checker, r.Job, r.Object)
 		if p == nil {
 			return
 		}
@@ -775,8 +876,9 @@ func (c *inv07) Observe(r model.Record) {
 			return
 		}
 		p.count--
-		c.violate(r.At, whoOf(&r), []*model.Record{&p.created, &r},
-			"an existing restore point was removed (restore points only grow, S7/M11)")
+		c.violate(r.At, whoOf(&r), []*model.Record{&r},
+			"an existing restore point (the last one committed by session #%d at %s) was removed: restore points only grow (S7, M11)",
+			p.lastN, sim.FormatRFC3339(c.start(), p.last))
 	}
 }
 
@@ -785,27 +887,27 @@ func (c *inv07) Observe(r model.Record) {
 
 type inv08 struct {
 	checker
-	tasks [][]inv01task
+	live []bool
 }
 
+var inv08Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+
 func (c *inv08) Observe(r model.Record) {
-	switch r.Kind {
-	case model.RecTaskStart:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
-			t.live, t.start = true, r
-		}
-	case model.RecTaskEnd:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
-		snap := r.Flags.Has(model.FlagStarted) || (t != nil && t.live)
-		var st *model.Record
-		if t != nil && t.live {
-			st = &t.start
-			t.live = false
-		}
-		if snap && !r.Flags.Has(model.FlagSnapshotRemoved) {
-			c.violate(r.At, whoOf(&r), []*model.Record{st, &r}, "task ended %s and left its snapshot behind", r.Result)
-		}
+	if !inv08Kinds.has(r.Kind) {
+		return
 	}
+	live := objAt(&c.live, &c.checker, r.Job, r.Object)
+	if live == nil {
+		return
+	}
+	if r.Kind == model.RecTaskStart {
+		*live = true
+		return
+	}
+	if (r.Flags.Has(model.FlagStarted) || *live) && !r.Flags.Has(model.FlagSnapshotRemoved) {
+		c.violate(r.At, whoOf(&r), []*model.Record{&r}, "task ended %s and left its snapshot behind", r.Result)
+	}
+	*live = false
 }
 
 // ---------------------------------------------------------------------------
@@ -813,19 +915,19 @@ func (c *inv08) Observe(r model.Record) {
 
 type inv09 struct {
 	checker
-	sess []inv09sess
-	objs [][]bool // restore point committed in the live session
+	sess  []inv09sess
+	stops []model.Record // per job: the immediate stop of the live session
+	rps   []bool         // restore point committed in the live session
 }
 
 type inv09sess struct {
 	n    int32
 	live bool
 	imm  bool
-	stop model.Record
 }
 
 func (c *inv09) Observe(r model.Record) {
-	if !isSessionRecord(r.Kind) {
+	if !sessionKinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)
@@ -834,9 +936,7 @@ func (c *inv09) Observe(r model.Record) {
 	}
 	if r.Kind == model.RecSessionStart {
 		*s = inv09sess{n: r.N, live: true}
-		if int(r.Job) < len(c.objs) {
-			clear(c.objs[r.Job])
-		}
+		clear(objRow(c.rps, &c.checker, r.Job))
 		return
 	}
 	if !s.live || s.n != r.N {
@@ -846,29 +946,30 @@ func (c *inv09) Observe(r model.Record) {
 	switch r.Kind {
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate && !s.imm {
-			s.imm, s.stop = true, r
+			s.imm = true
+			*at(&c.stops, r.Job) = r
 		}
 	case model.RecTaskStart:
 		if s.imm {
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object started after an immediate stop (pending objects get none, S2)")
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "object started after an immediate stop (pending objects get none, S2)")
 		}
 	case model.RecTaskEnd:
 		if r.Flags.Has(model.FlagRestorePoint) {
 			if s.imm {
-				c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object in process at an immediate stop committed a restore point")
+				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "object in process at an immediate stop committed a restore point")
 			}
-			if p := objAt(&c.objs, c.cat, r.Job, r.Object); p != nil {
+			if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil {
 				*p = true
 			}
 		}
 	case model.RecRestorePointRemoved:
-		if p := objAt(&c.objs, c.cat, r.Job, r.Object); p != nil && *p && s.imm {
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "object finished before the immediate stop lost its new restore point")
+		if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil && *p && s.imm {
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "object finished before the immediate stop lost its new restore point")
 		}
 	case model.RecSessionEnd:
 		s.live = false
 		if s.imm && r.Result != model.ResultFailed {
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "session ended %s after an immediate stop (S2: Failed)", r.Result)
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "session ended %s after an immediate stop (S2: Failed)", r.Result)
 		}
 	}
 }
@@ -880,7 +981,8 @@ type inv10 struct {
 	checker
 	f     faults
 	sess  []inv10sess
-	tasks [][]inv10task
+	stops []model.Record // per job: the graceful stop of the live session
+	tasks []inv10task
 }
 
 type inv10sess struct {
@@ -891,19 +993,22 @@ type inv10sess struct {
 	s4            bool
 	immediate     bool
 	attemptFailed bool
-	stop          model.Record
 }
 
 type inv10task struct {
-	live  bool
-	must  bool
-	st    stamp
-	start model.Record
+	st   stamp
+	live bool
+	must bool
 }
 
+var inv10Kinds = faultKinds | sessionKinds
+
 func (c *inv10) Observe(r model.Record) {
+	if !inv10Kinds.has(r.Kind) {
+		return
+	}
 	c.f.observe(&r)
-	if !isSessionRecord(r.Kind) {
+	if !sessionKinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)
@@ -924,13 +1029,13 @@ func (c *inv10) Observe(r model.Record) {
 	case model.RecStopRequested:
 		switch {
 		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
-			s.graceful, s.s4, s.stop = true, !s.anyStarted, r
-			if int(r.Job) < len(c.tasks) {
-				st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
-				for o := range c.tasks[r.Job] {
-					if t := &c.tasks[r.Job][o]; t.live {
-						t.must, t.st = true, st
-					}
+			s.graceful, s.s4 = true, !s.anyStarted
+			*at(&c.stops, r.Job) = r
+			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
+			row := objRow(c.tasks, &c.checker, r.Job)
+			for o := range row {
+				if t := &row[o]; t.live {
+					t.must, t.st = true, st
 				}
 			}
 		case r.Mode == model.StopImmediate:
@@ -938,26 +1043,26 @@ func (c *inv10) Observe(r model.Record) {
 		}
 	case model.RecTaskStart:
 		s.anyStarted = true
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
-			*t = inv10task{live: true, start: r}
+		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
+			*t = inv10task{live: true}
 		}
 		if s.graceful && !s.immediate {
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
 	case model.RecTaskEnd:
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil {
 			return
 		}
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
 		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
-			c.violate(r.At, w, []*model.Record{&t.start, &s.stop, &r},
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r},
 				"object in process at a graceful stop ended %s without a restore point (S3: in-process objects finish)", r.Result)
 		}
-		*t = inv10task{}
+		t.live, t.must = false, false
 	case model.RecSessionEnd:
 		s.live = false
 		if !s.graceful {
@@ -972,13 +1077,14 @@ func (c *inv10) Observe(r model.Record) {
 		case s.attemptFailed:
 			want = model.ResultFailed
 		}
+		stop := &c.stops[r.Job]
 		switch {
 		case r.Result != want && s.s4 && !s.immediate:
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "graceful stop before any object started ended %s (S4: Failed, %q)", r.Result, text)
+			c.violate(r.At, w, []*model.Record{stop, &r}, "graceful stop before any object started ended %s (S4: Failed, %q)", r.Result, text)
 		case r.Result != want:
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "session stopped gracefully ended %s, want %s (S3, graceful_stop_result)", r.Result, want)
+			c.violate(r.At, w, []*model.Record{stop, &r}, "session stopped gracefully ended %s, want %s (S3, graceful_stop_result)", r.Result, want)
 		case text != "" && r.Text != text:
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "graceful stop before any object started shows %q (S4: %q)", r.Text, text)
+			c.violate(r.At, w, []*model.Record{stop, &r}, "graceful stop before any object started shows %q (S4: %q)", r.Text, text)
 		}
 	}
 }
@@ -997,42 +1103,42 @@ type inv11 struct {
 	checker
 	tenIn []int32
 	srvIn []int32
-	live  [][]bool
+	live  []bool
 }
 
+var inv11Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+
 func (c *inv11) Observe(r model.Record) {
-	switch r.Kind {
-	case model.RecTaskStart:
-		p := objAt(&c.live, c.cat, r.Job, r.Object)
-		if p == nil || *p {
-			return
-		}
-		*p = true
-		tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job)
-		if tn < 0 || sv < 0 {
-			return
-		}
-		ti, si := at(&c.tenIn, tn), at(&c.srvIn, sv)
-		*ti++
-		*si++
-		if lim := c.cat.Tenants[tn].MaxTasks; lim > 0 && *ti > lim {
-			c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
-				"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
-		}
-		if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && *si > lim {
-			c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
-				"server has %d tasks in process, over its task_slots %d", *si, lim)
-		}
-	case model.RecTaskEnd:
-		p := objAt(&c.live, c.cat, r.Job, r.Object)
-		if p == nil || !*p {
-			return
-		}
-		*p = false
-		if tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job); tn >= 0 && sv >= 0 {
+	if !inv11Kinds.has(r.Kind) {
+		return
+	}
+	p := objAt(&c.live, &c.checker, r.Job, r.Object)
+	tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job)
+	if p == nil || tn < 0 || sv < 0 {
+		return
+	}
+	if r.Kind == model.RecTaskEnd {
+		if *p {
+			*p = false
 			*at(&c.tenIn, tn)--
 			*at(&c.srvIn, sv)--
 		}
+		return
+	}
+	if *p {
+		return
+	}
+	*p = true
+	ti, si := at(&c.tenIn, tn), at(&c.srvIn, sv)
+	*ti++
+	*si++
+	if lim := c.cat.Tenants[tn].MaxTasks; lim > 0 && *ti > lim {
+		c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
+			"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
+	}
+	if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && *si > lim {
+		c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{&r},
+			"server has %d tasks in process, over its task_slots %d", *si, lim)
 	}
 }
 
@@ -1043,7 +1149,7 @@ type inv12 struct {
 	checker
 	last  sim.Time
 	jobs  []inv12job
-	tasks [][]inv12task
+	tasks []inv12task
 }
 
 type inv12job struct {
@@ -1051,7 +1157,6 @@ type inv12job struct {
 	liveN   int32 // 0: no live session
 	attempt int32
 	inProc  int32
-	start   model.Record
 }
 
 type inv12task struct {
@@ -1066,7 +1171,7 @@ func (c *inv12) Observe(r model.Record) {
 	} else {
 		c.last = r.At
 	}
-	if !isSessionRecord(r.Kind) {
+	if !sessionKinds.has(r.Kind) {
 		return
 	}
 	j := at(&c.jobs, r.Job)
@@ -1076,13 +1181,13 @@ func (c *inv12) Observe(r model.Record) {
 	w := whoOf(&r)
 	if r.Kind == model.RecSessionStart {
 		if j.liveN != 0 {
-			c.violate(r.At, w, []*model.Record{&j.start, &r}, "session started while session #%d of the job is still live", j.liveN)
+			c.violate(r.At, w, []*model.Record{&r}, "session started while session #%d of the job is still live", j.liveN)
 			c.reset(r.Job)
 		}
 		if r.N <= j.lastN {
 			c.violate(r.At, w, []*model.Record{&r}, "session number %d is not after the job's last session #%d", r.N, j.lastN)
 		}
-		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1), start: r}
+		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1)}
 		return
 	}
 	if j.liveN != r.N {
@@ -1103,7 +1208,7 @@ func (c *inv12) Observe(r model.Record) {
 		}
 		j.attempt = r.Attempt
 	case model.RecTaskStart:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil {
 			return
 		}
@@ -1112,12 +1217,13 @@ func (c *inv12) Observe(r model.Record) {
 			c.violate(r.At, w, []*model.Record{&r}, "task started while the object's previous task is still in %s", t.phase)
 		case t.endedN == r.N && t.endedAtt == j.attempt:
 			c.violate(r.At, w, []*model.Record{&r}, "object processed again in attempt %d after its task ended", j.attempt)
+			j.inProc++
 		default:
 			j.inProc++
 		}
 		t.phase = model.PhaseSnapshot
 	case model.RecTaskPhase, model.RecTaskPlan:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil {
 			return
 		}
@@ -1130,7 +1236,7 @@ func (c *inv12) Observe(r model.Record) {
 			t.phase = r.Phase
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil {
 			return
 		}
@@ -1156,7 +1262,7 @@ func (c *inv12) Observe(r model.Record) {
 			c.violate(r.At, w, []*model.Record{&r}, "session ended with result %q, not Success, Warning or Failed", r.Result.String())
 		}
 		if j.inProc > 0 {
-			c.violate(r.At, w, []*model.Record{&j.start, &r}, "session ended with %d tasks still in process", j.inProc)
+			c.violate(r.At, w, []*model.Record{&r}, "session ended with %d tasks still in process", j.inProc)
 			c.reset(r.Job)
 		}
 		j.liveN, j.inProc = 0, 0
@@ -1166,10 +1272,9 @@ func (c *inv12) Observe(r model.Record) {
 // reset forgets the tasks of a job whose session ended badly, so one
 // violation does not cascade into more.
 func (c *inv12) reset(job int32) {
-	if int(job) < len(c.tasks) {
-		for o := range c.tasks[job] {
-			c.tasks[job][o].phase = model.PhasePending
-		}
+	row := objRow(c.tasks, &c.checker, job)
+	for o := range row {
+		row[o].phase = model.PhasePending
 	}
 	c.jobs[job].inProc = 0
 }
@@ -1182,7 +1287,7 @@ type inv13 struct {
 	f       faults
 	m       maintenance
 	srv     []inv13srv
-	tasks   [][]inv13task
+	tasks   []inv13task
 	jobLive []int32
 }
 
@@ -1192,15 +1297,20 @@ type inv13srv struct {
 }
 
 type inv13task struct {
-	live   bool
 	due    sim.Time
-	marked bool
 	st     stamp
-	start  model.Record
-	enable model.Record
+	n      int32
+	live   bool
+	marked bool
 }
 
+var inv13Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan,
+	model.RecTaskEnd, model.RecEnd)
+
 func (c *inv13) Observe(r model.Record) {
+	if !inv13Kinds.has(r.Kind) {
+		return
+	}
 	c.f.observe(&r)
 	if c.m.observe(&r) {
 		sv := at(&c.srv, r.Server)
@@ -1209,10 +1319,10 @@ func (c *inv13) Observe(r model.Record) {
 			if *at(&c.jobLive, j) == 0 || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
 				continue // M8 work and M4 sessions are not drained
 			}
-			row := c.tasks[j]
+			row := objRow(c.tasks, &c.checker, j)
 			for o := range row {
 				if t := &row[o]; t.live && !t.marked {
-					t.marked, t.st, t.enable = true, c.f.stamp(r.Server, c.jobTenant(j)), r
+					t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
 					sv.live++
 					sv.deadline = max(sv.deadline, t.due)
 				}
@@ -1222,12 +1332,12 @@ func (c *inv13) Observe(r model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil {
-			*t = inv13task{live: true, due: r.Due, start: r}
+		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
+			*t = inv13task{live: true, due: r.Due, n: r.N}
 			*at(&c.jobLive, r.Job)++
 		}
 	case model.RecTaskPhase, model.RecTaskPlan:
-		if t := objAt(&c.tasks, c.cat, r.Job, r.Object); t != nil && t.live {
+		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil && t.live {
 			t.due = r.Due
 			if t.marked {
 				sv := at(&c.srv, c.jobServer(r.Job))
@@ -1235,7 +1345,7 @@ func (c *inv13) Observe(r model.Record) {
 			}
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, c.cat, r.Job, r.Object)
+		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
 		if t == nil || !t.live {
 			return
 		}
@@ -1244,15 +1354,15 @@ func (c *inv13) Observe(r model.Record) {
 			svID := c.jobServer(r.Job)
 			sv := at(&c.srv, svID)
 			if r.At > sv.deadline && c.f.clean(t.st, svID, c.jobTenant(r.Job)) {
-				c.violate(r.At, whoOf(&r), []*model.Record{&t.start, &t.enable, &r},
-					"affected task in process at maintenance enable ended %s after the drain bound %s (the latest planned end of the tasks in process at enable)",
-					time.Duration(r.At-sv.deadline), sv.deadline)
+				c.violate(r.At, whoOf(&r), []*model.Record{c.m.lastEnable(svID), &r},
+					"affected task in process at maintenance enable ended %s after the drain bound %s (the latest planned end of the tasks in process at enable; its own: %s)",
+					time.Duration(r.At-sv.deadline), sv.deadline, t.due)
 			}
 			if sv.live--; sv.live == 0 {
 				sv.deadline = 0
 			}
 		}
-		*t = inv13task{}
+		t.live, t.marked = false, false
 	case model.RecEnd:
 		for s := range c.srv {
 			sv := &c.srv[s]
@@ -1260,13 +1370,11 @@ func (c *inv13) Observe(r model.Record) {
 				continue
 			}
 			for _, j := range c.jobsOn(int32(s)) {
-				if int(j) >= len(c.tasks) {
-					continue
-				}
-				for o := range c.tasks[j] {
-					t := &c.tasks[j][o]
+				row := objRow(c.tasks, &c.checker, j)
+				for o := range row {
+					t := &row[o]
 					if t.marked && c.f.clean(t.st, int32(s), c.jobTenant(j)) {
-						c.violate(r.At, who{int32(s), c.jobTenant(j), j, t.start.N, int32(o)}, []*model.Record{&t.start, &t.enable, &r},
+						c.violate(r.At, who{int32(s), c.jobTenant(j), j, t.n, int32(o)}, []*model.Record{c.m.lastEnable(int32(s)), &r},
 							"affected task in process at maintenance enable is still in process at the end of the run, %s after the drain bound %s",
 							time.Duration(r.At-sv.deadline), sv.deadline)
 					}
@@ -1284,10 +1392,13 @@ type inv14 struct {
 	off     []bool
 	disable []model.Record
 	tenIn   []int32
-	live    [][]bool
+	live    []bool
 	pending []int32 // tenants disabled at the current instant, judged once time moves on
 	pendAt  sim.Time
 }
+
+var inv14Kinds = kindSet(model.RecTenant, model.RecTenantDisabled, model.RecTenantEnabled, model.RecTaskStart,
+	model.RecTaskEnd, model.RecEnd)
 
 func (c *inv14) Observe(r model.Record) {
 	if len(c.pending) > 0 && (r.At > c.pendAt || r.Kind == model.RecEnd) {
@@ -1300,6 +1411,9 @@ func (c *inv14) Observe(r model.Record) {
 		}
 		c.pending = c.pending[:0]
 	}
+	if !inv14Kinds.has(r.Kind) {
+		return
+	}
 	switch r.Kind {
 	case model.RecTenant:
 		*at(&c.off, r.Tenant) = !r.Flags.Has(model.FlagEnabled)
@@ -1307,7 +1421,7 @@ func (c *inv14) Observe(r model.Record) {
 	case model.RecTenantDisabled:
 		if p := at(&c.off, r.Tenant); p != nil {
 			*p = true
-			c.disable[r.Tenant] = r
+			*at(&c.disable, r.Tenant) = r
 			c.pending = append(c.pending, r.Tenant)
 			c.pendAt = r.At
 		}
@@ -1317,7 +1431,7 @@ func (c *inv14) Observe(r model.Record) {
 		}
 	case model.RecTaskStart:
 		tn := c.jobTenant(r.Job)
-		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		p := objAt(&c.live, &c.checker, r.Job, r.Object)
 		if p == nil || tn < 0 {
 			return
 		}
@@ -1326,10 +1440,10 @@ func (c *inv14) Observe(r model.Record) {
 			*at(&c.tenIn, tn)++
 		}
 		if *at(&c.off, tn) {
-			c.violate(r.At, whoOf(&r), []*model.Record{&c.disable[tn], &r}, "disabled tenant started a task")
+			c.violate(r.At, whoOf(&r), []*model.Record{at(&c.disable, tn), &r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
-		p := objAt(&c.live, c.cat, r.Job, r.Object)
+		p := objAt(&c.live, &c.checker, r.Job, r.Object)
 		if tn := c.jobTenant(r.Job); p != nil && *p && tn >= 0 {
 			*p = false
 			*at(&c.tenIn, tn)--
@@ -1346,7 +1460,12 @@ type inv15 struct {
 	change  []model.Record
 }
 
+var inv15Kinds = kindSet(model.RecTenant, model.RecTenantEnabled, model.RecTenantDisabled, model.RecBackupMoved)
+
 func (c *inv15) Observe(r model.Record) {
+	if !inv15Kinds.has(r.Kind) {
+		return
+	}
 	switch r.Kind {
 	case model.RecTenant:
 		*at(&c.enabled, r.Tenant) = r.Flags.Has(model.FlagEnabled)
@@ -1354,11 +1473,11 @@ func (c *inv15) Observe(r model.Record) {
 	case model.RecTenantEnabled, model.RecTenantDisabled:
 		if p := at(&c.enabled, r.Tenant); p != nil {
 			*p = r.Kind == model.RecTenantEnabled
-			c.change[r.Tenant] = r
+			*at(&c.change, r.Tenant) = r
 		}
 	case model.RecBackupMoved:
 		if p := at(&c.enabled, r.Tenant); p != nil && *p {
-			c.violate(r.At, who{model.None, r.Tenant, model.None, 0, model.None}, []*model.Record{&c.change[r.Tenant], &r},
+			c.violate(r.At, who{model.None, r.Tenant, model.None, 0, model.None}, []*model.Record{at(&c.change, r.Tenant), &r},
 				"backups moved while the tenant is enabled (M12: disable it first)")
 		}
 	}
@@ -1369,33 +1488,42 @@ func (c *inv15) Observe(r model.Record) {
 
 type inv16 struct {
 	checker
-	f    faults
-	sess []inv16sess
-	objs [][]inv16obj
+	f     faults
+	sess  []inv16sess
+	objs  []inv16obj
+	ev    []inv16evidence // per job, written only on the rare events that show a violation
+	fails []model.Record  // per job: the last failed task_end of the live session
 }
 
 type inv16sess struct {
+	lastEnd       sim.Time
 	n             int32
+	attempt       int32
+	tenSeq        uint32
 	live          bool
 	manual        bool
 	stopped       bool
 	tenOff        bool // tenant disabled at start or since: M12 ends the session, no retry
-	tenSeq        uint32
-	attempt       int32
 	attemptFailed bool
-	lastEnd       sim.Time
-	start         model.Record
-	stop          model.Record
-	lastFail      model.Record
+}
+
+type inv16evidence struct {
+	start model.Record // session_start of a manual session
+	stop  model.Record
 }
 
 type inv16obj struct {
 	failedN, failedIn int32 // the session and attempt in which the object last failed
 }
 
+var inv16Kinds = faultKinds | sessionKinds
+
 func (c *inv16) Observe(r model.Record) {
+	if !inv16Kinds.has(r.Kind) {
+		return
+	}
 	c.f.observe(&r)
-	if !isSessionRecord(r.Kind) {
+	if !sessionKinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)
@@ -1403,9 +1531,12 @@ func (c *inv16) Observe(r model.Record) {
 		return
 	}
 	if r.Kind == model.RecSessionStart {
-		*s = inv16sess{n: r.N, live: true, manual: r.Flags.Has(model.FlagManual), attempt: 1, lastEnd: r.At, start: r}
+		*s = inv16sess{n: r.N, live: true, manual: r.Flags.Has(model.FlagManual), attempt: 1, lastEnd: r.At}
 		if tn := c.jobTenant(r.Job); tn >= 0 {
 			s.tenOff, s.tenSeq = *at(&c.f.tenOff, tn), *at(&c.f.tenSeq, tn)
+		}
+		if s.manual {
+			at(&c.ev, r.Job).start = r
 		}
 		return
 	}
@@ -1424,14 +1555,16 @@ func (c *inv16) Observe(r model.Record) {
 	switch r.Kind {
 	case model.RecStopRequested:
 		if !s.stopped {
-			s.stopped, s.stop = true, r
+			s.stopped = true
+			at(&c.ev, r.Job).stop = r
 		}
 	case model.RecAttemptStart:
+		ev := at(&c.ev, r.Job)
 		switch {
 		case s.manual:
-			c.violate(r.At, w, []*model.Record{&s.start, &r}, "retry of a session started manually (S8: none)")
+			c.violate(r.At, w, []*model.Record{&ev.start, &r}, "retry of a session started manually (S8: none)")
 		case s.stopped:
-			c.violate(r.At, w, []*model.Record{&s.stop, &r}, "retry of a session stopped manually (S8: none)")
+			c.violate(r.At, w, []*model.Record{&ev.stop, &r}, "retry of a session stopped manually (S8: none)")
 		case disabled:
 			c.violate(r.At, w, []*model.Record{&r}, "retry after the tenant was disabled (M12 ends the session as an immediate stop)")
 		case !s.attemptFailed:
@@ -1439,12 +1572,12 @@ func (c *inv16) Observe(r model.Record) {
 		case r.Attempt-1 > count:
 			c.violate(r.At, w, []*model.Record{&r}, "retry %d exceeds retry.count %d", r.Attempt-1, count)
 		case r.At < s.lastEnd.Add(wait):
-			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "retry %s after the previous attempt ended, before retry.wait %s",
+			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), &r}, "retry %s after the previous attempt ended, before retry.wait %s",
 				time.Duration(r.At-s.lastEnd), wait)
 		}
 		s.attempt, s.attemptFailed = r.Attempt, false
 	case model.RecTaskStart, model.RecTaskEnd:
-		o := objAt(&c.objs, c.cat, r.Job, r.Object)
+		o := objAt(&c.objs, &c.checker, r.Job, r.Object)
 		if o == nil {
 			return
 		}
@@ -1455,7 +1588,8 @@ func (c *inv16) Observe(r model.Record) {
 		if r.Kind == model.RecTaskEnd {
 			s.lastEnd = r.At
 			if r.Result == model.ResultFailed {
-				s.attemptFailed, s.lastFail = true, r
+				s.attemptFailed = true
+				*at(&c.fails, r.Job) = r
 				o.failedN, o.failedIn = r.N, s.attempt
 			}
 		}
@@ -1466,11 +1600,11 @@ func (c *inv16) Observe(r model.Record) {
 		}
 		switch {
 		case s.attemptFailed && r.Result != model.ResultFailed:
-			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), &r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case !s.attemptFailed && r.Result != model.ResultSuccess:
 			c.violate(r.At, w, []*model.Record{&r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case s.attemptFailed && !s.manual && s.attempt-1 < count:
-			c.violate(r.At, w, []*model.Record{&s.lastFail, &r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
+			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), &r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
 		}
 	}
 }

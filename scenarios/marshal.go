@@ -151,6 +151,13 @@ func (a Action) MarshalYAML() ([]byte, error) {
 	m.str("tenant", a.Tenant)
 	m.str("job", a.Job)
 	m.str("mode", a.Mode)
+	// exchange profile
+	m.str("component", a.Component)
+	m.str("state", a.State)
+	m.str("requester", a.Requester)
+	m.str("database", a.Database)
+	m.str("target", a.Target)
+	m.str("database_copy_auto_activation_policy", a.Policy)
 	if a.Text != nil {
 		m.add("text", yamlQuote(*a.Text))
 	}

@@ -77,6 +77,10 @@ type Metrics struct {
 	// Windows details each maintenance window (summary JSON and reports
 	// only; sweep records carry the scalar metrics above).
 	Windows []WindowMetrics `json:"windows,omitempty"`
+
+	// Exchange are the message metrics of an exchange profile run (nil
+	// otherwise); its drain_time is also the run's drain_time above.
+	Exchange *ExchangeMetrics `json:"exchange,omitempty"`
 }
 
 // WindowMetrics is one maintenance window on one server.

@@ -20,6 +20,11 @@ type Catalog struct {
 	JobFlags     []model.Flags
 	ServerFlags  []model.Flags
 	TenantFlags  []model.Flags
+	// Exchange profile: databases and clients by their Ex.Database and
+	// Ex.Client IDs, and each client's home server.
+	Databases    []*model.Decl
+	Clients      []*model.Decl
+	ClientServer []int32
 }
 
 // Observe implements sim.Observer for declaration records; other records are
@@ -39,7 +44,39 @@ func (c *Catalog) Observe(r model.Record) {
 		c.Jobs = growSet(c.Jobs, r.Job, r.Decl)
 		c.JobTenant = growSet(c.JobTenant, r.Job, r.Tenant)
 		c.JobFlags = growSet(c.JobFlags, r.Job, r.Flags)
+	case model.RecExDatabase:
+		if r.Ex == nil {
+			return
+		}
+		c.Databases = growSet(c.Databases, r.Ex.Database, r.Decl)
+	case model.RecExClient:
+		if r.Ex == nil {
+			return
+		}
+		c.Clients = growSet(c.Clients, r.Ex.Client, r.Decl)
+		c.ClientServer = growSet(c.ClientServer, r.Ex.Client, r.Server)
 	}
+}
+
+// Exchange reports whether the trace is of the exchange profile.
+func (c *Catalog) Exchange() bool {
+	return c.Scenario != nil && c.Scenario.Semantics.Profile == "exchange"
+}
+
+// DatabaseName returns an exchange database's name, or "".
+func (c *Catalog) DatabaseName(i int32) string {
+	if i < 0 || int(i) >= len(c.Databases) || c.Databases[i] == nil {
+		return ""
+	}
+	return c.Databases[i].Name
+}
+
+// ClientName returns an exchange client's name, or "".
+func (c *Catalog) ClientName(i int32) string {
+	if i < 0 || int(i) >= len(c.Clients) || c.Clients[i] == nil {
+		return ""
+	}
+	return c.Clients[i].Name
 }
 
 func growSet[T any](s []T, i int32, v T) []T {

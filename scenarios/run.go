@@ -107,6 +107,11 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	if opt.KeepRecords {
 		obs = append(obs, sim.ObserverFunc[model.Record](func(r model.Record) { out.Records = append(out.Records, r) }))
 	}
+	var ex *exchangeObserver
+	if spec.Exchange != nil {
+		ex = newExchangeObserver(cat)
+		obs = append(obs, ex)
+	}
 	obs = append(obs, opt.Observers...)
 	events, err := Simulate(&spec, sc.Limits, obs...)
 	if err != nil {
@@ -123,6 +128,10 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	s.Until = sim.FormatRFC3339(spec.Start, spec.Until)
 	s.Invariants = set.results()
 	s.Metrics = met.Finish()
+	if ex != nil {
+		s.Exchange, s.Metrics.Exchange = ex.finish()
+		s.Metrics.DrainTimeSeconds = s.Metrics.Exchange.DrainTimeSeconds
+	}
 	s.Replay = replayCommand(opt.Command, sc.Path, spec.Seed)
 	s.Expectations = evaluate(sc, s)
 	s.Passed = judge(s)

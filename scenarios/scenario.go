@@ -35,6 +35,9 @@ type Expectation struct {
 	// Invariants expectations.
 	Invariants string // "hold" or ""
 	Violated   string // an invariant ID such as INV-04, or ""
+	// Exchange expectations (profile exchange): an end state, counts or a
+	// pitfall (compile_exchange.go).
+	Exchange *ExchangeExpect
 }
 
 // TaskExpect is one object's expected task result in a session.

@@ -26,6 +26,8 @@ type Summary struct {
 	Expectations      []ExpectationResult `json:"expectations"`
 	Metrics           Metrics             `json:"metrics"`
 	Notices           []string            `json:"notices,omitempty"` // operator actions refused, no-ops (M1, M2, S5)
+	// Exchange is the end state of an exchange profile run (nil otherwise).
+	Exchange *ExchangeSummary `json:"exchange,omitempty"`
 }
 
 // SessionSummary is one session: TENANT/JOB#N.

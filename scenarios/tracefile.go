@@ -126,6 +126,9 @@ func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) [
 		b = b.num("transfer_at", int64(r.TransferAt))
 		b = b.num("commit_at", int64(r.CommitAt))
 	}
+	if r.Ex != nil {
+		b = appendExFields(b, c, r) // tracefile_exchange.go
+	}
 	if r.Text != "" || r.Kind == model.RecSessionEnd || r.Kind == model.RecMessageConfigured {
 		b = b.str("text", r.Text)
 	}
@@ -134,6 +137,9 @@ func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) [
 
 func appendDecl(b jbuf, c *Catalog, r *model.Record) jbuf {
 	d := r.Decl
+	if d.Exchange != nil {
+		return appendExDeclLine(b, c, r) // tracefile_exchange.go
+	}
 	switch r.Kind {
 	case model.RecScenario:
 		b = b.str("name", d.Name)
@@ -238,6 +244,7 @@ type traceLine struct {
 	Objects            []string `json:"objects"`
 	RetryCount         int32    `json:"retry_count"`
 	RetryWaitNS        int64    `json:"retry_wait_ns"`
+	exTraceLine                 // exchange profile fields (tracefile_exchange.go)
 }
 
 // TraceError is a malformed trace line: exit code 2 with the line number.
@@ -262,6 +269,8 @@ type TraceReader struct {
 	objects  []map[string]int32
 	jobDecls []*model.Decl
 	sem      model.Semantics
+	// exchange profile: names of databases and clients (tracefile_exchange.go)
+	databases, clients map[string]int32
 }
 
 // NewTraceReader reads from r; path names the file in errors.
@@ -310,6 +319,9 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	r.Kind, r.At = kind, sim.Time(*l.T)
 	if r.At < 0 {
 		return r, t.errf("field t: negative time %d", r.At)
+	}
+	if kind == model.RecExDatabase || kind == model.RecExClient || kind == model.RecServer && t.sem.Profile == "exchange" {
+		return t.exchangeDecl(l, r) // tracefile_exchange.go
 	}
 	switch kind {
 	case model.RecScenario:
@@ -407,6 +419,9 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	}
 	if l.CommAt != nil {
 		r.CommitAt = sim.Time(*l.CommAt)
+	}
+	if isExchangeKind(kind) {
+		return t.exFields(l, r) // tracefile_exchange.go
 	}
 	return r, nil
 }

@@ -245,14 +245,20 @@ func parseSessionRef(s string) (sessionRef, error) {
 
 var invariantID = regexp.MustCompile(`^INV-[A-Z]?[0-9]+$`)
 
-// checkInvariantID accepts the IDs of the catalogue (INVARIANTS.md), or any
-// well-formed ID when the catalogue is not linked in.
-func (ps *problems) checkInvariantID(p fieldPath, id string) bool {
+// checkInvariantID accepts the IDs of the catalogue (INVARIANTS.md) that
+// judge the file's profile ("" for Cloud Connect, Invariant.Profile), or
+// any well-formed ID when the catalogue is not linked in.
+func (ps *problems) checkInvariantID(p fieldPath, id, profile string) bool {
 	if id == "" {
 		ps.required(p, "an invariant ID, as in {violated: INV-04}")
 		return false
 	}
-	cat := Catalogue()
+	var cat []Invariant
+	for _, inv := range Catalogue() {
+		if inv.Profile == profile {
+			cat = append(cat, inv)
+		}
+	}
 	if len(cat) == 0 {
 		if !invariantID.MatchString(id) {
 			ps.at(p, "%q is not an invariant ID (INV-NN, as in INV-04)", id)
@@ -266,6 +272,10 @@ func (ps *problems) checkInvariantID(p fieldPath, id string) bool {
 			return true
 		}
 		ids[i] = inv.ID
+	}
+	if inv, ok := InvariantByID(id); ok {
+		ps.at(p, "%s judges the %s profile, never this file's (one of: %s)", id, profileName(inv.Profile), strings.Join(ids, ", "))
+		return false
 	}
 	ps.at(p, "unknown invariant %q (one of: %s)", id, strings.Join(ids, ", "))
 	return false

@@ -57,7 +57,7 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 	It("finds in a trace the violations the live run found (mutant runs)", func() {
 		gen := scenarios.GenFileWith(scenarios.SelftestGenConfig())
 		violated := 0
-		for i, m := range model.Mutants() {
+		for i, m := range scenarios.VCCMutants() {
 			for k := range 15 {
 				sc, err := scenarios.Compile("mutant", gen.Example(100*i+k))
 				Expect(err).NotTo(HaveOccurred())

@@ -100,6 +100,13 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		what += ", model mutant " + f.mutant
 	}
 	fmt.Fprintf(w, "maintsim check: %s, seed %d\n", what, f.seed)
+	for _, sk := range res.Skipped {
+		fmt.Fprintf(w, "skipped: %s\n", sk)
+	}
+	if len(args) > 0 && len(res.Skipped) == len(args) {
+		fmt.Fprintln(w, "nothing to explore")
+		return nil
+	}
 	if len(res.Excluded) > 0 {
 		fmt.Fprintf(w, "not searched (already violated by the scenario as written): %s\n", strings.Join(res.Excluded, ", "))
 	}
