@@ -72,6 +72,9 @@ func WriteRunHTML(w io.Writer, r RunReport) error {
 	if r.Summary == nil {
 		return errors.New("reports: RunReport.Summary is nil")
 	}
+	if exchangeRun(&r) {
+		return writeExchangeHTML(w, r) // exchange.go
+	}
 	v := buildRunView(&r)
 	var buf bytes.Buffer
 	if err := pageTemplates.ExecuteTemplate(&buf, "run.html", v); err != nil {

@@ -74,11 +74,7 @@ type CheckResult struct {
 	Caught map[string]int
 	// Excluded lists invariants that an unperturbed base scenario already
 	// violates: they are not searched for.
-	Excluded []string
-	// Skipped lists base scenarios not explored, with why (the exchange
-	// profile's runbooks are not perturbed: moving their steps would make
-	// runbook violations, not find defects).
-	Skipped        []string
+	Excluded       []string
 	Counterexample *Counterexample
 }
 
@@ -170,16 +166,10 @@ func check(opt CheckOptions) (*CheckResult, error) {
 	gen := GenFileWith(opt.Gen)
 	excluded := map[string]bool{}
 	if len(opt.Bases) > 0 {
-		var bases []BaseScenario
 		for _, b := range opt.Bases {
 			if _, err := Compile(b.Path, b.File); err != nil {
 				return nil, err
 			}
-			if sem := b.File.Semantics; sem != nil && sem.Profile != "" && sem.Profile != "vcc" {
-				res.Skipped = append(res.Skipped, b.Path+" (profile "+sem.Profile+" is not explored)")
-				continue
-			}
-			bases = append(bases, b)
 			base := runCase(withHold(b.File), &opt)
 			for _, id := range base.violated {
 				if !excluded[id] {
@@ -189,10 +179,7 @@ func check(opt CheckOptions) (*CheckResult, error) {
 			}
 		}
 		slices.Sort(res.Excluded)
-		if len(bases) == 0 {
-			return res, nil
-		}
-		gen = GenPerturbations(bases, opt.Gen)
+		gen = GenPerturbations(opt.Bases, opt.Gen)
 	}
 	var (
 		target string

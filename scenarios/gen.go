@@ -40,12 +40,15 @@ type GenConfig struct {
 	// ActionKinds are the actions to draw from, a kind listed twice drawn
 	// twice as often; nil: the default mix (and Faults adds the faults).
 	ActionKinds []string
+	// Profile is "" (Cloud Connect) or "exchange": an exchange world with
+	// servers, databases, clients, runbooks and noise (gen_exchange.go).
+	Profile string
 }
 
 // IsZero reports whether cfg is the zero value (which means the default).
 func (cfg GenConfig) IsZero() bool {
 	return cfg.MaxServers == 0 && cfg.MaxTenants == 0 && cfg.MaxJobs == 0 && cfg.MaxObjects == 0 &&
-		cfg.MinActions == 0 && cfg.MaxActions == 0 && cfg.Horizon == 0 && !cfg.Faults && cfg.ActionKinds == nil
+		cfg.MinActions == 0 && cfg.MaxActions == 0 && cfg.Horizon == 0 && !cfg.Faults && cfg.ActionKinds == nil && cfg.Profile == ""
 }
 
 // DefaultGenConfig is what `maintsim check` explores: small worlds whose
@@ -66,6 +69,9 @@ func GenWorld() *rapid.Generator[*File] { return GenWorldWith(DefaultGenConfig()
 // GenWorldWith generates a world within cfg's bounds.
 func GenWorldWith(cfg GenConfig) *rapid.Generator[*File] {
 	cfg = cfg.normalized()
+	if cfg.Profile == "exchange" {
+		return rapid.Custom(func(t *rapid.T) *File { return drawExchangeWorld(t, cfg) })
+	}
 	return rapid.Custom(func(t *rapid.T) *File { return drawWorld(t, cfg) })
 }
 
@@ -76,6 +82,9 @@ func GenFile() *rapid.Generator[*File] { return GenFileWith(DefaultGenConfig()) 
 // GenFileWith generates a whole scenario within cfg's bounds.
 func GenFileWith(cfg GenConfig) *rapid.Generator[*File] {
 	cfg = cfg.normalized()
+	if cfg.Profile == "exchange" {
+		return genExchangeFile(cfg) // gen_exchange.go
+	}
 	return rapid.Custom(func(t *rapid.T) *File {
 		f := drawWorld(t, cfg)
 		f.Actions = drawActions(t, cfg, f)
@@ -421,6 +430,10 @@ func GenPerturbations(bases []BaseScenario, cfg GenConfig) *rapid.Generator[*Fil
 var genScales = []float64{1, 0.5, 2, 0.25, 3}
 
 func perturb(t *rapid.T, f *File, cfg GenConfig) {
+	if f.Semantics != nil && f.Semantics.Profile == "exchange" {
+		perturbExchange(t, f, cfg) // gen_exchange.go
+		return
+	}
 	start := f.Start
 	if start.IsZero() {
 		start = DefaultStart

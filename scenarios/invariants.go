@@ -25,7 +25,9 @@ func init() {
 	catalogue = []Invariant{
 		{ID: "INV-01", Name: "no-half-transfer", Rules: []string{"S2", "S3", "M3"},
 			Holds: "Every task that ends Success transferred all its bytes and committed exactly one restore point; every task that ends otherwise left no restore point and no partial data visible. No task ends while in Transfer without one of those two outcomes.",
-			New:   func(c *Catalog) Checker { return &inv01{checker: newChecker(c, "INV-01", "S2", "S3", "M3")} }},
+			New: func(c *Catalog) Checker {
+				return &inv01{checker: newChecker(c, "INV-01", "S2", "S3", "M3"), live: map[uint64]taskStart{}}
+			}},
 		{ID: "INV-02", Name: "restores-survive-maintenance", Rules: []string{"M8", "M11"}, FaultFree: true,
 			Holds: "Every restore (and every M8 operation) started or running while its server is in maintenance ends Success (fault-free: service running, power on, tenant enabled).",
 			New:   func(c *Catalog) Checker { return &inv02{checker: newChecker(c, "INV-02", "M8", "M11")} }},
@@ -34,7 +36,9 @@ func init() {
 			New:   func(c *Catalog) Checker { return &inv03{checker: newChecker(c, "INV-03", "M3", "M4", "M5")} }},
 		{ID: "INV-04", Name: "in-process-tasks-finish", Rules: []string{"M3"}, FaultFree: true,
 			Holds: "Every task in Transfer or Commit at the moment maintenance is enabled ends Success (fault-free).",
-			New:   func(c *Catalog) Checker { return &inv04{checker: newChecker(c, "INV-04", "M3")} }},
+			New: func(c *Catalog) Checker {
+				return &inv04{checker: newChecker(c, "INV-04", "M3"), live: map[uint64]inv04task{}}
+			}},
 		{ID: "INV-05", Name: "maintenance-message-shown", Rules: []string{"M6", "M7"},
 			Holds: "Every session that failed because of maintenance shows the effective message when M6's conditions hold, and no maintenance text otherwise.",
 			New: func(c *Catalog) Checker {
@@ -48,25 +52,37 @@ func init() {
 			New:   func(c *Catalog) Checker { return &inv07{checker: newChecker(c, "INV-07", "S7", "M11")} }},
 		{ID: "INV-08", Name: "no-orphan-snapshot", Rules: []string{"S2"},
 			Holds: "Every snapshot created is removed by the end of its task, whatever the end.",
-			New:   func(c *Catalog) Checker { return &inv08{checker: newChecker(c, "INV-08", "S2")} }},
+			New: func(c *Catalog) Checker {
+				return &inv08{checker: newChecker(c, "INV-08", "S2")}
+			}},
 		{ID: "INV-09", Name: "immediate-stop-outcome", Rules: []string{"S2"},
 			Holds: "After an immediate stop: in-process objects have no new restore point, finished ones keep theirs, session Failed.",
 			New:   func(c *Catalog) Checker { return &inv09{checker: newChecker(c, "INV-09", "S2")} }},
 		{ID: "INV-10", Name: "graceful-stop-outcome", Rules: []string{"S3", "S4"}, FaultFree: true,
 			Holds: "After a graceful stop: in-process objects get restore points, pending ones none; result per S3/S4.",
-			New:   func(c *Catalog) Checker { return &inv10{checker: newChecker(c, "INV-10", "S3", "S4")} }},
+			New: func(c *Catalog) Checker {
+				return &inv10{checker: newChecker(c, "INV-10", "S3", "S4"), live: map[uint64]inv10task{}}
+			}},
 		{ID: "INV-11", Name: "concurrency-limits", Rules: []string{"M14"},
 			Holds: "Tasks in process never exceed the tenant's max_concurrent_tasks nor the server's task_slots.",
-			New:   func(c *Catalog) Checker { return &inv11{checker: newChecker(c, "INV-11", "M14")} }},
+			New: func(c *Catalog) Checker {
+				return &inv11{checker: newChecker(c, "INV-11", "M14")}
+			}},
 		{ID: "INV-12", Name: "lifecycle-well-formed", Rules: []string{"all"},
 			Holds: "Every session and task reaches exactly one terminal state, once; nothing happens to an entity after its terminal state; times never go backwards.",
-			New:   func(c *Catalog) Checker { return &inv12{checker: newChecker(c, "INV-12", "all")} }},
+			New: func(c *Catalog) Checker {
+				return &inv12{checker: newChecker(c, "INV-12", "all"), phase: map[uint64]model.Phase{}}
+			}},
 		{ID: "INV-13", Name: "drain-terminates", Rules: []string{"M3"}, FaultFree: true,
 			Holds: "After maintenance is enabled, affected work on that server reaches zero within the longest in-process task's remaining time (liveness, fault-free).",
-			New:   func(c *Catalog) Checker { return &inv13{checker: newChecker(c, "INV-13", "M3")} }},
+			New: func(c *Catalog) Checker {
+				return &inv13{checker: newChecker(c, "INV-13", "M3"), live: map[uint64]inv13task{}}
+			}},
 		{ID: "INV-14", Name: "disabled-tenant-inert", Rules: []string{"M12"},
 			Holds: "A disabled tenant has no task in process and starts nothing, restores included.",
-			New:   func(c *Catalog) Checker { return &inv14{checker: newChecker(c, "INV-14", "M12")} }},
+			New: func(c *Catalog) Checker {
+				return &inv14{checker: newChecker(c, "INV-14", "M12")}
+			}},
 		{ID: "INV-15", Name: "backup-move-needs-disable", Rules: []string{"M12"},
 			Holds: "No backup move happens while its tenant is enabled.",
 			New:   func(c *Catalog) Checker { return &inv15{checker: newChecker(c, "INV-15", "M12")} }},
@@ -389,6 +405,13 @@ func (b *bounds) phase(recorded model.Phase, t sim.Time) model.Phase {
 	return max(recorded, model.PhaseAt(b.transferAt, b.commitAt, t))
 }
 
+// Tasks in process are kept in maps keyed by (job, object): a task is
+// one object of the job's one live session, and the maps hold only the
+// tasks in process, a few hundred even on a fleet, so they stay in cache.
+func taskKey(r *model.Record) uint64 { return uint64(uint32(r.Job))<<32 | uint64(uint32(r.Object)) }
+func taskJob(k uint64) int32         { return int32(k >> 32) }
+func taskObject(k uint64) int32      { return int32(uint32(k)) }
+
 // kinds is a set of record kinds: each checker names the kinds it reads
 // and returns at once on the others, so the sixteen checkers cost little
 // on the records that do not concern them.
@@ -441,7 +464,7 @@ func (s *taskStart) record(other *model.Record) *model.Record {
 
 type inv01 struct {
 	checker
-	tasks []taskStart
+	live map[uint64]taskStart
 }
 
 var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
@@ -450,14 +473,15 @@ func (c *inv01) Observe(r model.Record) {
 	if !inv01Kinds.has(r.Kind) {
 		return
 	}
-	t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-	if t == nil {
-		return
-	}
+	k := taskKey(&r)
 	if r.Kind == model.RecTaskStart {
+		var t taskStart
 		t.observe(&r)
+		c.live[k] = t
 		return
 	}
+	t := c.live[k]
+	delete(c.live, k)
 	rp := r.Flags.Has(model.FlagRestorePoint)
 	switch {
 	case r.Result != model.ResultSuccess:
@@ -473,7 +497,6 @@ func (c *inv01) Observe(r model.Record) {
 	case !c.createsRP(r.Job) && rp:
 		c.violate(r.At, whoOf(&r), []*model.Record{t.record(&r), &r}, "a %s task committed a restore point; it only reads", c.jobDecl(r.Job).Kind)
 	}
-	t.live = false
 }
 
 // ---------------------------------------------------------------------------
@@ -615,8 +638,7 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	tasks   []inv04task
-	jobLive []int32  // tasks in process per job
+	live    map[uint64]inv04task
 	jobStop []uint32 // immediate stops per job (an operator stop is not maintenance)
 }
 
@@ -624,7 +646,7 @@ type inv04task struct {
 	bounds   bounds
 	st       stamp
 	stopSeq  uint32
-	phase    model.Phase // from task_start/task_phase; Pending when not in process
+	phase    model.Phase // from task_start/task_phase
 	atEnable model.Phase
 	must     bool
 }
@@ -638,53 +660,48 @@ func (c *inv04) Observe(r model.Record) {
 	}
 	c.f.observe(&r)
 	if c.m.observe(&r) {
-		for _, j := range c.jobsOn(r.Server) {
-			if *at(&c.jobLive, j) == 0 {
+		for k, t := range c.live {
+			j := taskJob(k)
+			if t.must || c.jobServer(j) != r.Server {
 				continue
 			}
-			row := objRow(c.tasks, &c.checker, j)
-			for o := range row {
-				t := &row[o]
-				if t.phase == model.PhasePending || t.must {
-					continue
-				}
-				if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
-					t.must, t.st, t.stopSeq, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), p
-				}
+			if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
+				t.must, t.st, t.stopSeq, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), p
+				c.live[k] = t
 			}
 		}
 		return
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
-			*t = inv04task{phase: model.PhaseSnapshot}
-			t.bounds.observe(&r)
-			*at(&c.jobLive, r.Job)++
-		}
+		t := inv04task{phase: model.PhaseSnapshot}
+		t.bounds.observe(&r)
+		c.live[taskKey(&r)] = t
 	case model.RecTaskPhase, model.RecTaskPlan:
-		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil && t.phase != model.PhasePending {
+		k := taskKey(&r)
+		if t, ok := c.live[k]; ok {
 			t.bounds.observe(&r)
 			if r.Kind == model.RecTaskPhase {
 				t.phase = max(t.phase, r.Phase)
 			}
+			c.live[k] = t
 		}
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate {
 			*at(&c.jobStop, r.Job)++
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil || t.phase == model.PhasePending {
+		k := taskKey(&r)
+		t, ok := c.live[k]
+		if !ok {
 			return
 		}
-		*at(&c.jobLive, r.Job)--
+		delete(c.live, k)
 		if t.must && r.Result != model.ResultSuccess && *at(&c.jobStop, r.Job) == t.stopSeq &&
 			c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, whoOf(&r), []*model.Record{c.m.lastEnable(c.jobServer(r.Job)), &r},
 				"task was in %s when maintenance was enabled and ended %s (cause %s) instead of finishing", t.atEnable, r.Result, r.Cause)
 		}
-		t.phase, t.must = model.PhasePending, false
 	}
 }
 
@@ -887,27 +904,14 @@ func (c *inv07) Observe(r model.Record) {
 
 type inv08 struct {
 	checker
-	live []bool
 }
 
-var inv08Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
-
 func (c *inv08) Observe(r model.Record) {
-	if !inv08Kinds.has(r.Kind) {
-		return
-	}
-	live := objAt(&c.live, &c.checker, r.Job, r.Object)
-	if live == nil {
-		return
-	}
-	if r.Kind == model.RecTaskStart {
-		*live = true
-		return
-	}
-	if (r.Flags.Has(model.FlagStarted) || *live) && !r.Flags.Has(model.FlagSnapshotRemoved) {
+	// A task_end's started flag says whether it took a snapshot; that it
+	// matches the task_start is INV-12's business.
+	if r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted) && !r.Flags.Has(model.FlagSnapshotRemoved) {
 		c.violate(r.At, whoOf(&r), []*model.Record{&r}, "task ended %s and left its snapshot behind", r.Result)
 	}
-	*live = false
 }
 
 // ---------------------------------------------------------------------------
@@ -982,7 +986,7 @@ type inv10 struct {
 	f     faults
 	sess  []inv10sess
 	stops []model.Record // per job: the graceful stop of the live session
-	tasks []inv10task
+	live  map[uint64]inv10task
 }
 
 type inv10sess struct {
@@ -997,7 +1001,6 @@ type inv10sess struct {
 
 type inv10task struct {
 	st   stamp
-	live bool
 	must bool
 }
 
@@ -1032,10 +1035,9 @@ func (c *inv10) Observe(r model.Record) {
 			s.graceful, s.s4 = true, !s.anyStarted
 			*at(&c.stops, r.Job) = r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
-			row := objRow(c.tasks, &c.checker, r.Job)
-			for o := range row {
-				if t := &row[o]; t.live {
-					t.must, t.st = true, st
+			for k := range c.live {
+				if taskJob(k) == r.Job {
+					c.live[k] = inv10task{must: true, st: st}
 				}
 			}
 		case r.Mode == model.StopImmediate:
@@ -1043,9 +1045,7 @@ func (c *inv10) Observe(r model.Record) {
 		}
 	case model.RecTaskStart:
 		s.anyStarted = true
-		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
-			*t = inv10task{live: true}
-		}
+		c.live[taskKey(&r)] = inv10task{}
 		if s.graceful && !s.immediate {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
@@ -1053,16 +1053,17 @@ func (c *inv10) Observe(r model.Record) {
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil {
+		k := taskKey(&r)
+		t, ok := c.live[k]
+		if !ok {
 			return
 		}
+		delete(c.live, k)
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
 		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r},
 				"object in process at a graceful stop ended %s without a restore point (S3: in-process objects finish)", r.Result)
 		}
-		t.live, t.must = false, false
 	case model.RecSessionEnd:
 		s.live = false
 		if !s.graceful {
@@ -1101,9 +1102,8 @@ func (c *inv10) knob() model.Result {
 
 type inv11 struct {
 	checker
-	tenIn []int32
+	tenIn []int32 // tasks in process: started and not ended (the started flag of task_end)
 	srvIn []int32
-	live  []bool
 }
 
 var inv11Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
@@ -1112,23 +1112,17 @@ func (c *inv11) Observe(r model.Record) {
 	if !inv11Kinds.has(r.Kind) {
 		return
 	}
-	p := objAt(&c.live, &c.checker, r.Job, r.Object)
 	tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job)
-	if p == nil || tn < 0 || sv < 0 {
+	if tn < 0 || sv < 0 {
 		return
 	}
 	if r.Kind == model.RecTaskEnd {
-		if *p {
-			*p = false
+		if r.Flags.Has(model.FlagStarted) {
 			*at(&c.tenIn, tn)--
 			*at(&c.srvIn, sv)--
 		}
 		return
 	}
-	if *p {
-		return
-	}
-	*p = true
 	ti, si := at(&c.tenIn, tn), at(&c.srvIn, sv)
 	*ti++
 	*si++
@@ -1149,7 +1143,8 @@ type inv12 struct {
 	checker
 	last  sim.Time
 	jobs  []inv12job
-	tasks []inv12task
+	phase map[uint64]model.Phase // tasks in process
+	ended []inv12ended           // per object: the attempt in which its task last ended
 }
 
 type inv12job struct {
@@ -1159,10 +1154,8 @@ type inv12job struct {
 	inProc  int32
 }
 
-type inv12task struct {
-	phase    model.Phase // Pending (0) when not in process
-	endedN   int32
-	endedAtt int32
+type inv12ended struct {
+	n, attempt int32
 }
 
 func (c *inv12) Observe(r model.Record) {
@@ -1208,36 +1201,34 @@ func (c *inv12) Observe(r model.Record) {
 		}
 		j.attempt = r.Attempt
 	case model.RecTaskStart:
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil {
+		e := objAt(&c.ended, &c.checker, r.Job, r.Object)
+		if e == nil {
 			return
 		}
-		switch {
-		case t.phase != model.PhasePending:
-			c.violate(r.At, w, []*model.Record{&r}, "task started while the object's previous task is still in %s", t.phase)
-		case t.endedN == r.N && t.endedAtt == j.attempt:
+		k := taskKey(&r)
+		switch p, live := c.phase[k]; {
+		case live:
+			c.violate(r.At, w, []*model.Record{&r}, "task started while the object's previous task is still in %s", p)
+		case e.n == r.N && e.attempt == j.attempt:
 			c.violate(r.At, w, []*model.Record{&r}, "object processed again in attempt %d after its task ended", j.attempt)
 			j.inProc++
 		default:
 			j.inProc++
 		}
-		t.phase = model.PhaseSnapshot
+		c.phase[k] = model.PhaseSnapshot
 	case model.RecTaskPhase, model.RecTaskPlan:
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil {
-			return
-		}
-		switch {
-		case t.phase == model.PhasePending:
+		k := taskKey(&r)
+		switch p, live := c.phase[k]; {
+		case !live:
 			c.violate(r.At, w, []*model.Record{&r}, "%s of a task that is not in process", r.Kind)
-		case r.Kind == model.RecTaskPhase && (r.Phase <= t.phase || !r.Phase.InProcess()):
-			c.violate(r.At, w, []*model.Record{&r}, "task went from %s to %s", t.phase, r.Phase)
+		case r.Kind == model.RecTaskPhase && (r.Phase <= p || !r.Phase.InProcess()):
+			c.violate(r.At, w, []*model.Record{&r}, "task went from %s to %s", p, r.Phase)
 		case r.Kind == model.RecTaskPhase:
-			t.phase = r.Phase
+			c.phase[k] = r.Phase
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil {
+		e := objAt(&c.ended, &c.checker, r.Job, r.Object)
+		if e == nil {
 			return
 		}
 		switch r.Result {
@@ -1245,16 +1236,20 @@ func (c *inv12) Observe(r model.Record) {
 		default:
 			c.violate(r.At, w, []*model.Record{&r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
 		}
-		if t.phase != model.PhasePending {
+		k := taskKey(&r)
+		if _, live := c.phase[k]; live {
 			j.inProc--
-			t.phase = model.PhasePending
+			delete(c.phase, k)
+			if !r.Flags.Has(model.FlagStarted) {
+				c.violate(r.At, w, []*model.Record{&r}, "task_end says the task never started, but it had a task_start")
+			}
 		} else if r.Flags.Has(model.FlagStarted) {
 			c.violate(r.At, w, []*model.Record{&r}, "task_end says the task started, but no task_start was seen")
 		}
-		if t.endedN == r.N && t.endedAtt == j.attempt {
+		if e.n == r.N && e.attempt == j.attempt {
 			c.violate(r.At, w, []*model.Record{&r}, "task reached a terminal state twice in attempt %d", j.attempt)
 		}
-		t.endedN, t.endedAtt = r.N, j.attempt
+		e.n, e.attempt = r.N, j.attempt
 	case model.RecSessionEnd:
 		switch r.Result {
 		case model.ResultSuccess, model.ResultWarning, model.ResultFailed:
@@ -1272,9 +1267,10 @@ func (c *inv12) Observe(r model.Record) {
 // reset forgets the tasks of a job whose session ended badly, so one
 // violation does not cascade into more.
 func (c *inv12) reset(job int32) {
-	row := objRow(c.tasks, &c.checker, job)
-	for o := range row {
-		row[o].phase = model.PhasePending
+	for k := range c.phase {
+		if taskJob(k) == job {
+			delete(c.phase, k)
+		}
 	}
 	c.jobs[job].inProc = 0
 }
@@ -1284,11 +1280,10 @@ func (c *inv12) reset(job int32) {
 
 type inv13 struct {
 	checker
-	f       faults
-	m       maintenance
-	srv     []inv13srv
-	tasks   []inv13task
-	jobLive []int32
+	f    faults
+	m    maintenance
+	srv  []inv13srv
+	live map[uint64]inv13task
 }
 
 type inv13srv struct {
@@ -1300,7 +1295,6 @@ type inv13task struct {
 	due    sim.Time
 	st     stamp
 	n      int32
-	live   bool
 	marked bool
 }
 
@@ -1314,42 +1308,39 @@ func (c *inv13) Observe(r model.Record) {
 	c.f.observe(&r)
 	if c.m.observe(&r) {
 		sv := at(&c.srv, r.Server)
-		for _, j := range c.jobsOn(r.Server) {
+		for k, t := range c.live {
+			j := taskJob(k)
 			f := c.jobFlags(j)
-			if *at(&c.jobLive, j) == 0 || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
+			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
 				continue // M8 work and M4 sessions are not drained
 			}
-			row := objRow(c.tasks, &c.checker, j)
-			for o := range row {
-				if t := &row[o]; t.live && !t.marked {
-					t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
-					sv.live++
-					sv.deadline = max(sv.deadline, t.due)
-				}
-			}
+			t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
+			c.live[k] = t
+			sv.live++
+			sv.deadline = max(sv.deadline, t.due)
 		}
 		return
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil {
-			*t = inv13task{live: true, due: r.Due, n: r.N}
-			*at(&c.jobLive, r.Job)++
-		}
+		c.live[taskKey(&r)] = inv13task{due: r.Due, n: r.N}
 	case model.RecTaskPhase, model.RecTaskPlan:
-		if t := objAt(&c.tasks, &c.checker, r.Job, r.Object); t != nil && t.live {
+		k := taskKey(&r)
+		if t, ok := c.live[k]; ok {
 			t.due = r.Due
+			c.live[k] = t
 			if t.marked {
 				sv := at(&c.srv, c.jobServer(r.Job))
 				sv.deadline = max(sv.deadline, r.Due)
 			}
 		}
 	case model.RecTaskEnd:
-		t := objAt(&c.tasks, &c.checker, r.Job, r.Object)
-		if t == nil || !t.live {
+		k := taskKey(&r)
+		t, ok := c.live[k]
+		if !ok {
 			return
 		}
-		*at(&c.jobLive, r.Job)--
+		delete(c.live, k)
 		if t.marked {
 			svID := c.jobServer(r.Job)
 			sv := at(&c.srv, svID)
@@ -1362,24 +1353,22 @@ func (c *inv13) Observe(r model.Record) {
 				sv.deadline = 0
 			}
 		}
-		t.live, t.marked = false, false
 	case model.RecEnd:
-		for s := range c.srv {
-			sv := &c.srv[s]
-			if sv.live == 0 || r.At <= sv.deadline {
-				continue
+		// Report in (job, object) order: map order is random, output is not.
+		var late []uint64
+		for k, t := range c.live {
+			s := c.jobServer(taskJob(k))
+			if t.marked && s >= 0 && int(s) < len(c.srv) && r.At > c.srv[s].deadline && c.f.clean(t.st, s, c.jobTenant(taskJob(k))) {
+				late = append(late, k)
 			}
-			for _, j := range c.jobsOn(int32(s)) {
-				row := objRow(c.tasks, &c.checker, j)
-				for o := range row {
-					t := &row[o]
-					if t.marked && c.f.clean(t.st, int32(s), c.jobTenant(j)) {
-						c.violate(r.At, who{int32(s), c.jobTenant(j), j, t.n, int32(o)}, []*model.Record{c.m.lastEnable(int32(s)), &r},
-							"affected task in process at maintenance enable is still in process at the end of the run, %s after the drain bound %s",
-							time.Duration(r.At-sv.deadline), sv.deadline)
-					}
-				}
-			}
+		}
+		slices.Sort(late)
+		for _, k := range late {
+			t, j := c.live[k], taskJob(k)
+			s := c.jobServer(j)
+			c.violate(r.At, who{s, c.jobTenant(j), j, t.n, taskObject(k)}, []*model.Record{c.m.lastEnable(s), &r},
+				"affected task in process at maintenance enable is still in process at the end of the run, %s after the drain bound %s",
+				time.Duration(r.At-c.srv[s].deadline), c.srv[s].deadline)
 		}
 	}
 }
@@ -1391,8 +1380,7 @@ type inv14 struct {
 	checker
 	off     []bool
 	disable []model.Record
-	tenIn   []int32
-	live    []bool
+	tenIn   []int32 // tasks in process (the started flag of task_end ends one)
 	pending []int32 // tenants disabled at the current instant, judged once time moves on
 	pendAt  sim.Time
 }
@@ -1431,21 +1419,15 @@ func (c *inv14) Observe(r model.Record) {
 		}
 	case model.RecTaskStart:
 		tn := c.jobTenant(r.Job)
-		p := objAt(&c.live, &c.checker, r.Job, r.Object)
-		if p == nil || tn < 0 {
+		if tn < 0 {
 			return
 		}
-		if !*p {
-			*p = true
-			*at(&c.tenIn, tn)++
-		}
+		*at(&c.tenIn, tn)++
 		if *at(&c.off, tn) {
 			c.violate(r.At, whoOf(&r), []*model.Record{at(&c.disable, tn), &r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
-		p := objAt(&c.live, &c.checker, r.Job, r.Object)
-		if tn := c.jobTenant(r.Job); p != nil && *p && tn >= 0 {
-			*p = false
+		if tn := c.jobTenant(r.Job); r.Flags.Has(model.FlagStarted) && tn >= 0 {
 			*at(&c.tenIn, tn)--
 		}
 	}

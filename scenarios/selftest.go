@@ -114,9 +114,15 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
+	// The invariants of the mutants' profiles: the vcc ones judge Cloud
+	// Connect traces, INV-X1..X3 exchange traces (Invariant.Profile).
+	profiles := map[string]bool{}
+	for _, m := range opt.Mutants {
+		profiles[profileOf(m.Mutant.Profile())] = true
+	}
 	var invs []Invariant
 	for _, inv := range Catalogue() {
-		if inv.Profile == "" { // the vcc profile's: the Exchange ones judge Exchange traces
+		if profiles[inv.Profile] {
 			invs = append(invs, inv)
 		}
 	}
@@ -127,10 +133,19 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 		res.Invariants = append(res.Invariants, inv.ID)
 	}
 	base := CheckOptions{Runs: opt.Runs, Seed: opt.Seed, Gen: opt.Gen, Invariants: invs, Collect: true}.withDefaults()
-	// Job 0 is the correct model; job m+1 is mutant m.
+	// Job 0 is the correct model; job m+1 is mutant m. Each explores the
+	// worlds of its profile: exchange mutants exchange worlds (and then the
+	// correct model runs on those too).
 	type job struct {
 		idx int
 		mut model.Mutant
+		gen GenConfig
+	}
+	genFor := func(m model.Mutant) GenConfig {
+		if m.Profile() != "exchange" || base.Gen.Profile == "exchange" {
+			return base.Gen
+		}
+		return SelftestExchangeGenConfig()
 	}
 	jobs := make(chan job)
 	var (
@@ -145,7 +160,7 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 				defer wg.Done()
 				for j := range jobs {
 					o := base
-					o.Mutants = j.mut
+					o.Mutants, o.Gen = j.mut, j.gen
 					r, err := check(o)
 					mu.Lock()
 					if err != nil && firstErr == nil {
@@ -153,7 +168,7 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 					}
 					if err == nil && j.idx == 0 {
 						for id, n := range r.Caught {
-							res.Baseline[id] = n
+							res.Baseline[id] += n
 						}
 					} else if err == nil {
 						row := make([]int, len(invs))
@@ -166,9 +181,12 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 				}
 			}()
 		}
-		jobs <- job{idx: 0}
+		jobs <- job{idx: 0, gen: base.Gen}
+		if slices.ContainsFunc(opt.Mutants, func(mi model.MutantInfo) bool { return mi.Mutant.Profile() == "exchange" }) && base.Gen.Profile != "exchange" {
+			jobs <- job{idx: 0, gen: SelftestExchangeGenConfig()}
+		}
 		for m, mi := range opt.Mutants {
-			jobs <- job{idx: m + 1, mut: mi.Mutant}
+			jobs <- job{idx: m + 1, mut: mi.Mutant, gen: genFor(mi.Mutant)}
 		}
 		close(jobs)
 		wg.Wait()
@@ -197,7 +215,7 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 				continue
 			}
 			o := base
-			o.Collect, o.Mutants = false, mi.Mutant
+			o.Collect, o.Mutants, o.Gen = false, mi.Mutant, genFor(mi.Mutant)
 			r, err := Check(o)
 			if err != nil {
 				return nil, err

@@ -50,7 +50,6 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 			vr, err := scenarios.Verify(p+".jsonl", bytes.NewReader(trace), nil)
 			Expect(err).NotTo(HaveOccurred(), p)
 			sameVerdicts(out, vr)
-			Expect(vr.Passed).To(BeTrue(), p)
 		}
 	})
 

@@ -19,6 +19,7 @@ type checkFlags struct {
 	noShrink   bool
 	maxActions int
 	mutant     string
+	profile    string
 }
 
 func init() {
@@ -53,6 +54,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 	cmd.Flags().IntVar(&f.maxActions, "max-actions", 0, "most operator actions per random scenario (default 12)")
 	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'); the counterexample then fails only under it")
 	_ = cmd.Flags().MarkHidden("mutant")
+	cmd.Flags().StringVar(&f.profile, "profile", "vcc", "random worlds of this semantics profile: vcc or exchange (docs/exchange.md)")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -61,8 +63,17 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		return badInput(fmt.Errorf("--runs: want a positive number of cases, got %d", f.runs))
 	}
 	opt := scenarios.CheckOptions{Runs: f.runs, Seed: f.seed, NoShrink: f.noShrink}
+	switch f.profile {
+	case "vcc":
+	case "exchange":
+		opt.Gen = scenarios.DefaultExchangeGenConfig()
+	default:
+		return badInput(fmt.Errorf("--profile: want vcc or exchange, got %q", f.profile))
+	}
 	if f.maxActions > 0 {
-		opt.Gen = scenarios.DefaultGenConfig()
+		if opt.Gen.IsZero() {
+			opt.Gen = scenarios.DefaultGenConfig()
+		}
 		opt.Gen.MaxActions = f.maxActions
 	}
 	if f.mutant != "" {
@@ -100,13 +111,6 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		what += ", model mutant " + f.mutant
 	}
 	fmt.Fprintf(w, "maintsim check: %s, seed %d\n", what, f.seed)
-	for _, sk := range res.Skipped {
-		fmt.Fprintf(w, "skipped: %s\n", sk)
-	}
-	if len(args) > 0 && len(res.Skipped) == len(args) {
-		fmt.Fprintln(w, "nothing to explore")
-		return nil
-	}
 	if len(res.Excluded) > 0 {
 		fmt.Fprintf(w, "not searched (already violated by the scenario as written): %s\n", strings.Join(res.Excluded, ", "))
 	}
@@ -165,6 +169,9 @@ func checkCommand(f *checkFlags, args []string) string {
 	}
 	if f.maxActions > 0 {
 		parts = append(parts, "--max-actions", fmt.Sprint(f.maxActions))
+	}
+	if f.profile != "vcc" {
+		parts = append(parts, "--profile", f.profile)
 	}
 	if f.mutant != "" {
 		parts = append(parts, "--mutant", f.mutant)

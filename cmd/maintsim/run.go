@@ -140,7 +140,9 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 	}
 	layout := timeLayout(s.Start, s.Until)
 	fmt.Fprintf(w, "simulated %s → %s, %d events\n\n", s.Start, s.Until, s.Events)
-	if len(s.Sessions) == 0 {
+	if s.Exchange != nil {
+		printExchange(w, s) // exchange.go
+	} else if len(s.Sessions) == 0 {
 		fmt.Fprintln(w, "no sessions ran")
 	} else {
 		idW, kindW := len("SESSION"), len("KIND")
@@ -178,7 +180,7 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 				}
 			}
 		}
-		if more := len(s.Sessions) - len(shown); more > 0 || s.SessionsTruncated {
+		if more := int(s.Metrics.SessionsTotal) - len(shown); more > 0 {
 			fmt.Fprintf(w, "… %d more sessions (write them all with --summary FILE.json or --max-sessions 0)\n", more)
 		}
 	}
@@ -266,6 +268,13 @@ type atomicFile struct {
 func createAtomic(path string) (*atomicFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
+		return nil, err
+	}
+	// CreateTemp makes 0600 files; outputs are meant to be shared (CI
+	// artifacts), so give them the usual 0644 less the umask's say.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return nil, err
 	}
 	return &atomicFile{File: f, path: path}, nil

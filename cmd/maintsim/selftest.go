@@ -47,6 +47,9 @@ func runSelftest(cmd *cobra.Command, f *selftestFlags) error {
 		return badInput(fmt.Errorf("--runs: want a positive number of cases, got %d", f.runs))
 	}
 	opt := scenarios.SelftestOptions{Runs: f.runs, Seed: f.seed, Shrink: f.shrink}
+	if len(f.mutants) == 0 {
+		opt.Mutants = model.Mutants() // every profile's: Cloud Connect's and Exchange's
+	}
 	for _, name := range f.mutants {
 		m, err := model.ParseMutant(name)
 		if err != nil {
