@@ -86,7 +86,8 @@ type Counterexample struct {
 	Violations []InvariantResult // the invariants it violates
 	Err        string            // the run's error, for ErrorCheck
 	Shrunk     bool
-	Path       string // where WriteCounterexample put it
+	Mutants    model.Mutant // the broken model it fails under; 0: the real one
+	Path       string       // where WriteCounterexample put it
 }
 
 // caseResult is one case's verdict.
@@ -219,7 +220,7 @@ func check(opt CheckOptions) (*CheckResult, error) {
 	rapid.Check(&rapidTB{name: "maintsim-check"}, prop)
 	res.Runs = cases
 	if last != nil {
-		ce := &Counterexample{Invariant: target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink}
+		ce := &Counterexample{Invariant: target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
 		ce.File.Name = fmt.Sprintf("counterexample: %s (maintsim check --seed %d)", target, opt.Seed)
 		for _, r := range lastR.results {
 			if !r.Holds {
@@ -255,7 +256,17 @@ func CounterexamplePath(dir string, seed uint64) string {
 func WriteCounterexample(ce *Counterexample, path string, seed uint64, command string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Counterexample found by: %s\n", command)
-	fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, shellQuote(path))
+	if ce.Mutants != 0 {
+		var names []string
+		for _, m := range model.Mutants() {
+			if ce.Mutants&m.Mutant != 0 {
+				names = append(names, m.Name)
+			}
+		}
+		fmt.Fprintf(&b, "# It violates %s under the deliberately broken model %s; the real model holds on it.\n", ce.Invariant, strings.Join(names, ", "))
+	} else {
+		fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, shellQuote(path))
+	}
 	b.Write(ce.YAML)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		return err

@@ -3,18 +3,24 @@ package scenarios
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/sim"
 )
 
-// This file is the invariant catalogue of shared/spec/INVARIANTS.md: one
-// streaming checker per invariant. Every checker keeps state indexed by the
-// dense IDs of the records (servers, tenants, jobs, objects of a job), never
-// by names, and a job has at most one live session, so memory follows the
-// declared world and the live sessions, not the length of the run. The same
-// checkers judge a live simulation and a recorded trace (`maintsim verify`).
+// This file is the Cloud Connect part of the invariant catalogue of
+// shared/spec/INVARIANTS.md (INV-01 … INV-16): one streaming checker per
+// invariant. Checkers keep state in slices indexed by the dense IDs of the
+// records (servers, tenants, jobs; objects flattened per job), never by
+// names; a job has at most one live session, so session state is a slot
+// per job; tasks in process live in a small open-addressing table. Memory
+// follows the declared world and what is live, not the length of the run,
+// and the same checkers judge a live simulation and a recorded trace
+// (`maintsim verify`). Each checker reads only the record kinds it needs
+// and returns at once on the others: they run on every record of fleet
+// runs of tens of millions of events.
 //
 // Checkers that the catalogue marks FaultFree judge only entities that no
 // fault touched: a service stop or power off of their server, a disable of
@@ -22,11 +28,11 @@ import (
 // session. They see the fault records in the trace and scope themselves.
 
 func init() {
-	catalogue = []Invariant{
+	catalogue = append(catalogue, []Invariant{
 		{ID: "INV-01", Name: "no-half-transfer", Rules: []string{"S2", "S3", "M3"},
 			Holds: "Every task that ends Success transferred all its bytes and committed exactly one restore point; every task that ends otherwise left no restore point and no partial data visible. No task ends while in Transfer without one of those two outcomes.",
 			New: func(c *Catalog) Checker {
-				return &inv01{checker: newChecker(c, "INV-01", "S2", "S3", "M3"), live: map[uint64]taskStart{}}
+				return &inv01{checker: newChecker(c, "INV-01", "S2", "S3", "M3")}
 			}},
 		{ID: "INV-02", Name: "restores-survive-maintenance", Rules: []string{"M8", "M11"}, FaultFree: true,
 			Holds: "Every restore (and every M8 operation) started or running while its server is in maintenance ends Success (fault-free: service running, power on, tenant enabled).",
@@ -37,7 +43,7 @@ func init() {
 		{ID: "INV-04", Name: "in-process-tasks-finish", Rules: []string{"M3"}, FaultFree: true,
 			Holds: "Every task in Transfer or Commit at the moment maintenance is enabled ends Success (fault-free).",
 			New: func(c *Catalog) Checker {
-				return &inv04{checker: newChecker(c, "INV-04", "M3"), live: map[uint64]inv04task{}}
+				return &inv04{checker: newChecker(c, "INV-04", "M3")}
 			}},
 		{ID: "INV-05", Name: "maintenance-message-shown", Rules: []string{"M6", "M7"},
 			Holds: "Every session that failed because of maintenance shows the effective message when M6's conditions hold, and no maintenance text otherwise.",
@@ -61,7 +67,7 @@ func init() {
 		{ID: "INV-10", Name: "graceful-stop-outcome", Rules: []string{"S3", "S4"}, FaultFree: true,
 			Holds: "After a graceful stop: in-process objects get restore points, pending ones none; result per S3/S4.",
 			New: func(c *Catalog) Checker {
-				return &inv10{checker: newChecker(c, "INV-10", "S3", "S4"), live: map[uint64]inv10task{}}
+				return &inv10{checker: newChecker(c, "INV-10", "S3", "S4")}
 			}},
 		{ID: "INV-11", Name: "concurrency-limits", Rules: []string{"M14"},
 			Holds: "Tasks in process never exceed the tenant's max_concurrent_tasks nor the server's task_slots.",
@@ -71,12 +77,12 @@ func init() {
 		{ID: "INV-12", Name: "lifecycle-well-formed", Rules: []string{"all"},
 			Holds: "Every session and task reaches exactly one terminal state, once; nothing happens to an entity after its terminal state; times never go backwards.",
 			New: func(c *Catalog) Checker {
-				return &inv12{checker: newChecker(c, "INV-12", "all"), phase: map[uint64]model.Phase{}}
+				return &inv12{checker: newChecker(c, "INV-12", "all")}
 			}},
 		{ID: "INV-13", Name: "drain-terminates", Rules: []string{"M3"}, FaultFree: true,
 			Holds: "After maintenance is enabled, affected work on that server reaches zero within the longest in-process task's remaining time (liveness, fault-free).",
 			New: func(c *Catalog) Checker {
-				return &inv13{checker: newChecker(c, "INV-13", "M3"), live: map[uint64]inv13task{}}
+				return &inv13{checker: newChecker(c, "INV-13", "M3")}
 			}},
 		{ID: "INV-14", Name: "disabled-tenant-inert", Rules: []string{"M12"},
 			Holds: "A disabled tenant has no task in process and starts nothing, restores included.",
@@ -89,7 +95,10 @@ func init() {
 		{ID: "INV-16", Name: "retry-policy", Rules: []string{"S8"},
 			Holds: "Retries happen only as S8 allows.",
 			New:   func(c *Catalog) Checker { return &inv16{checker: newChecker(c, "INV-16", "S8")} }},
-	}
+	}...)
+	// Other profiles' files append theirs; the catalogue stays in ID order
+	// whichever init runs first ("INV-01" < "INV-16" < "INV-X1").
+	slices.SortStableFunc(catalogue, func(a, b Invariant) int { return strings.Compare(a.ID, b.ID) })
 }
 
 // InvariantByID finds a catalogue entry.
@@ -412,6 +421,111 @@ func taskKey(r *model.Record) uint64 { return uint64(uint32(r.Job))<<32 | uint64
 func taskJob(k uint64) int32         { return int32(k >> 32) }
 func taskObject(k uint64) int32      { return int32(uint32(k)) }
 
+// liveTable is the map of tasks in process: open addressing with linear
+// probing over a power-of-two array, values inline. It does what a Go map
+// would at a fraction of the cost, which matters on the hottest path of the
+// checkers (every task_start and task_end of a fleet run). Iteration
+// order depends only on the keys inserted, so it is deterministic. The
+// zero value is empty and ready.
+type liveTable[V any] struct {
+	keys []uint64 // key+1; 0 is a free slot
+	vals []V
+	n    int
+}
+
+func (t *liveTable[V]) home(k uint64) int {
+	return int((k * 0x9E3779B97F4A7C15) >> 32 & uint64(len(t.keys)-1))
+}
+
+// find returns k's slot, or -1.
+func (t *liveTable[V]) find(k uint64) int {
+	if t.n == 0 {
+		return -1
+	}
+	for i := t.home(k); ; i = (i + 1) & (len(t.keys) - 1) {
+		switch t.keys[i] {
+		case k + 1:
+			return i
+		case 0:
+			return -1
+		}
+	}
+}
+
+func (t *liveTable[V]) get(k uint64) (V, bool) {
+	if i := t.find(k); i >= 0 {
+		return t.vals[i], true
+	}
+	var zero V
+	return zero, false
+}
+
+// ref returns a pointer to k's value (valid until the next set or del),
+// or nil.
+func (t *liveTable[V]) ref(k uint64) *V {
+	if i := t.find(k); i >= 0 {
+		return &t.vals[i]
+	}
+	return nil
+}
+
+func (t *liveTable[V]) set(k uint64, v V) {
+	if (t.n+1)*2 > len(t.keys) {
+		t.grow()
+	}
+	i := t.home(k)
+	for ; t.keys[i] != 0; i = (i + 1) & (len(t.keys) - 1) {
+		if t.keys[i] == k+1 {
+			t.vals[i] = v
+			return
+		}
+	}
+	t.keys[i], t.vals[i] = k+1, v
+	t.n++
+}
+
+// del removes k and returns its value.
+func (t *liveTable[V]) del(k uint64) (V, bool) {
+	var zero V
+	i := t.find(k)
+	if i < 0 {
+		return zero, false
+	}
+	v := t.vals[i]
+	mask := len(t.keys) - 1
+	// Backward-shift deletion: pull later entries of the probe run into
+	// the hole so lookups never need tombstones.
+	for j := (i + 1) & mask; t.keys[j] != 0; j = (j + 1) & mask {
+		if h := t.home(t.keys[j] - 1); (j-h)&mask >= (j-i)&mask {
+			t.keys[i], t.vals[i] = t.keys[j], t.vals[j]
+			i = j
+		}
+	}
+	t.keys[i], t.vals[i] = 0, zero
+	t.n--
+	return v, true
+}
+
+func (t *liveTable[V]) grow() {
+	keys, vals := t.keys, t.vals
+	size := max(16, 2*len(keys))
+	t.keys, t.vals, t.n = make([]uint64, size), make([]V, size), 0
+	for i, k := range keys {
+		if k != 0 {
+			t.set(k-1, vals[i])
+		}
+	}
+}
+
+// each calls fn for every entry; fn may change the value, not the table.
+func (t *liveTable[V]) each(fn func(k uint64, v *V)) {
+	for i, k := range t.keys {
+		if k != 0 {
+			fn(k-1, &t.vals[i])
+		}
+	}
+}
+
 // kinds is a set of record kinds: each checker names the kinds it reads
 // and returns at once on the others, so the sixteen checkers cost little
 // on the records that do not concern them.
@@ -464,7 +578,7 @@ func (s *taskStart) record(other *model.Record) *model.Record {
 
 type inv01 struct {
 	checker
-	live map[uint64]taskStart
+	live liveTable[taskStart]
 }
 
 var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
@@ -477,11 +591,10 @@ func (c *inv01) Observe(r model.Record) {
 	if r.Kind == model.RecTaskStart {
 		var t taskStart
 		t.observe(&r)
-		c.live[k] = t
+		c.live.set(k, t)
 		return
 	}
-	t := c.live[k]
-	delete(c.live, k)
+	t, _ := c.live.del(k)
 	rp := r.Flags.Has(model.FlagRestorePoint)
 	switch {
 	case r.Result != model.ResultSuccess:
@@ -638,7 +751,7 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	live    map[uint64]inv04task
+	live    liveTable[inv04task]
 	jobStop []uint32 // immediate stops per job (an operator stop is not maintenance)
 }
 
@@ -660,43 +773,38 @@ func (c *inv04) Observe(r model.Record) {
 	}
 	c.f.observe(&r)
 	if c.m.observe(&r) {
-		for k, t := range c.live {
+		c.live.each(func(k uint64, t *inv04task) {
 			j := taskJob(k)
 			if t.must || c.jobServer(j) != r.Server {
-				continue
+				return
 			}
 			if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
 				t.must, t.st, t.stopSeq, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), p
-				c.live[k] = t
 			}
-		}
+		})
 		return
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
 		t := inv04task{phase: model.PhaseSnapshot}
 		t.bounds.observe(&r)
-		c.live[taskKey(&r)] = t
+		c.live.set(taskKey(&r), t)
 	case model.RecTaskPhase, model.RecTaskPlan:
-		k := taskKey(&r)
-		if t, ok := c.live[k]; ok {
+		if t := c.live.ref(taskKey(&r)); t != nil {
 			t.bounds.observe(&r)
 			if r.Kind == model.RecTaskPhase {
 				t.phase = max(t.phase, r.Phase)
 			}
-			c.live[k] = t
 		}
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate {
 			*at(&c.jobStop, r.Job)++
 		}
 	case model.RecTaskEnd:
-		k := taskKey(&r)
-		t, ok := c.live[k]
+		t, ok := c.live.del(taskKey(&r))
 		if !ok {
 			return
 		}
-		delete(c.live, k)
 		if t.must && r.Result != model.ResultSuccess && *at(&c.jobStop, r.Job) == t.stopSeq &&
 			c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, whoOf(&r), []*model.Record{c.m.lastEnable(c.jobServer(r.Job)), &r},
@@ -930,8 +1038,11 @@ type inv09sess struct {
 	imm  bool
 }
 
+var inv09Kinds = kindSet(model.RecSessionStart, model.RecStopRequested, model.RecTaskStart, model.RecTaskEnd,
+	model.RecRestorePointRemoved, model.RecSessionEnd)
+
 func (c *inv09) Observe(r model.Record) {
-	if !sessionKinds.has(r.Kind) {
+	if !inv09Kinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)
@@ -986,7 +1097,7 @@ type inv10 struct {
 	f     faults
 	sess  []inv10sess
 	stops []model.Record // per job: the graceful stop of the live session
-	live  map[uint64]inv10task
+	live  liveTable[inv10task]
 }
 
 type inv10sess struct {
@@ -1004,14 +1115,15 @@ type inv10task struct {
 	must bool
 }
 
-var inv10Kinds = faultKinds | sessionKinds
+var inv10Kinds = faultKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
+	model.RecTaskStart, model.RecTaskEnd, model.RecSessionEnd)
 
 func (c *inv10) Observe(r model.Record) {
 	if !inv10Kinds.has(r.Kind) {
 		return
 	}
 	c.f.observe(&r)
-	if !sessionKinds.has(r.Kind) {
+	if faultKinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)
@@ -1035,17 +1147,17 @@ func (c *inv10) Observe(r model.Record) {
 			s.graceful, s.s4 = true, !s.anyStarted
 			*at(&c.stops, r.Job) = r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
-			for k := range c.live {
+			c.live.each(func(k uint64, t *inv10task) {
 				if taskJob(k) == r.Job {
-					c.live[k] = inv10task{must: true, st: st}
+					*t = inv10task{must: true, st: st}
 				}
-			}
+			})
 		case r.Mode == model.StopImmediate:
 			s.immediate = true
 		}
 	case model.RecTaskStart:
 		s.anyStarted = true
-		c.live[taskKey(&r)] = inv10task{}
+		c.live.set(taskKey(&r), inv10task{})
 		if s.graceful && !s.immediate {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
@@ -1053,12 +1165,10 @@ func (c *inv10) Observe(r model.Record) {
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
-		k := taskKey(&r)
-		t, ok := c.live[k]
+		t, ok := c.live.del(taskKey(&r))
 		if !ok {
 			return
 		}
-		delete(c.live, k)
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
 		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], &r},
@@ -1143,7 +1253,7 @@ type inv12 struct {
 	checker
 	last  sim.Time
 	jobs  []inv12job
-	phase map[uint64]model.Phase // tasks in process
+	phase liveTable[model.Phase] // tasks in process
 	ended []inv12ended           // per object: the attempt in which its task last ended
 }
 
@@ -1206,7 +1316,7 @@ func (c *inv12) Observe(r model.Record) {
 			return
 		}
 		k := taskKey(&r)
-		switch p, live := c.phase[k]; {
+		switch p, live := c.phase.get(k); {
 		case live:
 			c.violate(r.At, w, []*model.Record{&r}, "task started while the object's previous task is still in %s", p)
 		case e.n == r.N && e.attempt == j.attempt:
@@ -1215,16 +1325,16 @@ func (c *inv12) Observe(r model.Record) {
 		default:
 			j.inProc++
 		}
-		c.phase[k] = model.PhaseSnapshot
+		c.phase.set(k, model.PhaseSnapshot)
 	case model.RecTaskPhase, model.RecTaskPlan:
 		k := taskKey(&r)
-		switch p, live := c.phase[k]; {
+		switch p, live := c.phase.get(k); {
 		case !live:
 			c.violate(r.At, w, []*model.Record{&r}, "%s of a task that is not in process", r.Kind)
 		case r.Kind == model.RecTaskPhase && (r.Phase <= p || !r.Phase.InProcess()):
 			c.violate(r.At, w, []*model.Record{&r}, "task went from %s to %s", p, r.Phase)
 		case r.Kind == model.RecTaskPhase:
-			c.phase[k] = r.Phase
+			c.phase.set(k, r.Phase)
 		}
 	case model.RecTaskEnd:
 		e := objAt(&c.ended, &c.checker, r.Job, r.Object)
@@ -1237,9 +1347,8 @@ func (c *inv12) Observe(r model.Record) {
 			c.violate(r.At, w, []*model.Record{&r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
 		}
 		k := taskKey(&r)
-		if _, live := c.phase[k]; live {
+		if _, live := c.phase.del(k); live {
 			j.inProc--
-			delete(c.phase, k)
 			if !r.Flags.Has(model.FlagStarted) {
 				c.violate(r.At, w, []*model.Record{&r}, "task_end says the task never started, but it had a task_start")
 			}
@@ -1267,10 +1376,14 @@ func (c *inv12) Observe(r model.Record) {
 // reset forgets the tasks of a job whose session ended badly, so one
 // violation does not cascade into more.
 func (c *inv12) reset(job int32) {
-	for k := range c.phase {
+	var gone []uint64
+	c.phase.each(func(k uint64, _ *model.Phase) {
 		if taskJob(k) == job {
-			delete(c.phase, k)
+			gone = append(gone, k)
 		}
+	})
+	for _, k := range gone {
+		c.phase.del(k)
 	}
 	c.jobs[job].inProc = 0
 }
@@ -1283,7 +1396,7 @@ type inv13 struct {
 	f    faults
 	m    maintenance
 	srv  []inv13srv
-	live map[uint64]inv13task
+	live liveTable[inv13task]
 }
 
 type inv13srv struct {
@@ -1308,39 +1421,34 @@ func (c *inv13) Observe(r model.Record) {
 	c.f.observe(&r)
 	if c.m.observe(&r) {
 		sv := at(&c.srv, r.Server)
-		for k, t := range c.live {
+		c.live.each(func(k uint64, t *inv13task) {
 			j := taskJob(k)
 			f := c.jobFlags(j)
 			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
-				continue // M8 work and M4 sessions are not drained
+				return // M8 work and M4 sessions are not drained
 			}
 			t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
-			c.live[k] = t
 			sv.live++
 			sv.deadline = max(sv.deadline, t.due)
-		}
+		})
 		return
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		c.live[taskKey(&r)] = inv13task{due: r.Due, n: r.N}
+		c.live.set(taskKey(&r), inv13task{due: r.Due, n: r.N})
 	case model.RecTaskPhase, model.RecTaskPlan:
-		k := taskKey(&r)
-		if t, ok := c.live[k]; ok {
+		if t := c.live.ref(taskKey(&r)); t != nil {
 			t.due = r.Due
-			c.live[k] = t
 			if t.marked {
 				sv := at(&c.srv, c.jobServer(r.Job))
 				sv.deadline = max(sv.deadline, r.Due)
 			}
 		}
 	case model.RecTaskEnd:
-		k := taskKey(&r)
-		t, ok := c.live[k]
+		t, ok := c.live.del(taskKey(&r))
 		if !ok {
 			return
 		}
-		delete(c.live, k)
 		if t.marked {
 			svID := c.jobServer(r.Job)
 			sv := at(&c.srv, svID)
@@ -1356,15 +1464,16 @@ func (c *inv13) Observe(r model.Record) {
 	case model.RecEnd:
 		// Report in (job, object) order: map order is random, output is not.
 		var late []uint64
-		for k, t := range c.live {
+		c.live.each(func(k uint64, t *inv13task) {
 			s := c.jobServer(taskJob(k))
 			if t.marked && s >= 0 && int(s) < len(c.srv) && r.At > c.srv[s].deadline && c.f.clean(t.st, s, c.jobTenant(taskJob(k))) {
 				late = append(late, k)
 			}
-		}
+		})
 		slices.Sort(late)
 		for _, k := range late {
-			t, j := c.live[k], taskJob(k)
+			t, _ := c.live.get(k)
+			j := taskJob(k)
 			s := c.jobServer(j)
 			c.violate(r.At, who{s, c.jobTenant(j), j, t.n, taskObject(k)}, []*model.Record{c.m.lastEnable(s), &r},
 				"affected task in process at maintenance enable is still in process at the end of the run, %s after the drain bound %s",
@@ -1498,14 +1607,15 @@ type inv16obj struct {
 	failedN, failedIn int32 // the session and attempt in which the object last failed
 }
 
-var inv16Kinds = faultKinds | sessionKinds
+var inv16Kinds = faultKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
+	model.RecTaskStart, model.RecTaskEnd, model.RecSessionEnd)
 
 func (c *inv16) Observe(r model.Record) {
 	if !inv16Kinds.has(r.Kind) {
 		return
 	}
 	c.f.observe(&r)
-	if !sessionKinds.has(r.Kind) {
+	if faultKinds.has(r.Kind) {
 		return
 	}
 	s := at(&c.sess, r.Job)

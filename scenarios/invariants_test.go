@@ -128,6 +128,20 @@ var _ = Describe("invariant catalogue", func() {
 	})
 })
 
+var _ = Describe("the table of tasks in process", func() {
+	It("behaves like a map under inserts, updates and deletes (property)", func() {
+		DeferCleanup(scentest.PinRapid(5, 300))
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			ops := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) scenarios.LiveOp {
+				return scenarios.LiveOp{Del: rapid.Bool().Draw(t, "del"),
+					Key: uint64(rapid.IntRange(0, 3).Draw(t, "job"))<<32 | uint64(rapid.IntRange(0, 40).Draw(t, "object")),
+					Val: rapid.IntRange(0, 9).Draw(t, "val")}
+			}), 50, 400).Draw(t, "ops")
+			NewWithT(t).Expect(scenarios.LiveTableAgrees(ops)).To(BeEmpty())
+		})
+	})
+})
+
 var _ = Describe("INV-01: no-half-transfer", func() {
 	It("holds for a task that commits all its bytes", func() {
 		Expect(handViolations("INV-01", nightly1+vm1Start+vm1Success)).To(BeEmpty())

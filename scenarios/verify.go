@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -77,12 +78,12 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 	return res, nil
 }
 
-// VerifyFile opens path and verifies it. An unreadable file is a
-// *TraceError at line 0.
+// VerifyFile opens path and verifies it. An unreadable file is an error
+// wrapping the *fs.PathError; a malformed line a *TraceError.
 func VerifyFile(path string, invs []Invariant) (*VerifyResult, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &TraceError{Path: path, Msg: "cannot read the trace: " + err.Error()}
+		return nil, fmt.Errorf("cannot read the trace: %w", err)
 	}
 	defer f.Close()
 	return Verify(path, f, invs)

@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -106,7 +107,7 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 
 	It("reports an unreadable file as bad input", func() {
 		_, err := scenarios.VerifyFile(filepath.Join(GinkgoT().TempDir(), "missing.jsonl"), nil)
-		var te *scenarios.TraceError
-		Expect(errors.As(err, &te)).To(BeTrue())
+		Expect(err).To(MatchError(fs.ErrNotExist))
+		Expect(err.Error()).To(HavePrefix("cannot read the trace: open "))
 	})
 })

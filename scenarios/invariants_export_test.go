@@ -1,0 +1,52 @@
+package scenarios
+
+import "fmt"
+
+// This file exposes internals to the external tests (package
+// scenarios_test) and nothing else.
+
+// LiveOp is one operation on the checkers' table of tasks in process.
+type LiveOp struct {
+	Del bool
+	Key uint64
+	Val int
+}
+
+// LiveTableAgrees replays ops on a liveTable and on a Go map and describes
+// the first disagreement, or returns "".
+func LiveTableAgrees(ops []LiveOp) string {
+	var t liveTable[int]
+	m := map[uint64]int{}
+	for i, op := range ops {
+		if op.Del {
+			v, ok := t.del(op.Key)
+			w, wok := m[op.Key]
+			delete(m, op.Key)
+			if ok != wok || v != w {
+				return fmt.Sprintf("op %d: del(%d) = %d, %v; want %d, %v", i, op.Key, v, ok, w, wok)
+			}
+		} else {
+			t.set(op.Key, op.Val)
+			m[op.Key] = op.Val
+		}
+		if t.n != len(m) {
+			return fmt.Sprintf("op %d: %d entries, want %d", i, t.n, len(m))
+		}
+		for k, w := range m {
+			if v, ok := t.get(k); !ok || v != w {
+				return fmt.Sprintf("op %d: get(%d) = %d, %v; want %d", i, k, v, ok, w)
+			}
+		}
+		seen := 0
+		t.each(func(k uint64, v *int) {
+			seen++
+			if m[k] != *v {
+				panic(fmt.Sprintf("each: %d = %d, want %d", k, *v, m[k]))
+			}
+		})
+		if seen != len(m) {
+			return fmt.Sprintf("op %d: each saw %d entries, want %d", i, seen, len(m))
+		}
+	}
+	return ""
+}
