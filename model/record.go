@@ -78,6 +78,9 @@ const (
 	recKindCount
 )
 
+// RecordKindCount is the number of record kinds (kinds are below it).
+const RecordKindCount = int(recKindCount)
+
 var recordNames = enumNames{"", "scenario", "server", "tenant", "job",
 	"maintenance_enabled", "maintenance_disabled", "maintenance_unchanged", "maintenance_rejected",
 	"service_started", "service_stopped", "power_off", "power_on", "message_configured",

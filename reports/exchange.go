@@ -65,7 +65,7 @@ func writeExchangeHTML(w io.Writer, r RunReport) error {
 		cat = &scenarios.Catalog{}
 		for _, rec := range r.Records {
 			if rec.Decl != nil {
-				cat.Observe(rec)
+				cat.Observe(&rec)
 			}
 		}
 	}

@@ -113,7 +113,7 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 		tr.cat = &scenarios.Catalog{}
 		for _, r := range recs {
 			if r.Decl != nil {
-				tr.cat.Observe(r)
+				tr.cat.Observe(&r)
 			}
 		}
 	}

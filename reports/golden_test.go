@@ -45,7 +45,7 @@ func recorded(name string, build func() *scenarios.Outcome) (*scenarios.Summary,
 		var tb bytes.Buffer
 		tw := scenarios.NewTraceWriter(&tb)
 		for _, r := range out.Records {
-			tw.Observe(r)
+			tw.Observe(&r)
 		}
 		Expect(tw.Flush()).To(Succeed())
 		Expect(os.WriteFile(tracePath, tb.Bytes(), 0o644)).To(Succeed())

@@ -133,7 +133,7 @@ type exObsServer struct {
 
 func newExchangeObserver(cat *Catalog) *exchangeObserver { return &exchangeObserver{cat: cat} }
 
-func (o *exchangeObserver) Observe(r model.Record) {
+func (o *exchangeObserver) Observe(r *model.Record) {
 	x := r.Ex
 	switch r.Kind {
 	case model.RecServer:

@@ -24,8 +24,8 @@ type TraceHash struct {
 func NewTraceHash() *TraceHash { return &TraceHash{d: xxhash.New(), buf: make([]byte, 0, 256)} }
 
 // Observe implements sim.Observer.
-func (h *TraceHash) Observe(r model.Record) {
-	h.buf = AppendCanonical(h.buf[:0], &r)
+func (h *TraceHash) Observe(r *model.Record) {
+	h.buf = AppendCanonical(h.buf[:0], r)
 	h.d.Write(h.buf)
 	h.n++
 }

@@ -24,7 +24,7 @@ type Invariant struct {
 
 // Checker observes one run for one invariant.
 type Checker interface {
-	Observe(r model.Record)
+	Observe(r *model.Record)
 	// Violations returns what was found (after the end record, liveness
 	// violations too). It is capped so a broken model cannot flood memory.
 	Violations() []Violation
@@ -68,6 +68,12 @@ type invariantSet struct {
 	invs     []Invariant
 	checkers []Checker
 	active   []bool
+	byKind   [64][]Checker // active checkers that read each record kind
+}
+
+// kindFilter is implemented by checkers that read only some record kinds.
+type kindFilter interface {
+	kindMask() kinds
 }
 
 func newInvariantSet(invs []Invariant) *invariantSet {
@@ -92,19 +98,29 @@ func (s *invariantSet) setProfile(p string) {
 	for _, inv := range s.invs {
 		s.active = append(s.active, inv.Profile == profileOf(p))
 	}
+	for k := range s.byKind {
+		s.byKind[k] = s.byKind[k][:0]
+		for i, c := range s.checkers {
+			if !s.active[i] {
+				continue
+			}
+			if f, ok := c.(kindFilter); ok && !f.kindMask().has(model.RecordKind(k)) {
+				continue
+			}
+			s.byKind[k] = append(s.byKind[k], c)
+		}
+	}
 }
 
-func (s *invariantSet) Observe(r model.Record) {
+func (s *invariantSet) Observe(r *model.Record) {
 	if r.Decl != nil {
 		s.cat.Observe(r)
 		if r.Kind == model.RecScenario {
 			s.setProfile(r.Decl.Semantics.Profile)
 		}
 	}
-	for i, c := range s.checkers {
-		if s.active[i] {
-			c.Observe(r)
-		}
+	for _, c := range s.byKind[r.Kind&63] {
+		c.Observe(r)
 	}
 }
 
@@ -119,3 +135,7 @@ func (s *invariantSet) results() []InvariantResult {
 	}
 	return out
 }
+
+// Record kinds must fit the 64-bit kind masks: this fails to compile when
+// they do not.
+var _ [64 - model.RecordKindCount]struct{}

@@ -70,7 +70,7 @@ func (c *invX1) grow(s int32) bool {
 	return true
 }
 
-func (c *invX1) Observe(r model.Record) {
+func (c *invX1) Observe(r *model.Record) {
 	x := r.Ex
 	switch {
 	case r.Kind == model.RecEnd:
@@ -93,20 +93,20 @@ func (c *invX1) Observe(r model.Record) {
 		}
 	case model.RecExMsgAccepted:
 		c.depth[s]++
-		c.last[s] = r
+		c.last[s] = *r
 	case model.RecExMsgDelivered:
 		c.depth[s]--
-		c.last[s] = r
+		c.last[s] = *r
 	case model.RecExMsgRedirected:
 		if !c.grow(x.Target) {
 			return
 		}
 		c.depth[s] -= int64(x.Count)
 		c.depth[x.Target] += int64(x.Count)
-		c.last[s], c.last[x.Target] = r, r
-		c.compare(&r, x.Target, x.TargetDepth)
+		c.last[s], c.last[x.Target] = *r, *r
+		c.compare(r, x.Target, x.TargetDepth)
 	}
-	c.compare(&r, s, x.Depth)
+	c.compare(r, s, x.Depth)
 }
 
 // compare judges a reported depth (-1: none reported) against the count,
@@ -186,7 +186,7 @@ func x1(holds *[model.NumComponents][model.NumRequesters]model.CompState, comp m
 	return own(comp)
 }
 
-func (c *invX3) Observe(r model.Record) {
+func (c *invX3) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecServer:
 		if r.Decl != nil && r.Decl.Exchange != nil {
@@ -194,14 +194,14 @@ func (c *invX3) Observe(r model.Record) {
 				for _, h := range r.Decl.Exchange.Holds {
 					s.holds[h.Component][h.Requester] = h.State
 				}
-				c.mark(r.Server, &r)
+				c.mark(r.Server, r)
 			}
 		}
 		return
 	case model.RecExComponentEffective:
 		if s := c.server(r.Server); s != nil && r.Ex != nil {
 			s.claimed[r.Ex.Component] = r.Ex.Effective
-			c.mark(r.Server, &r)
+			c.mark(r.Server, r)
 		}
 		return
 	}
@@ -213,7 +213,7 @@ func (c *invX3) Observe(r model.Record) {
 		if s := c.server(r.Server); s != nil {
 			s.holds[r.Ex.Component][r.Ex.Requester] = r.Ex.State
 			s.claimed[r.Ex.Component] = r.Ex.Effective
-			c.mark(r.Server, &r)
+			c.mark(r.Server, r)
 		}
 	}
 }
@@ -336,17 +336,17 @@ func (c *invX2) db(d int32) *x2db {
 	return &c.dbs[d]
 }
 
-func (c *invX2) Observe(r model.Record) {
+func (c *invX2) Observe(r *model.Record) {
 	if r.Kind == model.RecEnd {
 		for s := range c.servers {
 			if w := c.servers[s].win; w != nil && w.exiting {
-				c.judgeExit(int32(s), &r)
+				c.judgeExit(int32(s), r)
 			}
 		}
 		return
 	}
 	if d := r.Decl; d != nil && d.Exchange != nil {
-		c.declare(&r)
+		c.declare(r)
 		return
 	}
 	x := r.Ex
@@ -370,9 +370,9 @@ func (c *invX2) Observe(r model.Record) {
 			return
 		}
 		if x.Target != r.Server {
-			c.entry(r.Server, stepRedirect, &r, model.None)
+			c.entry(r.Server, stepRedirect, r, model.None)
 		} else {
-			c.exit(r.Server, stepRedirect, &r)
+			c.exit(r.Server, stepRedirect, r)
 		}
 		for i := range c.clients {
 			if c.clients[i].home == r.Server {
@@ -385,9 +385,9 @@ func (c *invX2) Observe(r model.Record) {
 		}
 		switch {
 		case x.Policy == model.PolicyBlocked && s.policy != model.PolicyBlocked:
-			c.entry(r.Server, stepBlock, &r, model.None)
+			c.entry(r.Server, stepBlock, r, model.None)
 		case x.Policy != model.PolicyBlocked && s.policy == model.PolicyBlocked:
-			c.exit(r.Server, stepBlock, &r)
+			c.exit(r.Server, stepBlock, r)
 		}
 		s.policy = x.Policy
 	case model.RecExCopySuspended, model.RecExCopyResumed:
@@ -400,9 +400,9 @@ func (c *invX2) Observe(r model.Record) {
 			return
 		}
 		if r.Kind == model.RecExCopySuspended {
-			c.entry(r.Server, stepSuspend, &r, x.Database)
+			c.entry(r.Server, stepSuspend, r, x.Database)
 		} else {
-			c.exit(r.Server, stepSuspend, &r)
+			c.exit(r.Server, stepSuspend, r)
 		}
 		d.suspended[k] = r.Kind == model.RecExCopySuspended
 	case model.RecExDatabaseDismounted, model.RecExDatabaseMounted:
@@ -412,9 +412,9 @@ func (c *invX2) Observe(r model.Record) {
 		}
 		switch {
 		case r.Kind == model.RecExDatabaseMounted:
-			c.exit(r.Server, stepDismount, &r)
+			c.exit(r.Server, stepDismount, r)
 		case !x.Auto:
-			c.entry(r.Server, stepDismount, &r, x.Database)
+			c.entry(r.Server, stepDismount, r, x.Database)
 		}
 		d.mounted = r.Kind == model.RecExDatabaseMounted
 	case model.RecExDatabaseMoved:
@@ -429,9 +429,9 @@ func (c *invX2) Observe(r model.Record) {
 		if x.Requester == model.ReqMaintenance {
 			switch {
 			case x.State != model.StateActive:
-				c.entry(r.Server, stepDrain, &r, model.None)
+				c.entry(r.Server, stepDrain, r, model.None)
 			case prev != model.StateActive:
-				c.exit(r.Server, stepDrain, &r)
+				c.exit(r.Server, stepDrain, r)
 			}
 		}
 		s.holds[x.Component][x.Requester] = x.State

@@ -308,12 +308,12 @@ type winMetric struct {
 	lastCatch  sim.Time
 }
 
-func (o *metricsObserver) Observe(r model.Record) {
+func (o *metricsObserver) Observe(r *model.Record) {
 	o.now = r.At
 	switch r.Kind {
 	case model.RecServer:
 		if r.Decl != nil { // declarations carry their facts; skip one that does not
-			o.declServer(r)
+			o.declServer(*r)
 		}
 	case model.RecTenant:
 		if r.Decl == nil {
@@ -322,7 +322,7 @@ func (o *metricsObserver) Observe(r model.Record) {
 		o.tenants = growSet(o.tenants, r.Tenant, tenMetric{name: r.Decl.Name, rpo: sim.Time(r.Decl.RPO), maxTasks: r.Decl.MaxTasks, lastWin: -1})
 	case model.RecJob:
 		if r.Decl != nil {
-			o.declJob(r)
+			o.declJob(*r)
 		}
 	case model.RecMaintenanceEnabled:
 		o.openWindow(r.Server)
@@ -333,15 +333,15 @@ func (o *metricsObserver) Observe(r model.Record) {
 		}
 	case model.RecSessionStart:
 		o.m.SessionsTotal++
-		o.beginAttempt(r)
+		o.beginAttempt(*r)
 	case model.RecAttemptStart:
-		o.beginAttempt(r)
+		o.beginAttempt(*r)
 	case model.RecSessionEnd:
-		o.sessionEnd(r)
+		o.sessionEnd(*r)
 	case model.RecTaskStart:
-		o.taskStart(r)
+		o.taskStart(*r)
 	case model.RecTaskEnd:
-		o.taskEnd(r)
+		o.taskEnd(*r)
 	case model.RecEnd:
 		o.end = r.At
 	}

@@ -29,7 +29,7 @@ type Catalog struct {
 
 // Observe implements sim.Observer for declaration records; other records are
 // ignored.
-func (c *Catalog) Observe(r model.Record) {
+func (c *Catalog) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecScenario:
 		c.Scenario = r.Decl

@@ -25,7 +25,7 @@ func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Rec
 	}
 	apply := func(rd model.Ready) error {
 		for i := range rd.Records {
-			bus.Publish(rd.Records[i])
+			bus.Publish(&rd.Records[i])
 		}
 		for _, t := range rd.Timers {
 			if err := loop.Schedule(t.At, t.Event); err != nil {
@@ -105,7 +105,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	obs := []sim.Observer[model.Record]{cat, hash, set, met, sum}
 	out := &Outcome{Catalog: cat}
 	if opt.KeepRecords {
-		obs = append(obs, sim.ObserverFunc[model.Record](func(r model.Record) { out.Records = append(out.Records, r) }))
+		obs = append(obs, sim.ObserverFunc[model.Record](func(r *model.Record) { out.Records = append(out.Records, *r) }))
 	}
 	var ex *exchangeObserver
 	if spec.Exchange != nil {

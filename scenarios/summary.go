@@ -61,7 +61,13 @@ type TaskSummary struct {
 	Attempt      int32  `json:"attempt"`
 }
 
-type sessionKey struct{ job, n int32 }
+// liveSession locates a job's live session in the summary: a job has at
+// most one session at a time, so a slice indexed by job replaces a map
+// lookup on every task record.
+type liveSession struct {
+	n   int32 // session number; 0 when none is kept
+	idx int32 // index in sessions
+}
 
 type summaryBuilder struct {
 	cat      *Catalog
@@ -69,13 +75,13 @@ type summaryBuilder struct {
 	want     map[string]bool
 	start    time.Time
 	sessions []SessionSummary
-	live     map[sessionKey]int
+	live     []liveSession
 	trunc    bool
 	notices  []string
 }
 
 func newSummaryBuilder(cat *Catalog, max int, want map[string]bool) *summaryBuilder {
-	return &summaryBuilder{cat: cat, max: max, want: want, live: map[sessionKey]int{}}
+	return &summaryBuilder{cat: cat, max: max, want: want, }
 }
 
 func wantedSessions(ex []Expectation) map[string]bool {
@@ -88,7 +94,7 @@ func wantedSessions(ex []Expectation) map[string]bool {
 	return m
 }
 
-func (b *summaryBuilder) Observe(r model.Record) {
+func (b *summaryBuilder) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecScenario:
 		b.start = r.Decl.Start
@@ -106,14 +112,14 @@ func (b *summaryBuilder) Observe(r model.Record) {
 		for i, o := range d.Objects {
 			s.Tasks[i] = TaskSummary{Object: o}
 		}
-		b.live[sessionKey{r.Job, r.N}] = len(b.sessions)
+		*growAt(&b.live, r.Job) = liveSession{n: r.N, idx: int32(len(b.sessions))}
 		b.sessions = append(b.sessions, s)
 	case model.RecAttemptStart:
-		if i, ok := b.live[sessionKey{r.Job, r.N}]; ok {
+		if i, ok := b.find(r); ok {
 			b.sessions[i].Attempts = r.Attempt
 		}
 	case model.RecTaskEnd:
-		if i, ok := b.live[sessionKey{r.Job, r.N}]; ok && r.Object >= 0 && int(r.Object) < len(b.sessions[i].Tasks) {
+		if i, ok := b.find(r); ok && r.Object >= 0 && int(r.Object) < len(b.sessions[i].Tasks) {
 			t := &b.sessions[i].Tasks[r.Object]
 			t.Result = r.Result.String()
 			t.Cause = r.Cause.String()
@@ -124,19 +130,35 @@ func (b *summaryBuilder) Observe(r model.Record) {
 			}
 		}
 	case model.RecSessionEnd:
-		k := sessionKey{r.Job, r.N}
-		if i, ok := b.live[k]; ok {
+		if i, ok := b.find(r); ok {
 			s := &b.sessions[i]
 			end := int64(r.At)
 			s.EndNS, s.End = &end, sim.FormatRFC3339(b.start, r.At)
 			s.Result, s.Message, s.Cause = r.Result.String(), r.Text, r.Cause.String()
-			delete(b.live, k)
+			b.live[r.Job] = liveSession{}
 		}
 	case model.RecActionRejected, model.RecMaintenanceRejected, model.RecMaintenanceUnchanged:
 		if len(b.notices) < 1000 {
 			b.notices = append(b.notices, sim.FormatRFC3339(b.start, r.At)+" "+strings.TrimSpace(r.Kind.String()+": "+r.Text))
 		}
 	}
+}
+
+// find returns the index of the record's session if the summary keeps it.
+func (b *summaryBuilder) find(r *model.Record) (int, bool) {
+	if r.Job < 0 || int(r.Job) >= len(b.live) || r.N == 0 || b.live[r.Job].n != r.N {
+		return 0, false
+	}
+	return int(b.live[r.Job].idx), true
+}
+
+// growAt returns a pointer to s[i], growing s as needed.
+func growAt[T any](s *[]T, i int32) *T {
+	for int(i) >= len(*s) {
+		var zero T
+		*s = append(*s, zero)
+	}
+	return &(*s)[i]
 }
 
 func (b *summaryBuilder) finish() *Summary {

@@ -38,12 +38,12 @@ func (t *TraceWriter) Flush() error {
 }
 
 // Observe implements sim.Observer.
-func (t *TraceWriter) Observe(r model.Record) {
+func (t *TraceWriter) Observe(r *model.Record) {
 	t.cat.Observe(r)
 	if r.Kind == model.RecScenario && r.Decl != nil {
 		t.start = r.Decl.Start
 	}
-	t.buf = AppendTraceLine(t.buf[:0], &t.cat, t.start, &r)
+	t.buf = AppendTraceLine(t.buf[:0], &t.cat, t.start, r)
 	t.buf = append(t.buf, '\n')
 	if _, err := t.w.Write(t.buf); err != nil && t.err == nil {
 		t.err = err

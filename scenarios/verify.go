@@ -58,14 +58,14 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 			// hash, docs/trace-format.md).
 			rec.Server = set.cat.TenantServer[rec.Tenant]
 		}
-		hash.Observe(rec)
-		set.Observe(rec)
+		hash.Observe(&rec)
+		set.Observe(&rec)
 		sawEnd = rec.Kind == model.RecEnd
 		lastAt = max(lastAt, rec.At)
 	}
 	if !sawEnd {
 		end := model.Record{At: lastAt, Kind: model.RecEnd, Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
-		set.Observe(end)
+		set.Observe(&end)
 		res.SyntheticEnd = true
 	}
 	res.Records = hash.Records()

@@ -96,28 +96,31 @@ func (l *Loop[E]) Run(fn func(at Time, ev E) error) error {
 	}
 }
 
-// Bus fans records out to observers. Records travel by value, so an
-// observer cannot alter what the next observer sees or what the model holds.
+// Bus fans records out to observers. An observer receives a pointer to a
+// record that is read-only by contract: the model never reads records back,
+// so an observer cannot change the run, and passing a pointer spares copying
+// a record into every observer (the dominant cost once there are a score of
+// them).
 type Bus[R any] struct {
 	subs []Observer[R]
 }
 
 // Observer receives every published record, in order.
 type Observer[R any] interface {
-	Observe(r R)
+	Observe(r *R)
 }
 
 // ObserverFunc adapts a function to Observer.
-type ObserverFunc[R any] func(r R)
+type ObserverFunc[R any] func(r *R)
 
 // Observe implements Observer.
-func (f ObserverFunc[R]) Observe(r R) { f(r) }
+func (f ObserverFunc[R]) Observe(r *R) { f(r) }
 
 // Subscribe adds an observer; observers see records in subscription order.
 func (b *Bus[R]) Subscribe(o Observer[R]) { b.subs = append(b.subs, o) }
 
 // Publish delivers r to every observer.
-func (b *Bus[R]) Publish(r R) {
+func (b *Bus[R]) Publish(r *R) {
 	for _, s := range b.subs {
 		s.Observe(r)
 	}
