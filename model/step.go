@@ -541,6 +541,11 @@ func (w *World) retry(slot int32, gen uint32) {
 		return
 	}
 	s.waitRetry = false
+	if s.state == SessionStopping && w.mut.has(MutRetryAfterStop) {
+		// The mutant's defect, carried through so the run completes and the
+		// invariants (INV-16) judge it: a stopped session comes back to work.
+		s.state, s.stop = SessionWorking, StopNone
+	}
 	w.beginAttempt(slot) // M5: a retry during maintenance fails at the gate (S8)
 }
 

@@ -54,3 +54,13 @@ func BenchmarkPeerWorkloadFull(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkPeerWorkloadLargeFull(b *testing.B) {
+	sc := &scenarios.Scenario{Path: "peers-large", Spec: peerWorkload(10000, 640)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scenarios.RunScenario(sc, scenarios.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -81,7 +81,7 @@ type summaryBuilder struct {
 }
 
 func newSummaryBuilder(cat *Catalog, max int, want map[string]bool) *summaryBuilder {
-	return &summaryBuilder{cat: cat, max: max, want: want, }
+	return &summaryBuilder{cat: cat, max: max, want: want}
 }
 
 func wantedSessions(ex []Expectation) map[string]bool {

@@ -268,6 +268,7 @@ type TraceReader struct {
 	jobs     map[string]int32 // "tenant/job"
 	objects  []map[string]int32
 	jobDecls []*model.Decl
+	tenSrv   []int32 // each declared tenant's server, for job declarations
 	sem      model.Semantics
 	// exchange profile: names of databases and clients (tracefile_exchange.go)
 	databases, clients map[string]int32
@@ -520,6 +521,7 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 			}
 		}
 		r.Server, r.Tenant = sv, int32(len(t.tenants))
+		t.tenSrv = append(t.tenSrv, sv)
 		t.tenants[*l.Tenant] = r.Tenant
 		if l.Enabled == nil || *l.Enabled {
 			r.Flags |= model.FlagEnabled
@@ -550,7 +552,7 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if d.Target, err = model.ParseTarget(orDefault(l.Target, "cloud_repository")); err != nil {
 			return r, t.errf("target: %v", err)
 		}
-		r.Tenant, r.Job = tn, int32(len(t.jobs))
+		r.Tenant, r.Job, r.Server = tn, int32(len(t.jobs)), t.tenSrv[tn]
 		t.jobs[key] = r.Job
 		objs := make(map[string]int32, len(l.Objects))
 		for i, o := range l.Objects {

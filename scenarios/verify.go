@@ -52,11 +52,6 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 		switch {
 		case rec.Kind == model.RecScenario && rec.Decl != nil:
 			res.Scenario, res.Seed = rec.Decl.Name, rec.Decl.Seed
-		case rec.Kind == model.RecJob && rec.Server == model.None && rec.Tenant >= 0 && int(rec.Tenant) < len(set.cat.TenantServer):
-			// A job line names its tenant, not its server; the model's
-			// declaration carries the tenant's server (and so does the
-			// hash, docs/trace-format.md).
-			rec.Server = set.cat.TenantServer[rec.Tenant]
 		}
 		hash.Observe(&rec)
 		set.Observe(&rec)
