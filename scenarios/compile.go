@@ -202,9 +202,11 @@ func (c *compiler) bandwidth(p fieldPath, b Bandwidth) int64 {
 }
 
 func (c *compiler) serverNames() []string {
-	names := make([]string, len(c.f.Servers))
-	for i, s := range c.f.Servers {
-		names[i] = s.Name
+	names := make([]string, 0, len(c.f.Servers))
+	for _, s := range c.f.Servers {
+		if s.Name != "" { // a nameless server is reported on its own
+			names = append(names, s.Name)
+		}
 	}
 	return names
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -41,6 +43,7 @@ func Load(path string) (*Scenario, error) {
 // structural ones (unknown fields, wrong types, bad units) if there are
 // any, else all validation ones (dangling names, times out of range, …).
 func Parse(path string, data []byte) (*Scenario, error) {
+	data = stripBOM(data)
 	f, loc, err := decode(path, data)
 	if err != nil {
 		return nil, err
@@ -62,7 +65,7 @@ func LoadFile(path string) (*File, error) {
 // DecodeFile decodes a scenario file's bytes into its Go form without
 // validating it. Structural problems are an *InputError.
 func DecodeFile(path string, data []byte) (*File, error) {
-	f, _, err := decode(path, data)
+	f, _, err := decode(path, stripBOM(data))
 	return f, err
 }
 
@@ -91,6 +94,9 @@ func decode(path string, data []byte) (*File, *locator, error) {
 	if strings.TrimSpace(string(data)) == "" {
 		return fail(Problem{Msg: "the file is empty"})
 	}
+	if pos, ok := firstInvalidUTF8(data); !ok {
+		return fail(Problem{Pos: pos, Msg: "the file is not UTF-8 text (YAML files are UTF-8)"})
+	}
 	af, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return fail(syntaxProblem(err))
@@ -115,6 +121,35 @@ func decode(path string, data []byte) (*File, *locator, error) {
 		return fail(d.problems...)
 	}
 	return f, &locator{root: docs[0].Body, anchors: d.anchors}, nil
+}
+
+// utf8BOM is the byte order mark some Windows editors put at the start of a
+// UTF-8 file; YAML allows it there, and it is not part of the first key.
+var utf8BOM = []byte("\ufeff")
+
+func stripBOM(data []byte) []byte { return bytes.TrimPrefix(data, utf8BOM) }
+
+// firstInvalidUTF8 is the position of the first byte that is not UTF-8, so
+// that a file saved in Latin-1 is an error at its place rather than names
+// with replacement characters in every report.
+func firstInvalidUTF8(data []byte) (Pos, bool) {
+	if utf8.Valid(data) {
+		return Pos{}, true
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return Pos{Line: line, Col: col}, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
+	}
+	return Pos{Line: line, Col: col}, false
 }
 
 var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)

@@ -378,25 +378,17 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 		}
 		r.Object = id
 	}
-	if l.Phase != "" {
-		if r.Phase, err = model.ParsePhase(l.Phase); err != nil {
-			return r, t.errf("field phase: %v", err)
-		}
+	if err := parseField(t, "field phase", l.Phase, model.ParsePhase, &r.Phase); err != nil {
+		return r, err
 	}
-	if l.Result != "" {
-		if r.Result, err = model.ParseResult(l.Result); err != nil {
-			return r, t.errf("field result: %v", err)
-		}
+	if err := parseField(t, "field result", l.Result, model.ParseResult, &r.Result); err != nil {
+		return r, err
 	}
-	if l.Cause != "" {
-		if r.Cause, err = model.ParseCause(l.Cause); err != nil {
-			return r, t.errf("field cause: %v", err)
-		}
+	if err := parseField(t, "field cause", l.Cause, model.ParseCause, &r.Cause); err != nil {
+		return r, err
 	}
-	if l.Mode != "" {
-		if r.Mode, err = model.ParseStopMode(l.Mode); err != nil {
-			return r, t.errf("field mode: %v", err)
-		}
+	if err := parseField(t, "field mode", l.Mode, model.ParseStopMode, &r.Mode); err != nil {
+		return r, err
 	}
 	set := func(f model.Flags, v bool) {
 		if v {
@@ -438,20 +430,14 @@ func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, 
 	if l.Profile != "" {
 		sem.Profile = l.Profile
 	}
-	if l.ReplicationInMaint != "" {
-		if sem.ReplicationInMaintenance, err = model.ParseKnob(l.ReplicationInMaint); err != nil {
-			return r, t.errf("replication_in_maintenance: %v", err)
-		}
+	if err := parseField(t, "replication_in_maintenance", l.ReplicationInMaint, model.ParseKnob, &sem.ReplicationInMaintenance); err != nil {
+		return r, err
 	}
-	if l.VCDBackupInMaint != "" {
-		if sem.VCDBackupInMaintenance, err = model.ParseKnob(l.VCDBackupInMaint); err != nil {
-			return r, t.errf("vcd_backup_in_maintenance: %v", err)
-		}
+	if err := parseField(t, "vcd_backup_in_maintenance", l.VCDBackupInMaint, model.ParseKnob, &sem.VCDBackupInMaintenance); err != nil {
+		return r, err
 	}
-	if l.GracefulStopResult != "" {
-		if sem.GracefulStopResult, err = model.ParseResult(l.GracefulStopResult); err != nil {
-			return r, t.errf("graceful_stop_result: %v", err)
-		}
+	if err := parseField(t, "graceful_stop_result", l.GracefulStopResult, model.ParseResult, &sem.GracefulStopResult); err != nil {
+		return r, err
 	}
 	if l.SnapshotTimeNS != nil {
 		sem.SnapshotTime = time.Duration(*l.SnapshotTimeNS)
@@ -483,10 +469,8 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 			return r, t.errf("server %q declared twice", *l.Server)
 		}
 		d := &model.Decl{Name: *l.Server, TaskSlots: l.TaskSlots, BandwidthBps: l.BandwidthBps, ConfiguredMessage: l.MaintenanceMessage}
-		if l.Version != "" {
-			if d.Version, err = model.ParseVersion(l.Version); err != nil {
-				return r, t.errf("version: %v", err)
-			}
+		if err := parseField(t, "version", l.Version, model.ParseVersion, &d.Version); err != nil {
+			return r, err
 		}
 		r.Server = int32(len(t.servers))
 		t.servers[*l.Server] = r.Server
@@ -515,10 +499,8 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 			return r, t.errf("tenant %q on undeclared server %q", *l.Tenant, *l.Server)
 		}
 		d := &model.Decl{Name: *l.Tenant, MaxTasks: l.MaxConcurrentTasks, BandwidthBps: l.BandwidthBps, RPO: time.Duration(l.RPONS)}
-		if l.Client != "" {
-			if d.Client, err = model.ParseClient(l.Client); err != nil {
-				return r, t.errf("client: %v", err)
-			}
+		if err := parseField(t, "client", l.Client, model.ParseClient, &d.Client); err != nil {
+			return r, err
 		}
 		r.Server, r.Tenant = sv, int32(len(t.tenants))
 		t.tenSrv = append(t.tenSrv, sv)
@@ -575,6 +557,20 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		r.Decl = d
 	}
 	return r, nil
+}
+
+// parseField parses an optional enum field of a trace line into dst; an
+// empty value leaves dst alone. what names the field in the error.
+func parseField[T any](t *TraceReader, what, v string, parse func(string) (T, error), dst *T) error {
+	if v == "" {
+		return nil
+	}
+	x, err := parse(v)
+	if err != nil {
+		return t.errf("%s: %v", what, err)
+	}
+	*dst = x
+	return nil
 }
 
 func orDefault(s, d string) string {

@@ -178,10 +178,8 @@ func (t *TraceReader) exchangeDecl(l *traceLine, r model.Record) (model.Record, 
 			return r, t.errf("server %q declared twice", *l.Server)
 		}
 		d.Name, x.Version, x.DAG, x.MessageRatePerHour = *l.Server, l.Version, l.DAG, l.MessageRatePerHour
-		if l.Policy != "" {
-			if x.Policy, err = model.ParseActivationPolicy(l.Policy); err != nil {
-				return r, t.errf("policy: %v", err)
-			}
+		if err := parseField(t, "policy", l.Policy, model.ParseActivationPolicy, &x.Policy); err != nil {
+			return r, err
 		}
 		if l.DeliveryDist != "" {
 			k := -1
@@ -263,10 +261,8 @@ func (t *TraceReader) exchangeDecl(l *traceLine, r model.Record) (model.Record, 
 			return r, t.errf("client %q of undeclared database %q", l.Client, *l.Database)
 		}
 		x.Database, x.RequestRatePerHour = db, l.RequestRatePerHour
-		if l.Protocol != "" {
-			if x.Protocol, err = model.ParseProtocol(l.Protocol); err != nil {
-				return r, t.errf("protocol: %v", err)
-			}
+		if err := parseField(t, "protocol", l.Protocol, model.ParseProtocol, &x.Protocol); err != nil {
+			return r, err
 		}
 		r.Server = sv
 		r.Ex = model.NewExDetail()
@@ -280,31 +276,20 @@ func (t *TraceReader) exchangeDecl(l *traceLine, r model.Record) (model.Record, 
 // exFields reads the exchange keys of an event line into r.Ex.
 func (t *TraceReader) exFields(l *traceLine, r model.Record) (model.Record, error) {
 	x := model.NewExDetail()
-	var err error
-	if l.Component != "" {
-		if x.Component, err = model.ParseComponent(l.Component); err != nil {
-			return r, t.errf("field component: %v", err)
-		}
+	if err := parseField(t, "field component", l.Component, model.ParseComponent, &x.Component); err != nil {
+		return r, err
 	}
-	if l.Requester != "" {
-		if x.Requester, err = model.ParseRequester(l.Requester); err != nil {
-			return r, t.errf("field requester: %v", err)
-		}
+	if err := parseField(t, "field requester", l.Requester, model.ParseRequester, &x.Requester); err != nil {
+		return r, err
 	}
-	if l.State != "" {
-		if x.State, err = model.ParseCompState(l.State); err != nil {
-			return r, t.errf("field state: %v", err)
-		}
+	if err := parseField(t, "field state", l.State, model.ParseCompState, &x.State); err != nil {
+		return r, err
 	}
-	if l.Effective != "" {
-		if x.Effective, err = model.ParseCompState(l.Effective); err != nil {
-			return r, t.errf("field effective: %v", err)
-		}
+	if err := parseField(t, "field effective", l.Effective, model.ParseCompState, &x.Effective); err != nil {
+		return r, err
 	}
-	if l.Policy != "" {
-		if x.Policy, err = model.ParseActivationPolicy(l.Policy); err != nil {
-			return r, t.errf("field policy: %v", err)
-		}
+	if err := parseField(t, "field policy", l.Policy, model.ParseActivationPolicy, &x.Policy); err != nil {
+		return r, err
 	}
 	if l.Database != nil {
 		id, ok := t.databases[*l.Database]

@@ -117,6 +117,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	ce := res.Counterexample
 	if ce == nil {
 		fmt.Fprintf(w, "no invariant violated in %d cases\n", res.Runs)
+		fmt.Fprintf(w, "replay: %s\n", command) // CONTRACT.md: every run says how to reproduce it
 		return nil
 	}
 	path := scenarios.CounterexamplePath(f.outDir, f.seed)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/maintsim/maintsim/reports"
 	"github.com/maintsim/maintsim/scenarios"
+	"github.com/maintsim/maintsim/sim"
 )
 
 type runFlags struct {
@@ -85,6 +86,12 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	}
 	out, err := scenarios.RunScenario(sc, opt)
 	if err != nil {
+		// A run that reaches its limits is neither a violation nor a failed
+		// expectation (exit 1): the scenario asks for more than its limits:
+		// block allows, which is bad input (exit 2).
+		if _, ok := errors.AsType[*sim.LimitError](err); ok {
+			return badInput(err)
+		}
 		return failed(err)
 	}
 	if trace != nil {

@@ -119,7 +119,10 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	if err != nil {
 		var re *scenarios.RunError
 		if errors.As(err, &re) {
-			return failed(fmt.Errorf("sweep %s: %w; no output written (replay: maintsim sweep %s --print-run %d > run.yaml && maintsim run run.yaml)",
+			// CONTRACT.md: sweep exits 0 or 2. A run the simulator cannot
+			// finish (a limit reached, a world the model refuses) comes from
+			// the base scenario and the grid values: bad input.
+			return badInput(fmt.Errorf("sweep %s: %w; no output written (replay: maintsim sweep %s --print-run %d > run.yaml && maintsim run run.yaml)",
 				path, err, path, re.Run))
 		}
 		if ctx.Err() != nil {

@@ -48,6 +48,10 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if res.Records == 0 {
+		// An empty export must not pass CI as "every invariant holds".
+		return badInput(fmt.Errorf("%s: the trace has no events (a trace starts with a scenario line, docs/trace-format.md)", path))
+	}
 	w := cmd.OutOrStdout()
 	if f.format == "json" {
 		enc := json.NewEncoder(w)

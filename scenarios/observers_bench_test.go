@@ -1,0 +1,77 @@
+package scenarios
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/sim"
+)
+
+// recordedFleet returns the records of a 200-tenant, 7-day fleet run with a
+// maintenance window, so observer benchmarks measure observers alone.
+func recordedFleet(b *testing.B) []model.Record {
+	spec := &model.Spec{Name: "obs", Seed: 1, Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		Until: sim.Time(8 * 24 * time.Hour), Semantics: model.DefaultSemantics(),
+		Servers: []model.ServerSpec{{Name: "cc-01", Version: model.MustVersion("12"), TaskSlots: 16}},
+		Actions: []model.Action{{At: sim.Time(26 * time.Hour), Do: model.ActEnableMaintenance},
+			{At: sim.Time(28 * time.Hour), Do: model.ActDisableMaintenance}}}
+	objs := make([]model.ObjectSpec, 10)
+	for i := range objs {
+		objs[i] = model.ObjectSpec{Name: fmt.Sprintf("vm%d", i+1), SizeBytes: sim.Const(1 << 30),
+			Duration: sim.Dist{Kind: sim.DistUniform, A: float64(time.Minute), B: float64(11 * time.Minute)}}
+	}
+	for t := range 200 {
+		spec.Tenants = append(spec.Tenants, model.TenantSpec{Name: fmt.Sprintf("t-%04d", t+1),
+			Client: model.Client{Product: model.ProductVBR, Version: model.MustVersion("12")}, MaxTasks: 1})
+		spec.Jobs = append(spec.Jobs, model.JobSpec{Name: "daily", Tenant: int32(t), Kind: model.KindBackup,
+			Target: model.TargetCloudRepository, Objects: objs, Retry: model.Retry{Count: 1, Wait: 10 * time.Minute},
+			Schedule: model.Schedule{Kind: model.SchedulePeriodic, Every: 24 * time.Hour,
+				Jitter: sim.Dist{Kind: sim.DistUniform, B: float64(8 * time.Hour)}}})
+	}
+	var recs []model.Record
+	if _, err := Simulate(spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
+		recs = append(recs, *r)
+	})); err != nil {
+		b.Fatal(err)
+	}
+	return recs
+}
+
+func benchObserver(b *testing.B, mk func() sim.Observer[model.Record]) {
+	recs := recordedFleet(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		o := mk()
+		for i := range recs {
+			o.Observe(&recs[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+}
+
+func BenchmarkObserverInvariants(b *testing.B) {
+	benchObserver(b, func() sim.Observer[model.Record] { return newInvariantSet(Catalogue()) })
+}
+
+func BenchmarkObserverTraceHash(b *testing.B) {
+	benchObserver(b, func() sim.Observer[model.Record] { return NewTraceHash() })
+}
+
+func BenchmarkObserverMetrics(b *testing.B) {
+	benchObserver(b, func() sim.Observer[model.Record] { return &metricsObserver{} })
+}
+
+// BenchmarkObserverEachInvariant shows which checker costs what.
+func BenchmarkObserverEachInvariant(b *testing.B) {
+	for _, inv := range Catalogue() {
+		if inv.Profile != "" {
+			continue
+		}
+		b.Run(inv.ID, func(b *testing.B) {
+			benchObserver(b, func() sim.Observer[model.Record] { return newInvariantSet([]Invariant{inv}) })
+		})
+	}
+}
