@@ -1427,6 +1427,9 @@ func (c *inv13) Observe(r *model.Record) {
 			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
 				return // M8 work and M4 sessions are not drained
 			}
+			if t.due == 0 {
+				return // no planned end in the trace (docs/trace-format.md: due is optional): no bound to judge
+			}
 			t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
 			sv.live++
 			sv.deadline = max(sv.deadline, t.due)

@@ -43,7 +43,7 @@ func Load(path string) (*Scenario, error) {
 // structural ones (unknown fields, wrong types, bad units) if there are
 // any, else all validation ones (dangling names, times out of range, …).
 func Parse(path string, data []byte) (*Scenario, error) {
-	data = stripBOM(data)
+	data = normalizeSource(data)
 	f, loc, err := decode(path, data)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func LoadFile(path string) (*File, error) {
 // DecodeFile decodes a scenario file's bytes into its Go form without
 // validating it. Structural problems are an *InputError.
 func DecodeFile(path string, data []byte) (*File, error) {
-	f, _, err := decode(path, stripBOM(data))
+	f, _, err := decode(path, normalizeSource(data))
 	return f, err
 }
 
@@ -127,7 +127,17 @@ func decode(path string, data []byte) (*File, *locator, error) {
 // UTF-8 file; YAML allows it there, and it is not part of the first key.
 var utf8BOM = []byte("\ufeff")
 
-func stripBOM(data []byte) []byte { return bytes.TrimPrefix(data, utf8BOM) }
+// normalizeSource drops a leading byte order mark and turns CRLF line breaks
+// into LF (YAML reads both as one line break). goccy's positions in a CRLF
+// file are one line off, so without this every FILE:LINE:COL of a file
+// saved on Windows would name the line below the mistake.
+func normalizeSource(data []byte) []byte {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	return data
+}
 
 // firstInvalidUTF8 is the position of the first byte that is not UTF-8, so
 // that a file saved in Latin-1 is an error at its place rather than names

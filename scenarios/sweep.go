@@ -222,6 +222,7 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 		sw.BasePath = filepath.Join(filepath.Dir(path), sw.Base)
 	}
 	base, err := ReadFile(sw.BasePath)
+	base = normalizeSource(base) // positions in patched-base errors must match the file as the user sees it
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

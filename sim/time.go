@@ -66,5 +66,5 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("sim: run stopped at %s: limit %s=%s reached (raise it with the scenario's limits: block or the matching flag)", e.At, e.Limit, e.Value)
+	return fmt.Sprintf("sim: run stopped at %s: limit %s=%s reached (raise it in the scenario's limits: block)", e.At, e.Limit, e.Value)
 }

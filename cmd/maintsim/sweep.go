@@ -142,9 +142,16 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 		return failed(fmt.Errorf("sweep: writing %s: %w", out, err))
 	}
 	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), out, sw.Hash)
+	// CONTRACT.md: every run says how to reproduce it; each record carries
+	// its run index, seed and trace_hash, and this replays any one of them.
+	fmt.Fprintf(stderr, "sweep: replay run N: maintsim sweep %s --print-run N > run.yaml && maintsim run run.yaml\n", path)
 	if shard.Sharded() {
+		files := strings.Replace(out, fmt.Sprintf("shard-%d-of-", shard.Index), "shard-*-of-", 1)
+		if files == out { // --out named the file: the other shards' names are unknown here
+			files = fmt.Sprintf("%s <the other %d shard files>", out, shard.Count-1)
+		}
 		fmt.Fprintf(stderr, "sweep: when all %d shards are done: maintsim merge %s --out summary.json --csv summary.csv --html sweep.html\n",
-			shard.Count, strings.Replace(out, fmt.Sprintf("shard-%d-of-", shard.Index), "shard-*-of-", 1))
+			shard.Count, files)
 	} else {
 		fmt.Fprintf(stderr, "sweep: summarise with: maintsim merge %s --csv summary.csv --html sweep.html\n", out)
 	}
