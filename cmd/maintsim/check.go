@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/maintsim/maintsim/reports"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +18,7 @@ type checkFlags struct {
 	runs       int
 	seed       uint64
 	outDir     string
+	report     string
 	noShrink   bool
 	maxActions int
 	mutant     string
@@ -50,6 +53,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 	cmd.Flags().IntVar(&f.runs, "runs", 100, "random cases to try")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "exploration seed (the same seed tries the same cases)")
 	cmd.Flags().StringVar(&f.outDir, "out-dir", ".", "directory for the counterexample `DIR`/maintsim-counterexample-SEED.yaml")
+	cmd.Flags().StringVar(&f.report, "report", "", "HTML report of the counterexample (default: beside its YAML, .html)")
 	cmd.Flags().BoolVar(&f.noShrink, "no-shrink", false, "report the first failing case as found, without shrinking it")
 	cmd.Flags().IntVar(&f.maxActions, "max-actions", 0, "most operator actions per random scenario (default 12)")
 	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'); the counterexample then fails only under it")
@@ -126,6 +130,15 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	}
 	printCounterexample(w, ce, res.Runs)
 	fmt.Fprintf(w, "\nminimal scenario written to %s:\n\n%s\n", path, ce.YAML)
+	reportPath := f.report
+	if reportPath == "" {
+		reportPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
+	}
+	if err := writeCounterexampleReport(ce, path, reportPath, command); err != nil {
+		fmt.Fprintf(w, "(no report: %v)\n", err)
+	} else {
+		fmt.Fprintf(w, "report with the violating events highlighted: %s\n", reportPath)
+	}
 	if f.mutant != "" {
 		fmt.Fprintf(w, "it fails under the mutant %s only: the correct model holds on it\n", f.mutant)
 	} else {
@@ -133,6 +146,38 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	}
 	fmt.Fprintf(w, "find again: %s\n", command)
 	return failed(errors.New(""))
+}
+
+// writeCounterexampleReport runs the shrunk scenario again (under the
+// mutant it was found with, if any) keeping its records, and renders the
+// same HTML report as `run --report`, with the violations highlighted.
+func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath, htmlPath, command string) error {
+	if ce.File == nil {
+		return errors.New("the case has no scenario")
+	}
+	sc, err := scenarios.Compile(yamlPath, ce.File)
+	if err != nil {
+		return err
+	}
+	spec := *sc.Spec
+	spec.Mutants = ce.Mutants
+	sc.Spec = &spec
+	out, err := scenarios.RunScenario(sc, scenarios.Options{KeepRecords: true})
+	if err != nil {
+		return err
+	}
+	var hl []scenarios.Violation
+	for _, inv := range out.Summary.Invariants {
+		hl = append(hl, inv.Violations...)
+	}
+	note := "Counterexample found by: " + command
+	if ce.Mutants != 0 {
+		note += " (under a deliberately broken model: the real model holds on this scenario)"
+	}
+	return writeFileAtomic(htmlPath, func(w io.Writer) error {
+		return reports.WriteRunHTML(w, reports.RunReport{Summary: out.Summary, Records: out.Records,
+			Catalog: out.Catalog, Highlight: hl, Note: note})
+	})
 }
 
 // printCounterexample prints the invariant a case violates and the evidence.

@@ -179,6 +179,12 @@ var _ = Describe("maintsim check", func() {
 		// The correct model holds on it (it fails under the mutant only).
 		rr := ms(dir, "run", path)
 		Expect(rr.code).To(Equal(0), rr.String())
+		// Beside it, the same HTML report as `run --report`, run under the
+		// mutant, with the violating events highlighted (issue: reports).
+		html := readFile(filepath.Join(dir, "maintsim-counterexample-1.html"))
+		Expect(html).To(ContainSubstring("INV-03"))
+		Expect(html).To(ContainSubstring("Highlighted events"))
+		Expect(html).To(ContainSubstring("deliberately broken model"))
 	})
 
 	DescribeTable("bad input (exit 2)",
