@@ -24,10 +24,7 @@ examples: build
 verify:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
-	@cp go.mod /tmp/maintsim.go.mod.bak && cp go.sum /tmp/maintsim.go.sum.bak && $(GO) mod tidy && \
-		if ! git diff --quiet -- go.mod go.sum; then git diff -- go.mod go.sum; \
-		cp /tmp/maintsim.go.mod.bak go.mod; cp /tmp/maintsim.go.sum.bak go.sum; \
-		echo "go mod tidy changes go.mod/go.sum: run it and commit"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go mod tidy would change go.mod/go.sum: run it and commit"; exit 1; }
 	$(GO) test ./...
 
 bench:

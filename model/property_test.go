@@ -236,7 +236,9 @@ func wellFormed(sp *model.Spec, recs []model.Record) error {
 			started[tk] = true
 			taskServer[tk] = r.Server
 			tenantIn[r.Tenant]++
-			serverIn[r.Server]++
+			if sp.Jobs[r.Job].Target != model.TargetLocal { // M8: local work takes no server slot
+				serverIn[r.Server]++
+			}
 			if mx := sp.Tenants[r.Tenant].MaxTasks; mx > 0 && tenantIn[r.Tenant] > mx {
 				return fmt.Errorf("record %d: tenant %d has %d tasks in process (max %d)", i, r.Tenant, tenantIn[r.Tenant], mx)
 			}
@@ -281,7 +283,9 @@ func wellFormed(sp *model.Spec, recs []model.Record) error {
 				delete(started, tk)
 				delete(taskServer, tk)
 				tenantIn[r.Tenant]--
-				serverIn[r.Server]--
+				if sp.Jobs[r.Job].Target != model.TargetLocal {
+					serverIn[r.Server]--
+				}
 			}
 		case model.RecRestorePointRemoved:
 			return fmt.Errorf("record %d: a restore point was removed (S7)", i)

@@ -165,11 +165,18 @@ func (w *World) pumpTenant(t int32) {
 		s.objs[o].task = k
 		s.inFlight++
 		tn.inProcess++
-		w.servers[tn.Server].queue.push(k)
 		if int(s.next) >= len(s.todo) {
 			tn.want.pop()
 			s.wanting = false
 		}
+		if w.jobs[s.job].Target == TargetLocal {
+			// M8: a local job never talks to the provider, so it takes no
+			// server slot and no share of the server's bandwidth (M14).
+			w.tasks[k].local = true
+			w.startTask(k)
+			continue
+		}
+		w.servers[tn.Server].queue.push(k)
 	}
 	w.pumpServer(tn.Server)
 }
@@ -196,7 +203,9 @@ func (w *World) startTask(k int32) {
 		return
 	}
 	tk.queued = false
-	srv.inProcess++
+	if !tk.local {
+		srv.inProcess++
+	}
 	s.anyStarted = true
 	obj := &jb.Objects[tk.obj]
 	tk.size = int64(obj.SizeBytes.Sample(jb.rng))
@@ -208,6 +217,15 @@ func (w *World) startTask(k int32) {
 		tk.snapEnd = w.now.Add(snap)
 		tk.end = w.now.Add(d)
 		tk.xferEnd = tk.end - sim.Time(commit)
+	} else if tk.local {
+		// Off the provider: a fixed plan at the tenant's own bandwidth.
+		bps := w.tenants[jb.Tenant].BandwidthBps
+		if bps <= 0 {
+			bps = DefaultServerBandwidthBps
+		}
+		tk.snapEnd = w.now.Add(w.sem.SnapshotTime)
+		tk.xferEnd = tk.snapEnd + sim.Time(math.Ceil(float64(tk.size)*8e9/float64(bps)))
+		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 	} else {
 		tk.bw = true
 		tk.snapEnd = w.now.Add(w.sem.SnapshotTime)
@@ -416,7 +434,7 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	if tk.phase == PhaseTransfer && tk.bw {
 		w.leaveTransfer(k)
 	}
-	if started {
+	if started && !tk.local {
 		srv.inProcess--
 	}
 	tn.inProcess--

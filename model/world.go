@@ -157,6 +157,7 @@ type task struct {
 	queued  bool
 	dead    bool
 	bw      bool
+	local   bool // target local: off the provider (no server slot or bandwidth)
 	start   sim.Time
 	snapEnd sim.Time
 	xferEnd sim.Time

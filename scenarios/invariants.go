@@ -1226,21 +1226,28 @@ func (c *inv11) Observe(r *model.Record) {
 	if tn < 0 || sv < 0 {
 		return
 	}
+	// A job whose target is local never talks to the provider (M8): it
+	// counts against its tenant's limit but takes no server slot.
+	var none int32
+	si := &none
+	if d := c.cat.Jobs[r.Job]; d == nil || d.Target != model.TargetLocal {
+		si = at(&c.srvIn, sv)
+	}
 	if r.Kind == model.RecTaskEnd {
 		if r.Flags.Has(model.FlagStarted) {
 			*at(&c.tenIn, tn)--
-			*at(&c.srvIn, sv)--
+			*si--
 		}
 		return
 	}
-	ti, si := at(&c.tenIn, tn), at(&c.srvIn, sv)
+	ti := at(&c.tenIn, tn)
 	*ti++
 	*si++
 	if lim := c.cat.Tenants[tn].MaxTasks; lim > 0 && *ti > lim {
 		c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{r},
 			"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
 	}
-	if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && *si > lim {
+	if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && si != &none && *si > lim {
 		c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{r},
 			"server has %d tasks in process, over its task_slots %d", *si, lim)
 	}

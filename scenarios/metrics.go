@@ -271,6 +271,7 @@ type tenMetric struct {
 }
 
 type jobMetric struct {
+	local    bool // target local: off the provider, takes no task slot (M8)
 	tenant   int32
 	server   int32
 	base     int32 // first object's index in objs
@@ -380,7 +381,8 @@ func (o *metricsObserver) declServer(r model.Record) {
 
 func (o *metricsObserver) declJob(r model.Record) {
 	j := jobMetric{tenant: r.Tenant, server: r.Server, base: int32(len(o.objs)), nobj: int32(len(r.Decl.Objects)),
-		affected: r.Flags.Has(model.FlagAffected), makesRP: r.Decl.Kind.CreatesRestorePoints(), hitWin: -1}
+		affected: r.Flags.Has(model.FlagAffected), makesRP: r.Decl.Kind.CreatesRestorePoints(), hitWin: -1,
+		local: r.Decl.Target == model.TargetLocal}
 	o.jobs = growSet(o.jobs, r.Job, j)
 	for range r.Decl.Objects {
 		o.objs = append(o.objs, objMetric{firstWin: -1, lastWin: -1})
@@ -492,8 +494,10 @@ func (o *metricsObserver) taskStart(r model.Record) {
 	o.wait.add(max(r.At-ready, 0))
 
 	if s := o.server(j.server); s != nil {
-		s.inProc++
-		if s.slots > 0 {
+		if !j.local {
+			s.inProc++
+		}
+		if s.slots > 0 && !j.local {
 			o.slotAdvance()
 			o.limitedInProc++
 			o.m.SlotUtilisationPeak = max(o.m.SlotUtilisationPeak, float64(s.inProc)/float64(s.slots))
@@ -559,7 +563,7 @@ func (o *metricsObserver) taskEnd(r model.Record) {
 				j.ends = append(j.ends, r.At)
 			}
 		}
-		if s != nil {
+		if s != nil && !j.local {
 			s.inProc--
 			if s.slots > 0 {
 				o.slotAdvance()

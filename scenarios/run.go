@@ -122,8 +122,9 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	s.File = sc.Path
 	s.Seed = spec.Seed
 	s.TraceHash = hash.Sum()
-	s.Events = events
+	s.Events = hash.Records()
 	s.Records = hash.Records()
+	s.EngineEvents = events
 	s.Start = spec.Start.UTC().Format("2006-01-02T15:04:05Z07:00")
 	s.Until = sim.FormatRFC3339(spec.Start, spec.Until)
 	s.Invariants = set.results()

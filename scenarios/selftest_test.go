@@ -43,6 +43,8 @@ var _ = Describe("selftest: mutant × invariant", func() {
 		GinkgoWriter.Print(table.String())
 
 		Expect(res.Mutants).To(HaveLen(len(scenarios.VCCMutants())))
+		// Every mutant must have its intended invariant written down here.
+		Expect(selftestCatches).To(HaveLen(len(scenarios.VCCMutants())), "a mutant has no entry in selftestCatches")
 		Expect(len(scenarios.VCCMutants())).To(BeNumerically(">=", 19))
 		Expect(res.Baseline).To(BeEmpty(), "the correct model violated invariants:\n%s", table.String())
 		Expect(res.Uncaught).To(BeEmpty(), table.String())

@@ -14,8 +14,9 @@ type Summary struct {
 	File              string              `json:"file"`
 	Seed              uint64              `json:"seed"`
 	TraceHash         string              `json:"trace_hash"`
-	Events            uint64              `json:"events"`
-	Records           uint64              `json:"records"`
+	Events            uint64              `json:"events"`        // trace events (one a line of the trace), as verify counts them
+	Records           uint64              `json:"records"`       // the same count, under its model name (kept for tools)
+	EngineEvents      uint64              `json:"engine_events"` // events the engine's heap dispatched (internal work measure)
 	Start             string              `json:"start"`
 	Until             string              `json:"until"`
 	Passed            bool                `json:"passed"`

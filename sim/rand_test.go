@@ -81,7 +81,10 @@ func itoa(i int) string {
 
 var _ = Describe("SubSeed", func() {
 	It("depends only on (base, i): reproducible, distinct per index and per base", func() {
-		Expect(sim.SubSeed(1, 5)).To(Equal(sim.SubSeed(1, 5)))
+		// Pinned values: sweeps promise the same seed for the same (base, run
+		// index) forever, so the derivation must not drift.
+		Expect(sim.SubSeed(1, 5)).To(Equal(uint64(0xc3b68fece4eba2a4)))
+		Expect(sim.SubSeed(7, 0)).To(Equal(uint64(0x97ee73ef0b8b3102)))
 		seen := map[uint64]bool{}
 		for i := uint64(0); i < 100000; i++ {
 			s := sim.SubSeed(1, i)
