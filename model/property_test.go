@@ -320,3 +320,26 @@ var _ = Describe("Model properties (random worlds and action sequences)", func()
 		})
 	})
 })
+
+// The property above is a checker too, so it must be shown able to fail:
+// under each deliberately broken model some generated world trips it.
+var _ = Describe("Model properties catch broken models", func() {
+	specs := rapid.Custom(func(t *rapid.T) *model.Spec { return genSpec(t) })
+	DescribeTable("wellFormed rejects a mutant on some random world",
+		func(m model.Mutant) {
+			for i := range 400 {
+				sp := specs.Example(i)
+				sp.Mutants = m
+				recs, err := run(sp)
+				if err != nil || wellFormed(sp, recs) != nil {
+					return // caught
+				}
+			}
+			Fail("no generated world exposed the mutant")
+		},
+		Entry("M5: maintenance lets new sessions start", model.MutMaintAllowsStart),
+		Entry("S2: failed tasks leave their snapshot", model.MutSnapshotLeft),
+		Entry("M14: max_concurrent_tasks ignored", model.MutTenantLimitIgnored),
+		Entry("S2: an immediate stop keeps the in-process restore point", model.MutImmediateKeepsRP),
+	)
+})
