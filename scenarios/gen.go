@@ -429,11 +429,8 @@ func GenPerturbations(bases []BaseScenario, cfg GenConfig) *rapid.Generator[*Fil
 
 var genScales = []float64{1, 0.5, 2, 0.25, 3}
 
-func perturb(t *rapid.T, f *File, cfg GenConfig) {
-	if f.Semantics != nil && f.Semantics.Profile == "exchange" {
-		perturbExchange(t, f, cfg) // gen_exchange.go
-		return
-	}
+// startAndHorizon is a file's start (or the default) and how long it runs.
+func startAndHorizon(f *File) (time.Time, time.Duration) {
 	start := f.Start
 	if start.IsZero() {
 		start = DefaultStart
@@ -444,6 +441,15 @@ func perturb(t *rapid.T, f *File, cfg GenConfig) {
 			horizon = time.Duration(at)
 		}
 	}
+	return start, horizon
+}
+
+func perturb(t *rapid.T, f *File, cfg GenConfig) {
+	if f.Semantics != nil && f.Semantics.Profile == "exchange" {
+		perturbExchange(t, f, cfg) // gen_exchange.go
+		return
+	}
+	start, horizon := startAndHorizon(f)
 	cfg.Horizon = horizon
 	names := namesOf(f, horizon)
 	names.frozen = map[string]bool{}

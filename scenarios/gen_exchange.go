@@ -290,16 +290,7 @@ const maxGenRate Rate = 360_000
 // than find a model defect), no action is dropped, message and request
 // rates and delivery times are scaled, and noise pairs are added.
 func perturbExchange(t *rapid.T, f *File, cfg GenConfig) {
-	start := f.Start
-	if start.IsZero() {
-		start = DefaultStart
-	}
-	horizon := DefaultDuration
-	if f.Until != nil {
-		if at, ok := f.Until.Since(start); ok && at > 0 {
-			horizon = time.Duration(at)
-		}
-	}
+	start, horizon := startAndHorizon(f)
 	order := make([]int, len(f.Actions))
 	offsets := make([]time.Duration, len(f.Actions))
 	for i, a := range f.Actions {

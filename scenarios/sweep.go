@@ -156,7 +156,7 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 			continue
 		}
 		seen[key] = true
-		v := sweepUnwrap(kv.Value)
+		v := scalarNode(kv.Value)
 		switch key {
 		case "name":
 			if s, ok := sweepScalar(v); ok {
@@ -427,7 +427,7 @@ func parseMetricList(v ast.Node, fail func(ast.Node, string, ...any)) []MetricIn
 	out := []MetricInfo{}
 	seen := map[string]bool{}
 	for _, n := range seq.Values {
-		n = sweepUnwrap(n)
+		n = scalarNode(n)
 		s, ok := sweepScalar(n)
 		mi, known := LookupMetric(s)
 		switch {
@@ -474,13 +474,13 @@ func parseVary(v ast.Node, fail func(ast.Node, string, ...any)) []VaryParam {
 			seen[p] = true
 			vp.Paths = append(vp.Paths, p)
 		}
-		seq, ok := sweepUnwrap(kv.Value).(*ast.SequenceNode)
+		seq, ok := scalarNode(kv.Value).(*ast.SequenceNode)
 		if !ok || len(seq.Values) == 0 {
 			fail(kv.Value, "vary: %s: want a non-empty list of values", key)
 			continue
 		}
 		for _, n := range seq.Values {
-			n = sweepUnwrap(n)
+			n = scalarNode(n)
 			val := VaryValue{Pos: nodePos(n)}
 			parts := []ast.Node{n}
 			if len(vp.Paths) > 1 {
@@ -531,7 +531,7 @@ func flowYAML(x any) (string, error) {
 }
 
 func sweepPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
-	switch t := sweepUnwrap(n).(type) {
+	switch t := scalarNode(n).(type) {
 	case *ast.MappingNode:
 		return t.Values, true
 	case *ast.MappingValueNode:
@@ -542,19 +542,6 @@ func sweepPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
 
 // unwrap strips tags and anchors (the sweep file's own; aliases are left
 // for the decoder to report).
-func sweepUnwrap(n ast.Node) ast.Node {
-	for range 16 {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-		case *ast.AnchorNode:
-			n = t.Value
-		default:
-			return n
-		}
-	}
-	return n
-}
 
 func sweepScalar(n ast.Node) (string, bool) {
 	switch t := n.(type) {
@@ -628,7 +615,7 @@ func parseVaryPath(p string) ([]pathSeg, error) {
 // lookupPath walks segs from root and returns the deepest node reached and
 // how many segments it took.
 func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
-	n := sweepUnwrap(root)
+	n := scalarNode(root)
 	for d, s := range segs {
 		if _, ok := n.(*ast.AliasNode); ok {
 			return n, d, fmt.Errorf("%s goes through a YAML alias; vary the anchored value instead", pathString(segs[:d]))
@@ -641,7 +628,7 @@ func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
 			if s.index >= len(seq.Values) {
 				return n, d, nil
 			}
-			n = sweepUnwrap(seq.Values[s.index])
+			n = scalarNode(seq.Values[s.index])
 			continue
 		}
 		pairs, ok := sweepPairs(n)
@@ -658,7 +645,7 @@ func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
 		if next == nil {
 			return n, d, nil
 		}
-		n = sweepUnwrap(next)
+		n = scalarNode(next)
 	}
 	return n, len(segs), nil
 }

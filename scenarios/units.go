@@ -85,7 +85,8 @@ func describeNode(n ast.Node) string {
 // scalarNode unwraps tags and anchors around a scalar. It does not resolve
 // aliases: the loader resolves those before a custom type sees the node.
 func scalarNode(n ast.Node) ast.Node {
-	for {
+	// Bounded: a pathological document cannot nest tags and anchors forever.
+	for range 16 {
 		switch t := n.(type) {
 		case *ast.TagNode:
 			n = t.Value
@@ -95,6 +96,7 @@ func scalarNode(n ast.Node) ast.Node {
 			return n
 		}
 	}
+	return n
 }
 
 // ---------------------------------------------------------------------------
