@@ -296,8 +296,15 @@ func (w *World) taskPhase(k int32, gen uint32) {
 		if !w.moveTask(tk, PhaseTransfer, "snapshot_done") {
 			return
 		}
+		mark := len(w.ready.Records)
 		w.joinTransfer(k)
 		w.emitPhase(k)
+		// The joiner's phase record goes before the task_plan records it
+		// caused (same instant): a reader sees why the others' plans moved.
+		recs := w.ready.Records
+		last := recs[len(recs)-1]
+		copy(recs[mark+1:], recs[mark:len(recs)-1])
+		recs[mark] = last
 	case PhaseTransfer:
 		w.leaveTransfer(k)
 		tk.xferEnd = w.now

@@ -1409,6 +1409,10 @@ type inv13 struct {
 type inv13srv struct {
 	live     int32    // affected tasks in process at an enable, still in process
 	deadline sim.Time // the latest planned end seen of those tasks
+	// joined: a transfer started on the server while it drains. Under M14
+	// only that can push a planned end later (a smaller bandwidth share),
+	// so a later plan without it is the model stretching its own drain.
+	joined bool
 }
 
 type inv13task struct {
@@ -1447,10 +1451,14 @@ func (c *inv13) Observe(r *model.Record) {
 	case model.RecTaskStart:
 		c.live.set(taskKey(r), inv13task{due: r.Due, n: r.N})
 	case model.RecTaskPhase, model.RecTaskPlan:
+		sv := at(&c.srv, c.jobServer(r.Job))
+		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 {
+			sv.joined = true
+		}
 		if t := c.live.ref(taskKey(r)); t != nil {
+			later := r.Due > t.due
 			t.due = r.Due
-			if t.marked {
-				sv := at(&c.srv, c.jobServer(r.Job))
+			if t.marked && sv != nil && (!later || sv.joined) {
 				sv.deadline = max(sv.deadline, r.Due)
 			}
 		}
@@ -1468,7 +1476,7 @@ func (c *inv13) Observe(r *model.Record) {
 					time.Duration(r.At-sv.deadline), sv.deadline, t.due)
 			}
 			if sv.live--; sv.live == 0 {
-				sv.deadline = 0
+				sv.deadline, sv.joined = 0, false
 			}
 		}
 	case model.RecEnd:
