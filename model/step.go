@@ -38,8 +38,7 @@ func (w *World) allocTask() int32 {
 }
 
 func (w *World) rec(kind RecordKind, s *session) Record {
-	jb := &w.jobs[s.job]
-	return Record{Kind: kind, Server: w.tenants[jb.Tenant].Server, Tenant: jb.Tenant, Job: s.job, N: s.n,
+	return Record{Kind: kind, Server: s.server, Tenant: s.tenant, Job: s.job, N: s.n,
 		Object: None, Attempt: s.attempt}
 }
 
@@ -66,7 +65,7 @@ func (w *World) startSession(j int32, manual bool) {
 	}
 	w.nextID++
 	jb.count++
-	*s = session{id: w.nextID, gen: s.gen + 1, job: j, n: jb.count, manual: manual, late: !manual && jb.late,
+	*s = session{id: w.nextID, gen: s.gen + 1, job: j, tenant: jb.Tenant, server: w.tenants[jb.Tenant].Server, n: jb.count, manual: manual, late: !manual && jb.late,
 		retriesLeft: jb.Retry.Count, objs: objs, todo: todo, activeIdx: int32(len(w.active))}
 	jb.late = false
 	jb.active = slot
@@ -198,7 +197,7 @@ func (w *World) startTask(k int32) {
 	tk := &w.tasks[k]
 	s := &w.sessions[tk.sess]
 	jb := &w.jobs[s.job]
-	srv := &w.servers[w.tenants[jb.Tenant].Server]
+	srv := &w.servers[s.server]
 	if !w.moveTask(tk, PhaseSnapshot, "start") {
 		return
 	}
@@ -433,8 +432,8 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	tk := &w.tasks[k]
 	s := &w.sessions[tk.sess]
 	jb := &w.jobs[s.job]
-	tn := &w.tenants[jb.Tenant]
-	srv := &w.servers[tn.Server]
+	tn := &w.tenants[s.tenant]
+	srv := &w.servers[s.server]
 	started := tk.phase.InProcess()
 	endPhase := w.phaseNow(tk)
 	bytes := w.transferred(tk)

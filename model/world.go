@@ -127,6 +127,8 @@ type session struct {
 	id          int64
 	gen         uint32
 	job         int32
+	tenant      int32 // the job's tenant and its server, cached here: the hot
+	server      int32 // path would otherwise fetch a whole tenant for one int
 	n           int32
 	attempt     int32
 	retriesLeft int32

@@ -64,3 +64,13 @@ func BenchmarkPeerWorkloadLargeFull(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkPeerWorkloadLargeBare(b *testing.B) {
+	spec := peerWorkload(10000, 640)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scenarios.Simulate(spec, sim.Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
