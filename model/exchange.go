@@ -15,6 +15,7 @@ import (
 // returns timers and records, the engine does the rest. The rules live in
 // exchange_rules.go; this file builds the world and dispatches events.
 type ExchangeWorld struct {
+	outbox  // now, effects of the step in progress, started
 	spec    *Spec
 	x       *ExchangeSpec
 	mut     Mutant
@@ -22,10 +23,7 @@ type ExchangeWorld struct {
 	dbs     []exDB
 	clients []exClient
 	nextMsg int64
-	now     sim.Time
-	ready   Ready
 	err     error
-	started bool
 }
 
 var _ Machine = (*ExchangeWorld)(nil)
@@ -159,22 +157,9 @@ func NewExchangeWorld(spec *Spec) (*ExchangeWorld, error) {
 	return w, nil
 }
 
-// Now is the time of the last Step.
-func (w *ExchangeWorld) Now() sim.Time { return w.now }
-
-func (w *ExchangeWorld) reset() {
-	w.ready.Timers = w.ready.Timers[:0]
-	w.ready.Records = w.ready.Records[:0]
-}
-
-func (w *ExchangeWorld) after(at sim.Time, ev Event) {
-	w.ready.Timers = append(w.ready.Timers, Timer{At: at, Event: ev})
-}
-
 // emit publishes an exchange record about server sv (None for none).
 func (w *ExchangeWorld) emit(kind RecordKind, sv int32, ex *ExDetail, text string) {
-	w.ready.Records = append(w.ready.Records, Record{At: w.now, Kind: kind, Server: sv, Tenant: None, Job: None,
-		Object: None, Text: text, Ex: ex})
+	w.outbox.emit(Record{Kind: kind, Server: sv, Tenant: None, Job: None, Object: None, Text: text, Ex: ex})
 }
 
 // Init declares the servers, databases and clients, publishes the initial
@@ -239,14 +224,9 @@ func (w *ExchangeWorld) Init() (Ready, error) {
 
 // Step applies one event at time now and returns what follows from it.
 func (w *ExchangeWorld) Step(now sim.Time, ev Event) (Ready, error) {
-	w.reset()
-	if !w.started {
-		return Ready{}, fmt.Errorf("model: Step before Init")
+	if err := w.begin(now); err != nil {
+		return Ready{}, err
 	}
-	if now < w.now {
-		return Ready{}, fmt.Errorf("model: time went backwards: %s after %s", now, w.now)
-	}
-	w.now = now
 	switch ev.Kind {
 	case EvAction:
 		if ev.A < 0 || int(ev.A) >= len(w.x.Actions) {

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/maintsim/maintsim/sim"
+import (
+	"fmt"
+
+	"github.com/maintsim/maintsim/sim"
+)
 
 // Machine is what the engine drives: the Cloud Connect [World] and the
 // Exchange profile implement it, so the loop, observers, invariants, trace,
@@ -30,4 +34,45 @@ func NewMachine(spec *Spec) (Machine, error) {
 		return nil, &TransitionError{Machine: "world", State: "new", Event: "profile " + spec.Semantics.Profile}
 	}
 	return mk(spec)
+}
+
+// outbox is the part every machine shares: the time of the step being
+// applied and the effects decided so far (raft's Ready). Machines embed it,
+// so the step preamble and the effect buffer exist once.
+type outbox struct {
+	now     sim.Time
+	ready   Ready
+	started bool
+}
+
+// Now is the time of the last Step.
+func (o *outbox) Now() sim.Time { return o.now }
+
+func (o *outbox) reset() {
+	o.ready.Timers = o.ready.Timers[:0]
+	o.ready.Records = o.ready.Records[:0]
+}
+
+// emit publishes r, stamped with the current time.
+func (o *outbox) emit(r Record) {
+	r.At = o.now
+	o.ready.Records = append(o.ready.Records, r)
+}
+
+// after schedules ev at time at.
+func (o *outbox) after(at sim.Time, ev Event) {
+	o.ready.Timers = append(o.ready.Timers, Timer{At: at, Event: ev})
+}
+
+// begin opens a Step at time now: effects cleared, Init done, time monotone.
+func (o *outbox) begin(now sim.Time) error {
+	o.reset()
+	if !o.started {
+		return fmt.Errorf("model: Step before Init")
+	}
+	if now < o.now {
+		return fmt.Errorf("model: time went backwards: %s after %s", now, o.now)
+	}
+	o.now = now
+	return nil
 }

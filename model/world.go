@@ -174,6 +174,7 @@ type task struct {
 // World is the Cloud Connect provider's state. Drive it with Init once, then
 // Step for every event the caller's loop delivers.
 type World struct {
+	outbox   // now, effects of the step in progress, started
 	spec     *Spec
 	sem      Semantics
 	mut      Mutant
@@ -186,10 +187,7 @@ type World struct {
 	freeT    []int32
 	active   []int32 // live sessions (M3 scans them); order is deterministic
 	nextID   int64
-	now      sim.Time
-	ready    Ready
 	err      error
-	started  bool
 	scratch  []int32
 }
 
@@ -279,28 +277,11 @@ func effectiveMessage(configured string) string {
 	return configured
 }
 
-// Now is the time of the last Step.
-func (w *World) Now() sim.Time { return w.now }
-
 // Start is the absolute instant of time zero.
 func (w *World) Start() time.Time { return w.spec.Start }
 
 // Semantics returns the knobs in force.
 func (w *World) Semantics() Semantics { return w.sem }
-
-func (w *World) reset() {
-	w.ready.Timers = w.ready.Timers[:0]
-	w.ready.Records = w.ready.Records[:0]
-}
-
-func (w *World) emit(r Record) {
-	r.At = w.now
-	w.ready.Records = append(w.ready.Records, r)
-}
-
-func (w *World) after(at sim.Time, ev Event) {
-	w.ready.Timers = append(w.ready.Timers, Timer{At: at, Event: ev})
-}
 
 // Init declares every entity (records at time zero) and schedules the
 // actions and the first job starts. Call it once, before any Step.
@@ -383,14 +364,9 @@ func (w *World) Finish(now sim.Time) Ready {
 // Step applies one event at time now and returns what follows from it.
 // The returned Ready is valid until the next call.
 func (w *World) Step(now sim.Time, ev Event) (Ready, error) {
-	w.reset()
-	if !w.started {
-		return Ready{}, fmt.Errorf("model: Step before Init")
+	if err := w.begin(now); err != nil {
+		return Ready{}, err
 	}
-	if now < w.now {
-		return Ready{}, fmt.Errorf("model: time went backwards: %s after %s", now, w.now)
-	}
-	w.now = now
 	switch ev.Kind {
 	case EvJobDue:
 		w.jobDue(ev.A)

@@ -194,26 +194,8 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 	for _, n := range s.Notices {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	held := 0
-	for _, inv := range s.Invariants {
-		if inv.Holds {
-			held++
-		}
-	}
-	fmt.Fprintf(w, "\ninvariants: %d of %d hold\n", held, len(s.Invariants))
-	for _, inv := range s.Invariants {
-		if inv.Holds {
-			continue
-		}
-		fmt.Fprintf(w, "  ✗ %s %s (%s): %d violation(s)\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
-		for i, v := range inv.Violations {
-			if i == 3 {
-				fmt.Fprintf(w, "      … %d more\n", len(inv.Violations)-3)
-				break
-			}
-			fmt.Fprintf(w, "      at %s [%s]: %s\n", v.Time, strings.Join(v.Entities, ", "), v.Message)
-		}
-	}
+	fmt.Fprintln(w)
+	printInvariants(w, s.Invariants, invariantListing{maxViolations: 3})
 	if len(s.Expectations) > 0 {
 		passed := 0
 		for _, e := range s.Expectations {
@@ -312,4 +294,43 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return a.commit()
+}
+
+// invariantListing says how much of an invariant verdict a command prints.
+type invariantListing struct {
+	showHeld      bool // list the invariants that hold too
+	maxViolations int  // violations shown per invariant (0: all)
+	showEvents    bool // the trace lines that show each violation
+}
+
+// printInvariants is the invariant part of `run` and `verify` output.
+func printInvariants(w io.Writer, invs []scenarios.InvariantResult, l invariantListing) {
+	held := 0
+	for _, inv := range invs {
+		if inv.Holds {
+			held++
+		}
+	}
+	fmt.Fprintf(w, "invariants: %d of %d hold\n", held, len(invs))
+	for _, inv := range invs {
+		if inv.Holds {
+			if l.showHeld {
+				fmt.Fprintf(w, "  ✓ %s %s\n", inv.ID, inv.Name)
+			}
+			continue
+		}
+		fmt.Fprintf(w, "  ✗ %s %s (%s): %d violation(s)\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
+		for i, v := range inv.Violations {
+			if l.maxViolations > 0 && i == l.maxViolations {
+				fmt.Fprintf(w, "      … %d more\n", len(inv.Violations)-l.maxViolations)
+				break
+			}
+			fmt.Fprintf(w, "      at %s [%s]: %s\n", v.Time, strings.Join(v.Entities, ", "), v.Message)
+			if l.showEvents {
+				for _, e := range v.Events {
+					fmt.Fprintf(w, "          %s\n", e)
+				}
+			}
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,26 +67,7 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 		if res.SyntheticEnd {
 			fmt.Fprintln(w, "note: no \"end\" event; judged as ending at the last event")
 		}
-		held := 0
-		for _, inv := range res.Invariants {
-			if inv.Holds {
-				held++
-			}
-		}
-		fmt.Fprintf(w, "invariants: %d of %d hold\n", held, len(res.Invariants))
-		for _, inv := range res.Invariants {
-			if inv.Holds {
-				fmt.Fprintf(w, "  ✓ %s %s\n", inv.ID, inv.Name)
-				continue
-			}
-			fmt.Fprintf(w, "  ✗ %s %s (%s): %d violation(s)\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
-			for _, v := range inv.Violations {
-				fmt.Fprintf(w, "      at %s [%s]: %s\n", v.Time, strings.Join(v.Entities, ", "), v.Message)
-				for _, e := range v.Events {
-					fmt.Fprintf(w, "          %s\n", e)
-				}
-			}
-		}
+		printInvariants(w, res.Invariants, invariantListing{showHeld: true, showEvents: true})
 	}
 	if !res.Passed {
 		return failed(errors.New(""))
