@@ -208,7 +208,6 @@ func (w *World) startTask(k int32) {
 	s.anyStarted = true
 	obj := &jb.Objects[tk.obj]
 	tk.size = int64(obj.SizeBytes.Sample(jb.rng))
-	tk.start = w.now
 	if obj.Duration.IsSet() {
 		d := time.Duration(obj.Duration.Sample(jb.rng))
 		snap := min(w.sem.SnapshotTime, d/10)

@@ -186,26 +186,11 @@ func (c *checker) violate(at sim.Time, w who, evs []*model.Record, format string
 	c.out = append(c.out, v)
 }
 
-func (c *checker) jobDecl(j int32) *model.Decl {
-	if j < 0 || int(j) >= len(c.cat.Jobs) {
-		return nil
-	}
-	return c.cat.Jobs[j]
-}
+func (c *checker) jobDecl(j int32) *model.Decl { return c.cat.Fact(j).Decl }
 
-func (c *checker) jobFlags(j int32) model.Flags {
-	if j < 0 || int(j) >= len(c.cat.JobFlags) {
-		return 0
-	}
-	return c.cat.JobFlags[j]
-}
+func (c *checker) jobFlags(j int32) model.Flags { return c.cat.Fact(j).Flags }
 
-func (c *checker) jobTenant(j int32) int32 {
-	if j < 0 || int(j) >= len(c.cat.JobTenant) {
-		return model.None
-	}
-	return c.cat.JobTenant[j]
-}
+func (c *checker) jobTenant(j int32) int32 { return c.cat.Fact(j).Tenant }
 
 func (c *checker) tenantServer(t int32) int32 {
 	if t < 0 || int(t) >= len(c.cat.TenantServer) {
@@ -214,14 +199,11 @@ func (c *checker) tenantServer(t int32) int32 {
 	return c.cat.TenantServer[t]
 }
 
-func (c *checker) jobServer(j int32) int32 { return c.tenantServer(c.jobTenant(j)) }
+func (c *checker) jobServer(j int32) int32 { return c.cat.Fact(j).Server }
 
 // createsRP reports whether a committed task of job j makes a restore
 // point (restores, failover and failback read only).
-func (c *checker) createsRP(j int32) bool {
-	d := c.jobDecl(j)
-	return d == nil || d.Kind.CreatesRestorePoints()
-}
+func (c *checker) createsRP(j int32) bool { return c.cat.Fact(j).CreatesRP }
 
 // jobsOn returns the jobs of server s, in declaration order.
 func (c *checker) jobsOn(s int32) []int32 {
@@ -1222,7 +1204,8 @@ func (c *inv11) Observe(r *model.Record) {
 	if !inv11Kinds.has(r.Kind) {
 		return
 	}
-	tn, sv := c.jobTenant(r.Job), c.jobServer(r.Job)
+	fact := c.cat.Fact(r.Job)
+	tn, sv := fact.Tenant, fact.Server
 	if tn < 0 || sv < 0 {
 		return
 	}
@@ -1230,7 +1213,7 @@ func (c *inv11) Observe(r *model.Record) {
 	// counts against its tenant's limit but takes no server slot.
 	var none int32
 	si := &none
-	if d := c.cat.Jobs[r.Job]; d == nil || d.Target != model.TargetLocal {
+	if !fact.Local {
 		si = at(&c.srvIn, sv)
 	}
 	if r.Kind == model.RecTaskEnd {
@@ -1243,11 +1226,11 @@ func (c *inv11) Observe(r *model.Record) {
 	ti := at(&c.tenIn, tn)
 	*ti++
 	*si++
-	if lim := c.cat.Tenants[tn].MaxTasks; lim > 0 && *ti > lim {
+	if lim := fact.MaxTasks; lim > 0 && *ti > lim {
 		c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{r},
 			"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
 	}
-	if lim := c.cat.Servers[sv].TaskSlots; lim > 0 && si != &none && *si > lim {
+	if lim := fact.TaskSlots; lim > 0 && si != &none && *si > lim {
 		c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{r},
 			"server has %d tasks in process, over its task_slots %d", *si, lim)
 	}
@@ -1654,13 +1637,8 @@ func (c *inv16) Observe(r *model.Record) {
 		return
 	}
 	w := whoOf(r)
-	d := c.jobDecl(r.Job)
-	var count int32
-	var wait time.Duration
-	if d != nil {
-		count, wait = d.RetryCount, d.RetryWait
-	}
-	tn := c.jobTenant(r.Job)
+	fact := c.cat.Fact(r.Job)
+	count, wait, tn := fact.RetryCount, fact.RetryWait, fact.Tenant
 	disabled := tn >= 0 && (s.tenOff || *at(&c.f.tenSeq, tn) != s.tenSeq)
 	switch r.Kind {
 	case model.RecStopRequested:

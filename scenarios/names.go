@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/maintsim/maintsim/model"
 )
@@ -25,11 +26,84 @@ type Catalog struct {
 	Databases    []*model.Decl
 	Clients      []*model.Decl
 	ClientServer []int32
+
+	// facts is one small row per job of what the checkers read on every
+	// task record; see Fact.
+	facts      []JobFact
+	factsStale bool
+}
+
+// JobFact is what observers read about a job on every task record, in one
+// row: on a fleet, the per-job lookups of a dozen observers through
+// separate slices and declaration pointers are each a cache miss, and
+// they were most of a large run's observer time.
+type JobFact struct {
+	Tenant, Server int32 // None when undeclared
+	MaxTasks       int32 // the tenant's max_concurrent_tasks (0: none)
+	TaskSlots      int32 // the server's task_slots (0: none)
+	RetryCount     int32
+	Flags          model.Flags
+	Kind           model.JobKind
+	CreatesRP      bool // a committed task makes a restore point (unknown job: true)
+	Local          bool // target local: no server slot (M8)
+	RetryWait      time.Duration
+	Decl           *model.Decl // nil when undeclared
+}
+
+var unknownJob = JobFact{Tenant: model.None, Server: model.None, CreatesRP: true}
+
+// Fact returns job j's row (a shared zero row for an unknown job; do not
+// modify it). Declarations normally all come first; one arriving later
+// (a hand-made trace) rebuilds the rows on the next lookup.
+func (c *Catalog) Fact(j int32) *JobFact {
+	if c.factsStale {
+		c.buildFacts()
+	}
+	if j < 0 || int(j) >= len(c.facts) {
+		return &unknownJob
+	}
+	return &c.facts[j]
+}
+
+func (c *Catalog) buildFacts() {
+	c.factsStale = false
+	c.facts = c.facts[:0]
+	for j, d := range c.Jobs {
+		f := unknownJob
+		if d != nil {
+			f.Decl, f.Kind, f.CreatesRP, f.Local = d, d.Kind, d.Kind.CreatesRestorePoints(), d.Target == model.TargetLocal
+			f.RetryCount, f.RetryWait = d.RetryCount, d.RetryWait
+		}
+		if j < len(c.JobFlags) {
+			f.Flags = c.JobFlags[j]
+		}
+		if t := c.JobTenant[j]; t >= 0 && int(t) < len(c.TenantServer) {
+			f.Tenant = t
+			if td := c.Tenants[t]; td != nil {
+				f.MaxTasks = td.MaxTasks
+			}
+			if sv := c.TenantServer[t]; sv >= 0 && int(sv) < len(c.Servers) {
+				f.Server = sv
+				if sd := c.Servers[sv]; sd != nil {
+					f.TaskSlots = sd.TaskSlots
+				}
+			} else if sv >= 0 {
+				f.Server = sv // declared link to an undeclared server
+			}
+		} else if t >= 0 {
+			f.Tenant = t
+		}
+		c.facts = append(c.facts, f)
+	}
 }
 
 // Observe implements sim.Observer for declaration records; other records are
 // ignored.
 func (c *Catalog) Observe(r *model.Record) {
+	switch r.Kind {
+	case model.RecServer, model.RecTenant, model.RecJob:
+		c.factsStale = true
+	}
 	switch r.Kind {
 	case model.RecScenario:
 		c.Scenario = r.Decl

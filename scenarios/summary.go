@@ -100,6 +100,13 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 	case model.RecScenario:
 		b.start = r.Decl.Start
 	case model.RecSessionStart:
+		// Past the cap only sessions an expectation names are kept: build
+		// a session's name only when it may be kept (a fleet run has
+		// millions).
+		if len(b.sessions) >= b.max && len(b.want) == 0 {
+			b.trunc = true
+			return
+		}
 		id := b.cat.SessionName(r.Job, r.N)
 		if len(b.sessions) >= b.max && !b.want[id] {
 			b.trunc = true

@@ -1,0 +1,97 @@
+package sim
+
+import (
+	"fmt"
+	"runtime/debug"
+)
+
+// Pipe is an Observer that hands records to other observers running on a
+// goroutine of their own. The run itself stays on one goroutine: observers
+// only read records and never feed back into the model, so moving some of
+// them off the loop's goroutine cannot change the run, and on a machine
+// with a spare core their cost overlaps the model's instead of adding to
+// it. They still see every record, in publication order.
+//
+// Records are copied into fixed-size batches (a record published through
+// a Bus is only valid during Observe); batches are recycled, so the steady
+// state allocates nothing. Close must be called once, after the last
+// Publish: it flushes, waits for the observers to catch up, and re-raises
+// a panic of theirs on the caller's goroutine.
+type Pipe[R any] struct {
+	obs      []Observer[R]
+	batch    []R
+	full     chan []R
+	free     chan []R
+	done     chan struct{}
+	panicked any
+	closed   bool
+}
+
+// PipeBatch is the number of records per batch: large enough that the
+// hand-over (two channel operations) is noise per record, small enough
+// that the batches in flight stay in cache.
+const PipeBatch = 2048
+
+// pipeDepth is the number of batches in flight: the producer runs at most
+// this far ahead, which bounds the memory a pipe holds.
+const pipeDepth = 4
+
+// NewPipe starts the observers' goroutine.
+func NewPipe[R any](obs ...Observer[R]) *Pipe[R] {
+	p := &Pipe[R]{obs: obs, full: make(chan []R, pipeDepth), free: make(chan []R, pipeDepth+1),
+		done: make(chan struct{})}
+	for range pipeDepth + 1 {
+		p.free <- make([]R, 0, PipeBatch)
+	}
+	p.batch = <-p.free
+	go p.drain()
+	return p
+}
+
+func (p *Pipe[R]) drain() {
+	defer close(p.done)
+	defer func() {
+		if v := recover(); v != nil {
+			p.panicked = fmt.Sprintf("%v\n%s", v, debug.Stack())
+			// Keep accepting batches so the producer never blocks on a
+			// dead consumer; Close reports the panic.
+			for b := range p.full {
+				p.free <- b[:0]
+			}
+		}
+	}()
+	for b := range p.full {
+		for i := range b {
+			for _, o := range p.obs {
+				o.Observe(&b[i])
+			}
+		}
+		p.free <- b[:0]
+	}
+}
+
+// Observe implements Observer: r is copied into the current batch.
+func (p *Pipe[R]) Observe(r *R) {
+	p.batch = append(p.batch, *r)
+	if len(p.batch) == cap(p.batch) {
+		p.full <- p.batch
+		p.batch = <-p.free
+	}
+}
+
+// Close flushes the last batch and waits until every observer has seen
+// every record. It panics with the observers' panic if one of them did.
+func (p *Pipe[R]) Close() {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	if len(p.batch) > 0 {
+		p.full <- p.batch
+	}
+	close(p.full)
+	<-p.done
+	if p.panicked != nil {
+		panic(fmt.Sprintf("sim: an observer behind a pipe panicked: %v", p.panicked))
+	}
+}
