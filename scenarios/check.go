@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,10 @@ import (
 // invariant checked on every case. Generation and shrinking are rapid's:
 // the property runs inside rapid.Check with a private testing.TB, and the
 // last failing case rapid hands the property is the shrunk one. It is
-// written to disk as a scenario file that `maintsim run` reproduces.
+// written to disk as a scenario file that `maintsim run` reproduces. The
+// cases before the first failure run in parallel (check_parallel.go), each
+// drawn exactly as rapid.Check would draw it, so the parallel search finds
+// what the sequential one does.
 
 // CheckOptions configure one exploration.
 type CheckOptions struct {
@@ -49,6 +53,10 @@ type CheckOptions struct {
 	Collect bool
 	// Limits bound each case's run (default CheckLimits).
 	Limits sim.Limits
+	// Workers is how many cases Check runs in parallel (0: one per CPU).
+	// The result does not depend on it: the cases, the first failing one
+	// and its shrinking are the same (check_parallel.go).
+	Workers int
 }
 
 // BaseScenario is a scenario file to perturb.
@@ -129,14 +137,10 @@ func runCase(f *File, opt *CheckOptions) (res caseResult) {
 
 // Check explores opt.Runs cases. It returns a counterexample when an
 // invariant fails (shrunk unless NoShrink), and an error for a base
-// scenario that does not compile.
+// scenario that does not compile. The cases run on opt.Workers cores; the
+// result is the same for any number of workers (check_parallel.go).
 func Check(opt CheckOptions) (*CheckResult, error) {
-	opt = opt.withDefaults()
-	var (
-		res *CheckResult
-		err error
-	)
-	withRapid(opt.Runs, rapidSeed(opt.Seed), opt.shrinkTime(), func() { res, err = check(opt) })
+	res, _, err := checkParallel(opt)
 	return res, err
 }
 
@@ -160,80 +164,158 @@ func (opt CheckOptions) shrinkTime() time.Duration {
 	return opt.ShrinkTime
 }
 
-// check is Check inside withRapid: rapid's settings are in place, so
-// several explorations with the same settings may run in parallel.
+// check is an exploration inside withRapid(opt.Runs, rapidSeed(opt.Seed),
+// …), which Selftest holds while it runs one check per mutant in parallel:
+// rapid's flags stay as they are. Collect mode runs its cases on
+// opt.Workers goroutines (≤ 0: one, the caller being parallel already); a
+// search for a counterexample runs rapid sequentially, as Check's fallback
+// does.
 func check(opt CheckOptions) (*CheckResult, error) {
-	res := &CheckResult{Seed: opt.Seed, Caught: map[string]int{}}
-	gen := GenFileWith(opt.Gen)
-	excluded := map[string]bool{}
+	e, err := newExplorer(opt)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Collect {
+		if ex := e.explore(max(opt.Workers, 1)); ex.exact {
+			e.collected(ex)
+			return e.result()
+		}
+	}
+	e.sequential()
+	return e.result()
+}
+
+// explorer is one exploration: its options, generator and excluded
+// invariants, and what it found.
+type explorer struct {
+	opt      CheckOptions
+	gen      *rapid.Generator[*File]
+	excluded map[string]bool
+	res      *CheckResult
+
+	// The property's state (property): the target invariant, the last
+	// case that violated it, the cases run until the first failure.
+	target string
+	last   *File
+	lastR  caseResult
+	cases  int
+	// replay is the case a replay's first draw must give (Marshal
+	// output); mismatch records that it did not.
+	replay   []byte
+	mismatch bool
+}
+
+// newExplorer compiles and runs the base scenarios (what they already
+// violate is not searched for) and picks the generator.
+func newExplorer(opt CheckOptions) (*explorer, error) {
+	e := &explorer{opt: opt, gen: GenFileWith(opt.Gen), excluded: map[string]bool{},
+		res: &CheckResult{Seed: opt.Seed, Caught: map[string]int{}}}
 	if len(opt.Bases) > 0 {
 		for _, b := range opt.Bases {
 			if _, err := Compile(b.Path, b.File); err != nil {
 				return nil, err
 			}
-			base := runCase(withHold(b.File), &opt)
+			base := runCase(withHold(b.File), &e.opt)
 			for _, id := range base.violated {
-				if !excluded[id] {
-					excluded[id] = true
-					res.Excluded = append(res.Excluded, id)
+				if !e.excluded[id] {
+					e.excluded[id] = true
+					e.res.Excluded = append(e.res.Excluded, id)
 				}
 			}
 		}
-		slices.Sort(res.Excluded)
-		gen = GenPerturbations(opt.Bases, opt.Gen)
+		slices.Sort(e.res.Excluded)
+		e.gen = GenPerturbations(opt.Bases, opt.Gen)
 	}
-	var (
-		target string
-		last   *File
-		lastR  caseResult
-		cases  int
-	)
-	prop := func(t *rapid.T) {
-		f := gen.Draw(t, "scenario")
-		r := runCase(f, &opt)
-		if target == "" {
-			cases++
-		}
-		var bad []string
-		for _, id := range r.violated {
-			if !excluded[id] {
-				bad = append(bad, id)
-			}
-		}
-		if opt.Collect {
-			for _, id := range bad {
-				res.Caught[id]++
-			}
-			return
-		}
-		if target == "" && len(bad) > 0 {
-			target = bad[0]
-			for _, id := range bad {
-				res.Caught[id]++
-			}
-		}
-		if target != "" && slices.Contains(bad, target) {
-			last, lastR = f, r
-			t.Fatalf("invariant %s violated", target) // one message per target, so rapid shrinks towards it
+	return e, nil
+}
+
+// bad lists the invariants r violates that are searched for.
+func (e *explorer) bad(r caseResult) []string {
+	var bad []string
+	for _, id := range r.violated {
+		if !e.excluded[id] {
+			bad = append(bad, id)
 		}
 	}
-	rapid.Check(&rapidTB{name: "maintsim-check"}, prop)
-	res.Runs = cases
-	if last != nil {
-		ce := &Counterexample{Invariant: target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
-		ce.File.Name = fmt.Sprintf("counterexample: %s (maintsim check --seed %d)", target, opt.Seed)
-		for _, r := range lastR.results {
-			if !r.Holds {
-				ce.Violations = append(ce.Violations, r)
-			}
-		}
-		y, err := Marshal(ce.File)
-		if err != nil {
-			return nil, fmt.Errorf("check: printing the counterexample: %w", err)
-		}
-		ce.YAML = y
-		res.Counterexample = ce
+	return bad
+}
+
+// reset forgets what a property run found (before the fallback).
+func (e *explorer) reset() {
+	e.res.Caught, e.res.Runs = map[string]int{}, 0
+	e.target, e.last, e.lastR, e.cases = "", nil, caseResult{}, 0
+	e.replay, e.mismatch = nil, false
+}
+
+// sequential is the exploration as rapid runs it, one case after another
+// with the flags withRapid(opt.Runs, rapidSeed(opt.Seed), …) set: the
+// reference the parallel exploration reproduces, and its fallback.
+func (e *explorer) sequential() {
+	e.reset()
+	rapid.Check(&rapidTB{name: "maintsim-check"}, e.property)
+	e.res.Runs = e.cases
+}
+
+// property is the check as a rapid property. Unless the target is known
+// already (a replay), the first failing case fixes it and counts what it
+// violates; from then on the property fails on the target only, so rapid
+// shrinks towards it.
+func (e *explorer) property(t *rapid.T) {
+	f := e.gen.Draw(t, "scenario")
+	if e.replay != nil {
+		// A replay's first case must be the one the parallel exploration
+		// found failing; later draws are rapid's shrinks.
+		y, err := Marshal(f)
+		e.mismatch = err != nil || !bytes.Equal(y, e.replay)
+		e.replay = nil
 	}
+	if e.mismatch {
+		return
+	}
+	r := runCase(f, &e.opt)
+	if e.target == "" {
+		e.cases++
+	}
+	bad := e.bad(r)
+	if e.opt.Collect {
+		for _, id := range bad {
+			e.res.Caught[id]++
+		}
+		return
+	}
+	if e.target == "" && len(bad) > 0 {
+		e.target = bad[0]
+		for _, id := range bad {
+			e.res.Caught[id]++
+		}
+	}
+	if e.target != "" && slices.Contains(bad, e.target) {
+		e.last, e.lastR = f, r
+		t.Fatalf("invariant %s violated", e.target) // one message per target, so rapid shrinks towards it
+	}
+}
+
+// result is the CheckResult, with the counterexample: the last case rapid
+// handed the property that violated the target (the shrunk one).
+func (e *explorer) result() (*CheckResult, error) {
+	res := e.res
+	if e.last == nil {
+		return res, nil
+	}
+	opt := e.opt
+	ce := &Counterexample{Invariant: e.target, File: withHold(e.last), Err: e.lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
+	ce.File.Name = fmt.Sprintf("counterexample: %s (maintsim check --seed %d)", e.target, opt.Seed)
+	for _, r := range e.lastR.results {
+		if !r.Holds {
+			ce.Violations = append(ce.Violations, r)
+		}
+	}
+	y, err := Marshal(ce.File)
+	if err != nil {
+		return nil, fmt.Errorf("check: printing the counterexample: %w", err)
+	}
+	ce.YAML = y
+	res.Counterexample = ce
 	return res, nil
 }
 

@@ -3,14 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/maintsim/maintsim/reports"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maintsim/maintsim/model"
+	"github.com/maintsim/maintsim/reports"
 	"github.com/maintsim/maintsim/scenarios"
 )
 
@@ -23,6 +24,7 @@ type checkFlags struct {
 	maxActions int
 	mutant     string
 	profile    string
+	workers    int
 }
 
 func init() {
@@ -44,6 +46,10 @@ On a violation, rapid shrinks the case to a minimal one, written as a scenario
 file (--out-dir, default .) that 'maintsim run' reproduces; the same --seed
 finds it again. Same --seed, same output.
 
+The cases run on --workers cores (default: all of them). The output does not
+depend on --workers: the same cases run, the first failing one is the one a
+single worker finds, and shrinking it is sequential.
+
 Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -58,6 +64,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 	cmd.Flags().IntVar(&f.maxActions, "max-actions", 0, "most operator actions per random scenario (default 12)")
 	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'); the counterexample then fails only under it")
 	_ = cmd.Flags().MarkHidden("mutant")
+	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "cases run in parallel (results do not depend on it)")
 	cmd.Flags().StringVar(&f.profile, "profile", "vcc", "random worlds of this semantics profile: vcc or exchange (docs/exchange.md)")
 	rootCmd.AddCommand(cmd)
 }
@@ -66,7 +73,10 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	if f.runs <= 0 {
 		return badInput(fmt.Errorf("--runs: want a positive number of cases, got %d", f.runs))
 	}
-	opt := scenarios.CheckOptions{Runs: f.runs, Seed: f.seed, NoShrink: f.noShrink}
+	if f.workers < 1 {
+		return badInput(fmt.Errorf("--workers %d: want at least 1", f.workers))
+	}
+	opt := scenarios.CheckOptions{Runs: f.runs, Seed: f.seed, NoShrink: f.noShrink, Workers: f.workers}
 	switch f.profile {
 	case "vcc":
 	case "exchange":
