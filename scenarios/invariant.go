@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"math/bits"
+
 	"github.com/maintsim/maintsim/model"
 )
 
@@ -77,6 +79,9 @@ type kindFilter interface {
 }
 
 func newInvariantSet(invs []Invariant) *invariantSet {
+	if len(invs) > 64 {
+		panic("scenarios: more than 64 invariants in one set (the kind dispatch keeps them in a bit mask)")
+	}
 	s := &invariantSet{cat: &Catalog{}, invs: invs}
 	for _, inv := range invs {
 		s.checkers = append(s.checkers, inv.New(s.cat))
@@ -98,17 +103,31 @@ func (s *invariantSet) setProfile(p string) {
 	for _, inv := range s.invs {
 		s.active = append(s.active, inv.Profile == profileOf(p))
 	}
-	for k := range s.byKind {
-		s.byKind[k] = s.byKind[k][:0]
-		for i, c := range s.checkers {
-			if !s.active[i] {
-				continue
-			}
-			if f, ok := c.(kindFilter); ok && !f.kindMask().has(model.RecordKind(k)) {
-				continue
-			}
-			s.byKind[k] = append(s.byKind[k], c)
+	// Every kind's list is a window on one array, filled by walking each
+	// checker's kind bits: a check case builds this twice, and 64 small
+	// slices each were a tenth of its garbage.
+	var masks [64]kinds // checker i reads kind k: bit i of masks[k]
+	total := 0
+	for i, c := range s.checkers {
+		if !s.active[i] {
+			continue
 		}
+		m := ^kinds(0)
+		if f, ok := c.(kindFilter); ok {
+			m = f.kindMask()
+		}
+		for ; m != 0; m &= m - 1 {
+			masks[bits.TrailingZeros64(uint64(m))] |= 1 << i
+			total++
+		}
+	}
+	all := make([]Checker, 0, total)
+	for k := range s.byKind {
+		from := len(all)
+		for m := masks[k]; m != 0; m &= m - 1 {
+			all = append(all, s.checkers[bits.TrailingZeros64(uint64(m))])
+		}
+		s.byKind[k] = all[from:len(all):len(all)]
 	}
 }
 

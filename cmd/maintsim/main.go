@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -43,7 +44,28 @@ var rootCmd = &cobra.Command{
 var Version = "0.1.0"
 
 func main() {
+	tuneGC()
 	os.Exit(execute(os.Args[1:]))
+}
+
+// Garbage collector settings when the user has not chosen their own
+// (GOGC, GOMEMLIMIT). A run's live heap is its live entities, small next
+// to the garbage a check or sweep case leaves (a compiled scenario, a
+// world, checker tables): collecting at 5× the live heap instead of 2×
+// cuts collector work several fold, and the soft limit keeps the peak
+// well under a fleet run's 1 GiB budget (BENCHMARKS.md).
+const (
+	defaultGCPercent   = 400
+	defaultMemoryLimit = 768 << 20
+)
+
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 func execute(args []string) int {
