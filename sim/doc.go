@@ -11,8 +11,16 @@
 // A run is one goroutine driving a [Loop]: pop the next event, hand it to the
 // model's step function, repeat. The model answers with effects (more events
 // to schedule, records to publish); the loop never interprets them. Records
-// reach observers through a [Bus], by value, so an observer (trace writer,
-// invariant, metric) can read the run but not change it.
+// reach observers through a [Bus] as read-only pointers, so an observer
+// (trace writer, invariant, metric) can read the run but not change it.
+//
+// Because observers cannot feed back, they need not share the loop's
+// goroutine: a [Pipe] is an observer that copies records into batches and
+// hands them, in order, to observers on a goroutine of its own. The run is
+// still decided on one goroutine, so its records and results are the same;
+// on a machine with a spare core the observers' cost overlaps the model's.
+// Callers that already run many simulations at once (sweeps, checks) keep
+// every observer on the loop's goroutine.
 //
 // Randomness comes from [Stream]: one PCG generator per entity, seeded from
 // the run seed and the entity's stable identity (its name), never from
