@@ -125,7 +125,6 @@ type checker struct {
 	// byServer lists the jobs of each server, built once from the
 	// declarations on first use (declarations precede everything else).
 	byServer [][]int32
-	objBase  []int32 // flat index of each job's first object; last entry: the total
 }
 
 func newChecker(c *Catalog, id string, rules ...string) checker {
@@ -230,61 +229,6 @@ func at[T any](s *[]T, i int32) *T {
 		*s = append(*s, make([]T, int(i)+1-len(*s))...)
 	}
 	return &(*s)[i]
-}
-
-// Per-object state lives in one flat slice per checker, indexed by
-// objBase[job] + object: one load finds a task's state, which keeps the
-// checkers cache-friendly on fleets of a hundred thousand tasks.
-
-// objIndex returns the flat index of object o of job j, or -1. Jobs are
-// numbered in declaration order, so a job declared late (a hand-made
-// trace) extends the layout without moving the others.
-func (c *checker) objIndex(j, o int32) int32 {
-	if len(c.objBase) == 0 {
-		c.objBase = append(c.objBase, 0)
-	}
-	for k := len(c.objBase) - 1; k < len(c.cat.Jobs); k++ {
-		n := c.objBase[k]
-		if d := c.cat.Jobs[k]; d != nil {
-			n += int32(len(d.Objects))
-		}
-		c.objBase = append(c.objBase, n)
-	}
-	if j < 0 || o < 0 || int(j)+1 >= len(c.objBase) || c.objBase[j]+o >= c.objBase[j+1] {
-		return -1
-	}
-	return c.objBase[j] + o
-}
-
-// objRange returns the flat index range of job j's objects.
-func (c *checker) objRange(j int32) (from, to int32) {
-	c.objIndex(-1, -1) // extends objBase to every declared job
-	if j < 0 || int(j)+1 >= len(c.objBase) {
-		return 0, 0
-	}
-	return c.objBase[j], c.objBase[j+1]
-}
-
-// objAt returns the state of object o of job j in s, allocating s for
-// every declared object on first use; nil for an unknown object.
-func objAt[T any](s *[]T, c *checker, j, o int32) *T {
-	i := c.objIndex(j, o)
-	if i < 0 {
-		return nil
-	}
-	if int(i) >= len(*s) {
-		*s = append(*s, make([]T, int(c.objBase[len(c.objBase)-1])-len(*s))...)
-	}
-	return &(*s)[i]
-}
-
-// objRow returns job j's objects in s (empty before first use).
-func objRow[T any](s []T, c *checker, j int32) []T {
-	from, to := c.objRange(j)
-	if int(to) > len(s) {
-		return nil
-	}
-	return s[from:to]
 }
 
 // faults follows the injected faults (service stop, power off, tenant
@@ -945,8 +889,7 @@ func (c *invMessage) why(j int32) string {
 // INV-07 restore-points-immutable
 
 type inv07 struct {
-	checker
-	rps []inv07rp
+	checker // per-object state: objRow.inv07
 }
 
 // inv07rp counts an object's restore points and remembers which session
@@ -966,7 +909,8 @@ func (c *inv07) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecTaskEnd:
 		if r.Flags.Has(model.FlagRestorePoint) {
-			if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil {
+			if o := c.cat.obj(r.Job, r.Object); o != nil {
+				p := &o.inv07
 				p.count++
 				p.lastN, p.last = r.N, r.At
 			}
@@ -974,10 +918,11 @@ func (c *inv07) Observe(r *model.Record) {
 	case model.RecRestorePointRemoved:
 		// Retention is not part of the model or the trace format, so every
 		// removal is a change of an existing restore point.
-		p := objAt(&c.rps, &c.checker, r.Job, r.Object)
-		if p == nil {
+		o := c.cat.obj(r.Job, r.Object)
+		if o == nil {
 			return
 		}
+		p := &o.inv07
 		if p.count == 0 {
 			c.violate(r.At, whoOf(r), []*model.Record{r}, "a restore point that was never committed was removed")
 			return
@@ -1008,10 +953,8 @@ func (c *inv08) Observe(r *model.Record) {
 // INV-09 immediate-stop-outcome
 
 type inv09 struct {
-	checker
-	sess  []inv09sess
+	checker              // per-job state: jobRow.inv09; per object: objRow.inv09rp
 	stops []model.Record // per job: the immediate stop of the live session
-	rps   []bool         // restore point committed in the live session
 }
 
 type inv09sess struct {
@@ -1027,13 +970,17 @@ func (c *inv09) Observe(r *model.Record) {
 	if !inv09Kinds.has(r.Kind) {
 		return
 	}
-	s := at(&c.sess, r.Job)
-	if s == nil {
+	row := c.cat.row(r.Job)
+	if row == nil {
 		return
 	}
+	s := &row.inv09
 	if r.Kind == model.RecSessionStart {
 		*s = inv09sess{n: r.N, live: true}
-		clear(objRow(c.rps, &c.checker, r.Job))
+		objs := c.cat.objsOf(r.Job)
+		for i := range objs {
+			objs[i].inv09rp = false
+		}
 		return
 	}
 	if !s.live || s.n != r.N {
@@ -1055,12 +1002,12 @@ func (c *inv09) Observe(r *model.Record) {
 			if s.imm {
 				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop committed a restore point")
 			}
-			if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil {
-				*p = true
+			if o := c.cat.obj(r.Job, r.Object); o != nil {
+				o.inv09rp = true
 			}
 		}
 	case model.RecRestorePointRemoved:
-		if p := objAt(&c.rps, &c.checker, r.Job, r.Object); p != nil && *p && s.imm {
+		if o := c.cat.obj(r.Job, r.Object); o != nil && o.inv09rp && s.imm {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object finished before the immediate stop lost its new restore point")
 		}
 	case model.RecSessionEnd:
@@ -1077,7 +1024,6 @@ func (c *inv09) Observe(r *model.Record) {
 type inv10 struct {
 	checker
 	f     faults
-	sess  []inv10sess
 	stops []model.Record // per job: the graceful stop of the live session
 	live  liveTable[inv10task]
 }
@@ -1108,7 +1054,7 @@ func (c *inv10) Observe(r *model.Record) {
 	if faultKinds.has(r.Kind) {
 		return
 	}
-	s := at(&c.sess, r.Job)
+	s := rowPart(c.cat.row(r.Job), func(r *jobRow) *inv10sess { return &r.inv10 })
 	if s == nil {
 		return
 	}
@@ -1242,9 +1188,7 @@ func (c *inv11) Observe(r *model.Record) {
 type inv12 struct {
 	checker
 	last  sim.Time
-	jobs  []inv12job
 	phase liveTable[model.Phase] // tasks in process
-	ended []inv12ended           // per object: the attempt in which its task last ended
 }
 
 type inv12job struct {
@@ -1267,7 +1211,7 @@ func (c *inv12) Observe(r *model.Record) {
 	if !sessionKinds.has(r.Kind) {
 		return
 	}
-	j := at(&c.jobs, r.Job)
+	j := rowPart(c.cat.row(r.Job), func(r *jobRow) *inv12job { return &r.inv12 })
 	if j == nil {
 		return
 	}
@@ -1301,10 +1245,11 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		j.attempt = r.Attempt
 	case model.RecTaskStart:
-		e := objAt(&c.ended, &c.checker, r.Job, r.Object)
-		if e == nil {
+		o := c.cat.obj(r.Job, r.Object)
+		if o == nil {
 			return
 		}
+		e := &o.inv12
 		k := taskKey(r)
 		switch p, live := c.phase.get(k); {
 		case live:
@@ -1327,10 +1272,11 @@ func (c *inv12) Observe(r *model.Record) {
 			c.phase.set(k, r.Phase)
 		}
 	case model.RecTaskEnd:
-		e := objAt(&c.ended, &c.checker, r.Job, r.Object)
-		if e == nil {
+		o := c.cat.obj(r.Job, r.Object)
+		if o == nil {
 			return
 		}
+		e := &o.inv12
 		switch r.Result {
 		case model.ResultSuccess, model.ResultFailed, model.ResultCanceled:
 		default:
@@ -1375,7 +1321,7 @@ func (c *inv12) reset(job int32) {
 	for _, k := range gone {
 		c.phase.del(k)
 	}
-	c.jobs[job].inProc = 0
+	c.cat.row(job).inv12.inProc = 0
 }
 
 // ---------------------------------------------------------------------------
@@ -1581,8 +1527,6 @@ func (c *inv15) Observe(r *model.Record) {
 type inv16 struct {
 	checker
 	f     faults
-	sess  []inv16sess
-	objs  []inv16obj
 	ev    []inv16evidence // per job, written only on the rare events that show a violation
 	fails []model.Record  // per job: the last failed task_end of the live session
 }
@@ -1619,7 +1563,7 @@ func (c *inv16) Observe(r *model.Record) {
 	if faultKinds.has(r.Kind) {
 		return
 	}
-	s := at(&c.sess, r.Job)
+	s := rowPart(c.cat.row(r.Job), func(r *jobRow) *inv16sess { return &r.inv16 })
 	if s == nil {
 		return
 	}
@@ -1665,10 +1609,11 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 		s.attempt, s.attemptFailed = r.Attempt, false
 	case model.RecTaskStart, model.RecTaskEnd:
-		o := objAt(&c.objs, &c.checker, r.Job, r.Object)
-		if o == nil {
+		row := c.cat.obj(r.Job, r.Object)
+		if row == nil {
 			return
 		}
+		o := &row.inv16
 		if s.attempt >= 2 && !(o.failedN == r.N && (o.failedIn == s.attempt-1 || o.failedIn == s.attempt)) {
 			c.violate(r.At, w, []*model.Record{r}, "attempt %d processed an object that had not failed in attempt %d (S8: only the failed objects again)",
 				s.attempt, s.attempt-1)

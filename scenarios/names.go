@@ -31,6 +31,10 @@ type Catalog struct {
 	// task record; see Fact.
 	facts      []JobFact
 	factsStale bool
+	// The checkers' shared state (rows.go).
+	rows    []jobRow
+	objRows []objRow
+	objBase []int32 // flat index of each job's first object; last entry: the total
 }
 
 // JobFact is what observers read about a job on every task record, in one

@@ -1,0 +1,95 @@
+package scenarios
+
+// Checker state, side by side. Each checker keeps its own per-job and
+// per-object state, but in a row shared with the others' (one jobRow per
+// job, one objRow per declared object) rather than a slice of its own: on
+// a fleet every job is cold when its next record comes, and a task record
+// read by a dozen checkers then costs one or two cache misses, not one per
+// checker. A checker touches only its own field of a row; the rows live
+// with the Catalog because every checker of a set shares that.
+
+type jobRow struct {
+	inv09 inv09sess
+	inv10 inv10sess
+	inv12 inv12job
+	inv16 inv16sess
+}
+
+type objRow struct {
+	inv07   inv07rp
+	inv12   inv12ended
+	inv16   inv16obj
+	inv09rp bool // restore point committed in the live session (INV-09)
+}
+
+// row returns job j's row, growing the rows to every declared job (or to
+// j, for a job a hand-made trace never declared); nil for a negative j.
+// The pointer is valid until the next call that grows the rows.
+func (c *Catalog) row(j int32) *jobRow {
+	if j < 0 {
+		return nil
+	}
+	if int(j) >= len(c.rows) {
+		c.rows = append(c.rows, make([]jobRow, max(int(j)+1, len(c.Jobs))-len(c.rows))...)
+	}
+	return &c.rows[j]
+}
+
+// objIndex returns the flat index of object o of job j, or -1. Jobs are
+// numbered in declaration order, so a job declared late (a hand-made
+// trace) extends the layout without moving the others.
+func (c *Catalog) objIndex(j, o int32) int32 {
+	if len(c.objBase) == 0 {
+		c.objBase = append(c.objBase, 0)
+	}
+	for k := len(c.objBase) - 1; k < len(c.Jobs); k++ {
+		n := c.objBase[k]
+		if d := c.Jobs[k]; d != nil {
+			n += int32(len(d.Objects))
+		}
+		c.objBase = append(c.objBase, n)
+	}
+	if j < 0 || o < 0 || int(j)+1 >= len(c.objBase) || c.objBase[j]+o >= c.objBase[j+1] {
+		return -1
+	}
+	return c.objBase[j] + o
+}
+
+// objRange returns the flat index range of job j's objects.
+func (c *Catalog) objRange(j int32) (from, to int32) {
+	c.objIndex(-1, -1) // extends objBase to every declared job
+	if j < 0 || int(j)+1 >= len(c.objBase) {
+		return 0, 0
+	}
+	return c.objBase[j], c.objBase[j+1]
+}
+
+// obj returns the row of object o of job j, allocating rows for every
+// declared object on first use; nil for an unknown object.
+func (c *Catalog) obj(j, o int32) *objRow {
+	i := c.objIndex(j, o)
+	if i < 0 {
+		return nil
+	}
+	if int(i) >= len(c.objRows) {
+		c.objRows = append(c.objRows, make([]objRow, int(c.objBase[len(c.objBase)-1])-len(c.objRows))...)
+	}
+	return &c.objRows[i]
+}
+
+// objsOf returns job j's object rows (empty before first use).
+func (c *Catalog) objsOf(j int32) []objRow {
+	from, to := c.objRange(j)
+	if int(to) > len(c.objRows) {
+		return nil
+	}
+	return c.objRows[from:to]
+}
+
+// rowPart returns a checker's part of a row, or nil for no row.
+func rowPart[T any](r *jobRow, part func(*jobRow) *T) *T {
+	if r == nil {
+		return nil
+	}
+	return part(r)
+}
