@@ -953,8 +953,8 @@ func (c *inv08) Observe(r *model.Record) {
 // INV-09 immediate-stop-outcome
 
 type inv09 struct {
-	checker              // per-job state: jobRow.inv09; per object: objRow.inv09rp
-	stops []model.Record // per job: the immediate stop of the live session
+	checker                // per-job state: jobRow.inv09; per object: objRow.inv09rp
+	stops   []model.Record // per job: the immediate stop of the live session
 }
 
 type inv09sess struct {
