@@ -281,7 +281,15 @@ type jobMetric struct {
 	// queue wait state of the running attempt
 	attemptStart sim.Time
 	started      int32
-	ends         []sim.Time // end times of the attempt's started tasks, in order
+	maxTasks     int32 // the tenant's limit, copied at declaration; -1: tenant declared later
+	nEnds        int32 // tasks of the attempt ended so far
+	// End times of the attempt's ended tasks, in order: the last few in
+	// ring (the k-th start needs the (k−L)-th end, never one more than L
+	// ends back), all of them in ends when L exceeds the ring. The ring
+	// sits in the row: a separate slice per job was a cache miss per
+	// task start on a fleet.
+	ring [4]sim.Time
+	ends []sim.Time
 	// backlog: the session (N) and window last counted for this job
 	hitN, hitWin int32
 }
@@ -382,7 +390,10 @@ func (o *metricsObserver) declServer(r model.Record) {
 func (o *metricsObserver) declJob(r model.Record) {
 	j := jobMetric{tenant: r.Tenant, server: r.Server, base: int32(len(o.objs)), nobj: int32(len(r.Decl.Objects)),
 		affected: r.Flags.Has(model.FlagAffected), makesRP: r.Decl.Kind.CreatesRestorePoints(), hitWin: -1,
-		local: r.Decl.Target == model.TargetLocal}
+		local: r.Decl.Target == model.TargetLocal, maxTasks: -1}
+	if r.Tenant >= 0 && int(r.Tenant) < len(o.tenants) && o.tenants[r.Tenant].name != "" {
+		j.maxTasks = o.tenants[r.Tenant].maxTasks
+	}
 	o.jobs = growSet(o.jobs, r.Job, j)
 	for range r.Decl.Objects {
 		o.objs = append(o.objs, objMetric{firstWin: -1, lastWin: -1})
@@ -390,6 +401,23 @@ func (o *metricsObserver) declJob(r model.Record) {
 	if s := o.server(r.Server); s != nil {
 		s.jobs = append(s.jobs, r.Job)
 	}
+}
+
+// limitOf is the max_concurrent_tasks of job j's tenant.
+func (o *metricsObserver) limitOf(j *jobMetric) int32 {
+	if j.maxTasks >= 0 {
+		return j.maxTasks
+	}
+	return o.tenants[j.tenant].maxTasks
+}
+
+// end is the end time of the attempt's i-th ended task (from 0), under
+// the tenant limit L.
+func (j *jobMetric) end(i, L int32) sim.Time {
+	if int(L) <= len(j.ring) {
+		return j.ring[i%int32(len(j.ring))]
+	}
+	return j.ends[i]
 }
 
 // openWindow starts a maintenance window on server sv: every task of an
@@ -434,7 +462,7 @@ func (o *metricsObserver) openWindow(sv int32) {
 // beginAttempt resets the queue-wait state of the job's session attempt.
 func (o *metricsObserver) beginAttempt(r model.Record) {
 	if j := o.job(r.Job); j != nil {
-		j.attemptStart, j.started, j.ends = r.At, 0, j.ends[:0]
+		j.attemptStart, j.started, j.nEnds, j.ends = r.At, 0, 0, j.ends[:0]
 	}
 }
 
@@ -482,12 +510,11 @@ func (o *metricsObserver) taskStart(r model.Record) {
 	j.started++
 	ready := j.attemptStart
 	if int(j.tenant) < len(o.tenants) {
-		t := &o.tenants[j.tenant]
-		if L := t.maxTasks; L > 0 && j.started > L {
-			if i := int(j.started - L - 1); i < len(j.ends) {
-				ready = max(ready, j.ends[i])
+		if L := o.limitOf(j); L > 0 && j.started > L {
+			if i := j.started - L - 1; i < j.nEnds {
+				ready = max(ready, j.end(i, L))
 			} else {
-				ready = max(ready, t.lastEnd) // the slot came from another session of the tenant
+				ready = max(ready, o.tenants[j.tenant].lastEnd) // the slot came from another session of the tenant
 			}
 		}
 	}
@@ -559,8 +586,13 @@ func (o *metricsObserver) taskEnd(r model.Record) {
 		if int(j.tenant) < len(o.tenants) {
 			t := &o.tenants[j.tenant]
 			t.lastEnd = r.At
-			if t.maxTasks > 0 { // only limited tenants need the ends (queue wait)
-				j.ends = append(j.ends, r.At)
+			if L := t.maxTasks; L > 0 { // only limited tenants need the ends (queue wait)
+				if int(L) <= len(j.ring) {
+					j.ring[j.nEnds%int32(len(j.ring))] = r.At
+				} else {
+					j.ends = append(j.ends, r.At)
+				}
+				j.nEnds++
 			}
 		}
 		if s != nil && !j.local {

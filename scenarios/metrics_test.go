@@ -383,12 +383,14 @@ func randomFleet(t *rapid.T) *model.Spec {
 	s.Servers[0].TaskSlots = rapid.Int32Range(1, 6).Draw(t, "slots")
 	nt := rapid.IntRange(1, 5).Draw(t, "tenants")
 	for i := range nt {
-		tn := mTenant(s, fmt.Sprintf("t%d", i), rapid.Int32Range(0, 3).Draw(t, "max"),
+		tn := mTenant(s, fmt.Sprintf("t%d", i), rapid.Int32Range(0, 6).Draw(t, "max"),
 			time.Duration(rapid.IntRange(0, 8).Draw(t, "rpoH"))*time.Hour)
 		nj := rapid.IntRange(1, 2).Draw(t, "jobs")
 		for j := range nj {
 			var objs []model.ObjectSpec
-			for k := range rapid.IntRange(1, 5).Draw(t, "objs") {
+			// Up to 8 objects under limits up to 6: both ways the metrics
+			// keep a job's task ends (a ring for L ≤ 4, a slice above).
+			for k := range rapid.IntRange(1, 8).Draw(t, "objs") {
 				objs = append(objs, mObj(fmt.Sprintf("vm%d", k), time.Duration(rapid.IntRange(1, 90).Draw(t, "min"))*time.Minute, gib))
 			}
 			mJob(s, tn, fmt.Sprintf("j%d", j), every(time.Duration(rapid.IntRange(0, 180).Draw(t, "first"))*time.Minute, 3*time.Hour), objs...)
