@@ -77,6 +77,7 @@ type summaryBuilder struct {
 	start    time.Time
 	sessions []SessionSummary
 	live     []liveSession
+	nLive    int // sessions kept and not yet ended: none, and find need not look
 	trunc    bool
 	notices  []string
 }
@@ -120,7 +121,11 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 		for i, o := range d.Objects {
 			s.Tasks[i] = TaskSummary{Object: o}
 		}
-		*growAt(&b.live, r.Job) = liveSession{n: r.N, idx: int32(len(b.sessions))}
+		l := growAt(&b.live, r.Job)
+		if l.n == 0 {
+			b.nLive++
+		}
+		*l = liveSession{n: r.N, idx: int32(len(b.sessions))}
 		b.sessions = append(b.sessions, s)
 	case model.RecAttemptStart:
 		if i, ok := b.find(r); ok {
@@ -144,6 +149,7 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 			s.EndNS, s.End = &end, sim.FormatRFC3339(b.start, r.At)
 			s.Result, s.Message, s.Cause = r.Result.String(), r.Text, r.Cause.String()
 			b.live[r.Job] = liveSession{}
+			b.nLive--
 		}
 	case model.RecActionRejected, model.RecMaintenanceRejected, model.RecMaintenanceUnchanged:
 		if len(b.notices) < 1000 {
@@ -154,7 +160,7 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 
 // find returns the index of the record's session if the summary keeps it.
 func (b *summaryBuilder) find(r *model.Record) (int, bool) {
-	if r.Job < 0 || int(r.Job) >= len(b.live) || r.N == 0 || b.live[r.Job].n != r.N {
+	if b.nLive == 0 || r.Job < 0 || int(r.Job) >= len(b.live) || r.N == 0 || b.live[r.Job].n != r.N {
 		return 0, false
 	}
 	return int(b.live[r.Job].idx), true
