@@ -45,24 +45,30 @@ func BenchmarkPeerWorkloadBare(b *testing.B) {
 	}
 }
 
-func BenchmarkPeerWorkloadFull(b *testing.B) {
-	sc := &scenarios.Scenario{Path: "peers", Spec: peerWorkload(1000, 64)}
+// The full runs keep one session in the summary, as scripts/bench-peers.sh
+// runs `maintsim run --max-sessions 1`: per-session detail is what a
+// report of a small run wants, not part of the engine's cost.
+func benchFull(b *testing.B, sc *scenarios.Scenario, sequential bool) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := scenarios.RunScenario(sc, scenarios.Options{}); err != nil {
+		if _, err := scenarios.RunScenario(sc, scenarios.Options{MaxSessions: 1, Sequential: sequential}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+func BenchmarkPeerWorkloadFull(b *testing.B) {
+	benchFull(b, &scenarios.Scenario{Path: "peers", Spec: peerWorkload(1000, 64)}, false)
+}
+
+// BenchmarkPeerWorkloadFullSequential keeps every observer on the loop's
+// goroutine: the difference to PeerWorkloadFull is what sim.Pipe buys.
+func BenchmarkPeerWorkloadFullSequential(b *testing.B) {
+	benchFull(b, &scenarios.Scenario{Path: "peers", Spec: peerWorkload(1000, 64)}, true)
+}
+
 func BenchmarkPeerWorkloadLargeFull(b *testing.B) {
-	sc := &scenarios.Scenario{Path: "peers-large", Spec: peerWorkload(10000, 640)}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := scenarios.RunScenario(sc, scenarios.Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchFull(b, &scenarios.Scenario{Path: "peers-large", Spec: peerWorkload(10000, 640)}, false)
 }
 
 func BenchmarkPeerWorkloadLargeBare(b *testing.B) {
