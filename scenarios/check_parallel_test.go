@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/big"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -232,7 +233,11 @@ var _ = Describe("check: parallel exploration (issue 7)", func() {
 // on 2 workers.
 //
 //	go test -run '^$' -bench CheckWorkers ./scenarios/
+//
+// BenchmarkCheckWorkers runs at the CLI's collector setting (GOGC=400,
+// cmd/maintsim tuneGC), where check spends its time.
 func BenchmarkCheckWorkers(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {
