@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -340,19 +341,110 @@ func (b *bounds) phase(recorded model.Phase, t sim.Time) model.Phase {
 	return max(recorded, model.PhaseAt(b.transferAt, b.commitAt, t))
 }
 
-// Tasks in process are kept in maps keyed by (job, object): a task is
-// one object of the job's one live session, and the maps hold only the
-// tasks in process, a few hundred even on a fleet, so they stay in cache.
-func taskKey(r *model.Record) uint64 { return uint64(uint32(r.Job))<<32 | uint64(uint32(r.Object)) }
+// Tasks in process are keyed by (job, object): a task is one object of
+// the job's one live session.
+func taskKey(r *model.Record) uint64 { return taskKeyOf(r.Job, r.Object) }
+func taskKeyOf(j, o int32) uint64    { return uint64(uint32(j))<<32 | uint64(uint32(o)) }
 func taskJob(k uint64) int32         { return int32(k >> 32) }
 func taskObject(k uint64) int32      { return int32(uint32(k)) }
 
-// liveTable is the map of tasks in process: open addressing with linear
+// taskTable is one checker's map of tasks in process: values in a dense
+// array of slots, reused through a free list, and each task's slot in the
+// checker's field of its object's row (rows.go). Every task_start and
+// task_end of a fleet run reaches five such checkers; a slot read from a
+// row that INV-12 and INV-16 load for the same record costs less than a
+// hash probe in each, and the array, sized by the tasks in process, stays
+// in cache. Tasks of objects no declaration names (a hand-made trace) have
+// no row and go to a small hash table; a key is in one place or the other,
+// never both. Callers pass the checker's slot field of the object's row
+// (nil when undeclared). The zero value is empty and ready.
+type taskTable[V any] struct {
+	vals  []V
+	keys  []uint64 // per slot: the task's key, or freeSlot
+	free  []int32
+	other liveTable[V]
+}
+
+// freeSlot marks an unused slot: no task has it as key, as a key with
+// job and object None has no row.
+const freeSlot = ^uint64(0)
+
+// ref returns task k's value (valid until the next set), or nil.
+func (t *taskTable[V]) ref(s *int32, k uint64) *V {
+	if s != nil && *s != 0 {
+		return &t.vals[*s-1]
+	}
+	if t.other.n != 0 {
+		return t.other.ref(k)
+	}
+	return nil
+}
+
+func (t *taskTable[V]) get(s *int32, k uint64) (V, bool) {
+	if p := t.ref(s, k); p != nil {
+		return *p, true
+	}
+	var zero V
+	return zero, false
+}
+
+func (t *taskTable[V]) set(s *int32, k uint64, v V) {
+	switch {
+	case s != nil && *s != 0:
+		t.vals[*s-1] = v
+	case s != nil && (t.other.n == 0 || t.other.find(k) < 0):
+		if n := len(t.free); n > 0 {
+			i := t.free[n-1]
+			t.free = t.free[:n-1]
+			t.vals[i], t.keys[i] = v, k
+			*s = i + 1
+			return
+		}
+		t.vals = append(t.vals, v)
+		t.keys = append(t.keys, k)
+		*s = int32(len(t.vals))
+	default:
+		t.other.set(k, v)
+	}
+}
+
+// del removes task k and returns its value.
+func (t *taskTable[V]) del(s *int32, k uint64) (V, bool) {
+	if s != nil && *s != 0 {
+		i := *s - 1
+		*s = 0
+		t.keys[i] = freeSlot
+		t.free = append(t.free, i)
+		return t.vals[i], true
+	}
+	if t.other.n != 0 {
+		return t.other.del(k)
+	}
+	var zero V
+	return zero, false
+}
+
+// each calls fn for every task in process of the jobs j for which keep(j)
+// holds, in slot order, then the table's (callers do not depend on the
+// order, or sort). fn may change the value, not the table.
+func (t *taskTable[V]) each(keep func(j int32) bool, fn func(k uint64, v *V)) {
+	for i, k := range t.keys {
+		if k != freeSlot && keep(taskJob(k)) {
+			fn(k, &t.vals[i])
+		}
+	}
+	t.other.each(func(k uint64, v *V) {
+		if keep(taskJob(k)) {
+			fn(k, v)
+		}
+	})
+}
+
+// liveTable is a map of tasks in process: open addressing with linear
 // probing over a power-of-two array, values inline. It does what a Go map
-// would at a fraction of the cost, which matters on the hottest path of the
-// checkers (every task_start and task_end of a fleet run). Iteration
-// order depends only on the keys inserted, so it is deterministic. The
-// zero value is empty and ready.
+// would at a fraction of the cost. Iteration order depends only on the
+// keys inserted, so it is deterministic. The zero value is empty and
+// ready.
 type liveTable[V any] struct {
 	keys []uint64 // key+1; 0 is a free slot
 	vals []V
@@ -504,7 +596,7 @@ func (s *taskStart) record(other *model.Record) *model.Record {
 
 type inv01 struct {
 	checker
-	live liveTable[taskStart]
+	live taskTable[taskStart] // slots: objRow.slot01
 }
 
 var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
@@ -514,13 +606,14 @@ func (c *inv01) Observe(r *model.Record) {
 		return
 	}
 	k := taskKey(r)
+	o := c.cat.obj(r.Job, r.Object)
 	if r.Kind == model.RecTaskStart {
 		var t taskStart
 		t.observe(r)
-		c.live.set(k, t)
+		c.live.set(o.task01(), k, t)
 		return
 	}
-	t, _ := c.live.del(k)
+	t, _ := c.live.del(o.task01(), k)
 	rp := r.Flags.Has(model.FlagRestorePoint)
 	switch {
 	case r.Result != model.ResultSuccess:
@@ -677,8 +770,8 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	live    liveTable[inv04task]
-	jobStop []uint32 // immediate stops per job (an operator stop is not maintenance)
+	live    taskTable[inv04task] // slots: objRow.slot04
+	jobStop []uint32             // immediate stops per job (an operator stop is not maintenance)
 }
 
 type inv04task struct {
@@ -699,7 +792,7 @@ func (c *inv04) Observe(r *model.Record) {
 	}
 	c.f.observe(r)
 	if c.m.observe(r) {
-		c.live.each(func(k uint64, t *inv04task) {
+		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv04task) {
 			j := taskJob(k)
 			if t.must || c.jobServer(j) != r.Server {
 				return
@@ -714,9 +807,11 @@ func (c *inv04) Observe(r *model.Record) {
 	case model.RecTaskStart:
 		t := inv04task{phase: model.PhaseSnapshot}
 		t.bounds.observe(r)
-		c.live.set(taskKey(r), t)
+		o := c.cat.obj(r.Job, r.Object)
+		c.live.set(o.task04(), taskKey(r), t)
 	case model.RecTaskPhase, model.RecTaskPlan:
-		if t := c.live.ref(taskKey(r)); t != nil {
+		o := c.cat.obj(r.Job, r.Object)
+		if t := c.live.ref(o.task04(), taskKey(r)); t != nil {
 			t.bounds.observe(r)
 			if r.Kind == model.RecTaskPhase {
 				t.phase = max(t.phase, r.Phase)
@@ -727,7 +822,8 @@ func (c *inv04) Observe(r *model.Record) {
 			*at(&c.jobStop, r.Job)++
 		}
 	case model.RecTaskEnd:
-		t, ok := c.live.del(taskKey(r))
+		o := c.cat.obj(r.Job, r.Object)
+		t, ok := c.live.del(o.task04(), taskKey(r))
 		if !ok {
 			return
 		}
@@ -1024,8 +1120,8 @@ func (c *inv09) Observe(r *model.Record) {
 type inv10 struct {
 	checker
 	f     faults
-	stops []model.Record // per job: the graceful stop of the live session
-	live  liveTable[inv10task]
+	stops []model.Record       // per job: the graceful stop of the live session
+	live  taskTable[inv10task] // slots: objRow.slot10
 }
 
 type inv10sess struct {
@@ -1075,7 +1171,7 @@ func (c *inv10) Observe(r *model.Record) {
 			s.graceful, s.s4 = true, !s.anyStarted
 			*at(&c.stops, r.Job) = *r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
-			c.live.each(func(k uint64, t *inv10task) {
+			c.live.each(func(j int32) bool { return j == r.Job }, func(k uint64, t *inv10task) {
 				if taskJob(k) == r.Job {
 					*t = inv10task{must: true, st: st}
 				}
@@ -1085,7 +1181,8 @@ func (c *inv10) Observe(r *model.Record) {
 		}
 	case model.RecTaskStart:
 		s.anyStarted = true
-		c.live.set(taskKey(r), inv10task{})
+		o := c.cat.obj(r.Job, r.Object)
+		c.live.set(o.task10(), taskKey(r), inv10task{})
 		if s.graceful && !s.immediate {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
@@ -1093,7 +1190,8 @@ func (c *inv10) Observe(r *model.Record) {
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
-		t, ok := c.live.del(taskKey(r))
+		o := c.cat.obj(r.Job, r.Object)
+		t, ok := c.live.del(o.task10(), taskKey(r))
 		if !ok {
 			return
 		}
@@ -1188,7 +1286,7 @@ func (c *inv11) Observe(r *model.Record) {
 type inv12 struct {
 	checker
 	last  sim.Time
-	phase liveTable[model.Phase] // tasks in process
+	phase taskTable[model.Phase] // tasks in process; slots: objRow.slot12
 }
 
 type inv12job struct {
@@ -1251,7 +1349,7 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		e := &o.inv12
 		k := taskKey(r)
-		switch p, live := c.phase.get(k); {
+		switch p, live := c.phase.get(&o.slot12, k); {
 		case live:
 			c.violate(r.At, w, []*model.Record{r}, "task started while the object's previous task is still in %s", p)
 		case e.n == r.N && e.attempt == j.attempt:
@@ -1260,16 +1358,17 @@ func (c *inv12) Observe(r *model.Record) {
 		default:
 			j.inProc++
 		}
-		c.phase.set(k, model.PhaseSnapshot)
+		c.phase.set(&o.slot12, k, model.PhaseSnapshot)
 	case model.RecTaskPhase, model.RecTaskPlan:
 		k := taskKey(r)
-		switch p, live := c.phase.get(k); {
+		o := c.cat.obj(r.Job, r.Object)
+		switch p, live := c.phase.get(o.task12(), k); {
 		case !live:
 			c.violate(r.At, w, []*model.Record{r}, "%s of a task that is not in process", r.Kind)
 		case r.Kind == model.RecTaskPhase && (r.Phase <= p || !r.Phase.InProcess()):
 			c.violate(r.At, w, []*model.Record{r}, "task went from %s to %s", p, r.Phase)
 		case r.Kind == model.RecTaskPhase:
-			c.phase.set(k, r.Phase)
+			c.phase.set(o.task12(), k, r.Phase)
 		}
 	case model.RecTaskEnd:
 		o := c.cat.obj(r.Job, r.Object)
@@ -1283,7 +1382,7 @@ func (c *inv12) Observe(r *model.Record) {
 			c.violate(r.At, w, []*model.Record{r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
 		}
 		k := taskKey(r)
-		if _, live := c.phase.del(k); live {
+		if _, live := c.phase.del(&o.slot12, k); live {
 			j.inProc--
 			if !r.Flags.Has(model.FlagStarted) {
 				c.violate(r.At, w, []*model.Record{r}, "task_end says the task never started, but it had a task_start")
@@ -1313,13 +1412,12 @@ func (c *inv12) Observe(r *model.Record) {
 // violation does not cascade into more.
 func (c *inv12) reset(job int32) {
 	var gone []uint64
-	c.phase.each(func(k uint64, _ *model.Phase) {
-		if taskJob(k) == job {
-			gone = append(gone, k)
-		}
+	c.phase.each(func(j int32) bool { return j == job }, func(k uint64, _ *model.Phase) {
+		gone = append(gone, k)
 	})
 	for _, k := range gone {
-		c.phase.del(k)
+		o := c.cat.obj(taskJob(k), taskObject(k))
+		c.phase.del(o.task12(), k)
 	}
 	c.cat.row(job).inv12.inProc = 0
 }
@@ -1332,7 +1430,7 @@ type inv13 struct {
 	f    faults
 	m    maintenance
 	srv  []inv13srv
-	live liveTable[inv13task]
+	live taskTable[inv13task] // slots: objRow.slot13
 }
 
 type inv13srv struct {
@@ -1361,7 +1459,7 @@ func (c *inv13) Observe(r *model.Record) {
 	c.f.observe(r)
 	if c.m.observe(r) {
 		sv := at(&c.srv, r.Server)
-		c.live.each(func(k uint64, t *inv13task) {
+		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv13task) {
 			j := taskJob(k)
 			f := c.jobFlags(j)
 			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
@@ -1378,13 +1476,15 @@ func (c *inv13) Observe(r *model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		c.live.set(taskKey(r), inv13task{due: r.Due, n: r.N})
+		o := c.cat.obj(r.Job, r.Object)
+		c.live.set(o.task13(), taskKey(r), inv13task{due: r.Due, n: r.N})
 	case model.RecTaskPhase, model.RecTaskPlan:
 		sv := at(&c.srv, c.jobServer(r.Job))
 		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 {
 			sv.joined = true
 		}
-		if t := c.live.ref(taskKey(r)); t != nil {
+		o := c.cat.obj(r.Job, r.Object)
+		if t := c.live.ref(o.task13(), taskKey(r)); t != nil {
 			later := r.Due > t.due
 			t.due = r.Due
 			if t.marked && sv != nil && (!later || sv.joined) {
@@ -1392,7 +1492,8 @@ func (c *inv13) Observe(r *model.Record) {
 			}
 		}
 	case model.RecTaskEnd:
-		t, ok := c.live.del(taskKey(r))
+		o := c.cat.obj(r.Job, r.Object)
+		t, ok := c.live.del(o.task13(), taskKey(r))
 		if !ok {
 			return
 		}
@@ -1410,16 +1511,20 @@ func (c *inv13) Observe(r *model.Record) {
 		}
 	case model.RecEnd:
 		// Report in (job, object) order: map order is random, output is not.
-		var late []uint64
-		c.live.each(func(k uint64, t *inv13task) {
+		type lateTask struct {
+			k uint64
+			t inv13task
+		}
+		var late []lateTask
+		c.live.each(func(int32) bool { return true }, func(k uint64, t *inv13task) {
 			s := c.jobServer(taskJob(k))
 			if t.marked && s >= 0 && int(s) < len(c.srv) && r.At > c.srv[s].deadline && c.f.clean(t.st, s, c.jobTenant(taskJob(k))) {
-				late = append(late, k)
+				late = append(late, lateTask{k, *t})
 			}
 		})
-		slices.Sort(late)
-		for _, k := range late {
-			t, _ := c.live.get(k)
+		slices.SortFunc(late, func(a, b lateTask) int { return cmp.Compare(a.k, b.k) })
+		for _, lt := range late {
+			k, t := lt.k, lt.t
 			j := taskJob(k)
 			s := c.jobServer(j)
 			c.violate(r.At, who{s, c.jobTenant(j), j, t.n, taskObject(k)}, []*model.Record{c.m.lastEnable(s), r},

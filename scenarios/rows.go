@@ -15,11 +15,60 @@ type jobRow struct {
 	inv16 inv16sess
 }
 
+// An objRow also says where the checkers that follow tasks keep the state
+// of the object's task in process (a task is one object of its job's one
+// live session): a slot, plus one, in each checker's dense table of live
+// tasks (taskTable in invariants.go); 0 when the checker has none. The
+// state itself stays out of the row: the tables hold a few hundred live
+// tasks even on a fleet and stay in cache, while rows are one per declared
+// object and cold.
 type objRow struct {
 	inv07   inv07rp
 	inv12   inv12ended
 	inv16   inv16obj
 	inv09rp bool // restore point committed in the live session (INV-09)
+	slot01  int32
+	slot04  int32
+	slot10  int32
+	slot12  int32
+	slot13  int32
+}
+
+// Nil-safe accessors of the slots: a task of an undeclared object has no
+// row.
+func (o *objRow) task01() *int32 {
+	if o == nil {
+		return nil
+	}
+	return &o.slot01
+}
+
+func (o *objRow) task04() *int32 {
+	if o == nil {
+		return nil
+	}
+	return &o.slot04
+}
+
+func (o *objRow) task10() *int32 {
+	if o == nil {
+		return nil
+	}
+	return &o.slot10
+}
+
+func (o *objRow) task12() *int32 {
+	if o == nil {
+		return nil
+	}
+	return &o.slot12
+}
+
+func (o *objRow) task13() *int32 {
+	if o == nil {
+		return nil
+	}
+	return &o.slot13
 }
 
 // row returns job j's row, growing the rows to every declared job (or to
