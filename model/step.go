@@ -462,7 +462,9 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	}
 	if f.Has(FlagRestorePoint) {
 		s.objs[tk.obj].rp = true
-		jb.rp[tk.obj]++
+		if jb.rp != nil {
+			jb.rp[tk.obj]++
+		}
 	}
 	s.objs[tk.obj].result = result
 	s.objs[tk.obj].task = None

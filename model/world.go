@@ -119,7 +119,7 @@ type job struct {
 	rng        *rand.Rand // &rand, set once the jobs slice has its final address
 	rand       rand.Rand
 	pcg        rand.PCG
-	rp         []int32 // restore points per object (S7)
+	rp         []int32 // restore points per object; only under MutStopRemovesRP
 	jitter     sim.Time
 	JobSpec
 }
@@ -243,7 +243,11 @@ func NewWorld(spec *Spec) (*World, error) {
 		jb.pcg = *sim.NewPCG(spec.Seed, "job/"+spec.Tenants[j.Tenant].Name+"/"+j.Name)
 		jb.rand = *rand.New(&jb.pcg)
 		jb.rng = &jb.rand
-		jb.rp = make([]int32, len(j.Objects))
+		if w.mut.has(MutStopRemovesRP) {
+			// Only that mutant reads the counts: the real model keeps
+			// restore points in the trace, not here.
+			jb.rp = make([]int32, len(j.Objects))
+		}
 		if j.Schedule.Jitter.IsSet() {
 			jb.jitter = sim.Time(j.Schedule.Jitter.Sample(jb.rng))
 		}
