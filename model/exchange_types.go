@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/maintsim/maintsim/sim"
@@ -232,6 +233,14 @@ func (a ExActionKind) String() string { return exActionNames.name(uint8(a)) }
 func ParseExActionKind(s string) (ExActionKind, error) {
 	v, err := exActionNames.parse("exchange action", s)
 	return ExActionKind(v), err
+}
+
+// IsExActionKind reports whether s names an Exchange action. It is
+// ParseExActionKind's test without the error, which a Cloud Connect file's
+// compiler asks for every action (the error message was a tenth of a check
+// case's garbage).
+func IsExActionKind(s string) bool {
+	return s != "" && slices.Contains(exActionNames, s)
 }
 
 // ExActionKindNames lists the Exchange actions.

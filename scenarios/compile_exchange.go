@@ -41,7 +41,7 @@ var exchangeVersions = []string{"2013", "2016", "2019", "SE"}
 // exchangeVerb reports (for a Cloud Connect file) an exchange action as
 // belonging to the other profile; it returns true when it did.
 func (c *compiler) exchangeVerb(p fieldPath, do string) bool {
-	if _, err := model.ParseExActionKind(do); err != nil {
+	if !model.IsExActionKind(do) {
 		return false
 	}
 	c.ps.at(p, "%s is an action of the exchange profile; this file simulates Cloud Connect (set semantics: {profile: exchange})", do)
