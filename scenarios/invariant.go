@@ -71,6 +71,8 @@ type invariantSet struct {
 	checkers []Checker
 	active   []bool
 	byKind   [64][]Checker // active checkers that read each record kind
+	profile  string        // the profile byKind was built for
+	built    bool
 }
 
 // kindFilter is implemented by checkers that read only some record kinds.
@@ -99,13 +101,18 @@ func profileOf(p string) string {
 }
 
 func (s *invariantSet) setProfile(p string) {
+	p = profileOf(p)
+	if s.built && s.profile == p {
+		return // a trace's scenario record names the profile the set started with
+	}
+	s.profile, s.built = p, true
 	s.active = s.active[:0]
 	for _, inv := range s.invs {
-		s.active = append(s.active, inv.Profile == profileOf(p))
+		s.active = append(s.active, inv.Profile == p)
 	}
 	// Every kind's list is a window on one array, filled by walking each
-	// checker's kind bits: a check case builds this twice, and 64 small
-	// slices each were a tenth of its garbage.
+	// checker's kind bits: 64 small slices were a tenth of a check case's
+	// garbage.
 	var masks [64]kinds // checker i reads kind k: bit i of masks[k]
 	total := 0
 	for i, c := range s.checkers {
