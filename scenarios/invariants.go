@@ -186,11 +186,11 @@ func (c *checker) violate(at sim.Time, w who, evs []*model.Record, format string
 	c.out = append(c.out, v)
 }
 
-func (c *checker) jobDecl(j int32) *model.Decl { return c.cat.Fact(j).Decl }
+func (c *checker) jobDecl(j int32) *model.Decl { return c.cat.fact(j).Decl }
 
-func (c *checker) jobFlags(j int32) model.Flags { return c.cat.Fact(j).Flags }
+func (c *checker) jobFlags(j int32) model.Flags { return c.cat.fact(j).Flags }
 
-func (c *checker) jobTenant(j int32) int32 { return c.cat.Fact(j).Tenant }
+func (c *checker) jobTenant(j int32) int32 { return c.cat.fact(j).Tenant }
 
 func (c *checker) tenantServer(t int32) int32 {
 	if t < 0 || int(t) >= len(c.cat.TenantServer) {
@@ -199,11 +199,11 @@ func (c *checker) tenantServer(t int32) int32 {
 	return c.cat.TenantServer[t]
 }
 
-func (c *checker) jobServer(j int32) int32 { return c.cat.Fact(j).Server }
+func (c *checker) jobServer(j int32) int32 { return c.cat.fact(j).Server }
 
 // createsRP reports whether a committed task of job j makes a restore
 // point (restores, failover and failback read only).
-func (c *checker) createsRP(j int32) bool { return c.cat.Fact(j).CreatesRP }
+func (c *checker) createsRP(j int32) bool { return c.cat.fact(j).CreatesRP }
 
 // jobsOn returns the jobs of server s, in declaration order.
 func (c *checker) jobsOn(s int32) []int32 {
@@ -1248,7 +1248,7 @@ func (c *inv11) Observe(r *model.Record) {
 	if !inv11Kinds.has(r.Kind) {
 		return
 	}
-	fact := c.cat.Fact(r.Job)
+	fact := c.cat.fact(r.Job)
 	tn, sv := fact.Tenant, fact.Server
 	if tn < 0 || sv < 0 {
 		return
@@ -1686,7 +1686,7 @@ func (c *inv16) Observe(r *model.Record) {
 		return
 	}
 	w := whoOf(r)
-	fact := c.cat.Fact(r.Job)
+	fact := c.cat.fact(r.Job)
 	count, wait, tn := fact.RetryCount, fact.RetryWait, fact.Tenant
 	disabled := tn >= 0 && (s.tenOff || *at(&c.f.tenSeq, tn) != s.tenSeq)
 	switch r.Kind {

@@ -28,8 +28,8 @@ type Catalog struct {
 	ClientServer []int32
 
 	// facts is one small row per job of what the checkers read on every
-	// task record; see Fact.
-	facts      []JobFact
+	// task record; see fact.
+	facts      []jobFact
 	factsStale bool
 	// The checkers' shared state (rows.go).
 	rows    []jobRow
@@ -37,11 +37,11 @@ type Catalog struct {
 	objBase []int32 // flat index of each job's first object; last entry: the total
 }
 
-// JobFact is what observers read about a job on every task record, in one
+// jobFact is what observers read about a job on every task record, in one
 // row: on a fleet, the per-job lookups of a dozen observers through
 // separate slices and declaration pointers are each a cache miss, and
 // they were most of a large run's observer time.
-type JobFact struct {
+type jobFact struct {
 	Tenant, Server int32 // None when undeclared
 	MaxTasks       int32 // the tenant's max_concurrent_tasks (0: none)
 	TaskSlots      int32 // the server's task_slots (0: none)
@@ -54,12 +54,12 @@ type JobFact struct {
 	Decl           *model.Decl // nil when undeclared
 }
 
-var unknownJob = JobFact{Tenant: model.None, Server: model.None, CreatesRP: true}
+var unknownJob = jobFact{Tenant: model.None, Server: model.None, CreatesRP: true}
 
-// Fact returns job j's row (a shared zero row for an unknown job; do not
+// fact returns job j's row (a shared zero row for an unknown job; do not
 // modify it). Declarations normally all come first; one arriving later
 // (a hand-made trace) rebuilds the rows on the next lookup.
-func (c *Catalog) Fact(j int32) *JobFact {
+func (c *Catalog) fact(j int32) *jobFact {
 	if c.factsStale {
 		c.buildFacts()
 	}
