@@ -45,13 +45,14 @@ func BenchmarkPeerWorkloadBare(b *testing.B) {
 	}
 }
 
-// The full runs keep one session in the summary, as scripts/bench-peers.sh
-// runs `maintsim run --max-sessions 1`: per-session detail is what a
-// report of a small run wants, not part of the engine's cost.
+// The full runs use RunScenario's defaults, as `maintsim run` does (its
+// --max-sessions, which scripts/bench-peers.sh sets to 1, only shortens
+// the text it prints; the summary keeps up to DefaultMaxSessions
+// sessions either way).
 func benchFull(b *testing.B, sc *scenarios.Scenario, sequential bool) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := scenarios.RunScenario(sc, scenarios.Options{MaxSessions: 1, Sequential: sequential}); err != nil {
+		if _, err := scenarios.RunScenario(sc, scenarios.Options{Sequential: sequential}); err != nil {
 			b.Fatal(err)
 		}
 	}
