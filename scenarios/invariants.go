@@ -596,7 +596,7 @@ func (s *taskStart) record(other *model.Record) *model.Record {
 
 type inv01 struct {
 	checker
-	live taskTable[taskStart] // slots: objRow.slot01
+	live taskTable[taskStart] // slots: objRow.slots[slotINV01]
 }
 
 var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
@@ -610,10 +610,10 @@ func (c *inv01) Observe(r *model.Record) {
 	if r.Kind == model.RecTaskStart {
 		var t taskStart
 		t.observe(r)
-		c.live.set(o.task01(), k, t)
+		c.live.set(o.slot(slotINV01), k, t)
 		return
 	}
-	t, _ := c.live.del(o.task01(), k)
+	t, _ := c.live.del(o.slot(slotINV01), k)
 	rp := r.Flags.Has(model.FlagRestorePoint)
 	switch {
 	case r.Result != model.ResultSuccess:
@@ -770,7 +770,7 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	live    taskTable[inv04task] // slots: objRow.slot04
+	live    taskTable[inv04task] // slots: objRow.slots[slotINV04]
 	jobStop []uint32             // immediate stops per job (an operator stop is not maintenance)
 }
 
@@ -808,10 +808,10 @@ func (c *inv04) Observe(r *model.Record) {
 		t := inv04task{phase: model.PhaseSnapshot}
 		t.bounds.observe(r)
 		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.task04(), taskKey(r), t)
+		c.live.set(o.slot(slotINV04), taskKey(r), t)
 	case model.RecTaskPhase, model.RecTaskPlan:
 		o := c.cat.obj(r.Job, r.Object)
-		if t := c.live.ref(o.task04(), taskKey(r)); t != nil {
+		if t := c.live.ref(o.slot(slotINV04), taskKey(r)); t != nil {
 			t.bounds.observe(r)
 			if r.Kind == model.RecTaskPhase {
 				t.phase = max(t.phase, r.Phase)
@@ -823,7 +823,7 @@ func (c *inv04) Observe(r *model.Record) {
 		}
 	case model.RecTaskEnd:
 		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.task04(), taskKey(r))
+		t, ok := c.live.del(o.slot(slotINV04), taskKey(r))
 		if !ok {
 			return
 		}
@@ -1121,7 +1121,7 @@ type inv10 struct {
 	checker
 	f     faults
 	stops []model.Record       // per job: the graceful stop of the live session
-	live  taskTable[inv10task] // slots: objRow.slot10
+	live  taskTable[inv10task] // slots: objRow.slots[slotINV10]
 }
 
 type inv10sess struct {
@@ -1182,7 +1182,7 @@ func (c *inv10) Observe(r *model.Record) {
 	case model.RecTaskStart:
 		s.anyStarted = true
 		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.task10(), taskKey(r), inv10task{})
+		c.live.set(o.slot(slotINV10), taskKey(r), inv10task{})
 		if s.graceful && !s.immediate {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
@@ -1191,7 +1191,7 @@ func (c *inv10) Observe(r *model.Record) {
 			s.attemptFailed = true
 		}
 		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.task10(), taskKey(r))
+		t, ok := c.live.del(o.slot(slotINV10), taskKey(r))
 		if !ok {
 			return
 		}
@@ -1286,7 +1286,7 @@ func (c *inv11) Observe(r *model.Record) {
 type inv12 struct {
 	checker
 	last  sim.Time
-	phase taskTable[model.Phase] // tasks in process; slots: objRow.slot12
+	phase taskTable[model.Phase] // tasks in process; slots: objRow.slots[slotINV12]
 }
 
 type inv12job struct {
@@ -1349,7 +1349,7 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		e := &o.inv12
 		k := taskKey(r)
-		switch p, live := c.phase.get(&o.slot12, k); {
+		switch p, live := c.phase.get(&o.slots[slotINV12], k); {
 		case live:
 			c.violate(r.At, w, []*model.Record{r}, "task started while the object's previous task is still in %s", p)
 		case e.n == r.N && e.attempt == j.attempt:
@@ -1358,17 +1358,17 @@ func (c *inv12) Observe(r *model.Record) {
 		default:
 			j.inProc++
 		}
-		c.phase.set(&o.slot12, k, model.PhaseSnapshot)
+		c.phase.set(&o.slots[slotINV12], k, model.PhaseSnapshot)
 	case model.RecTaskPhase, model.RecTaskPlan:
 		k := taskKey(r)
 		o := c.cat.obj(r.Job, r.Object)
-		switch p, live := c.phase.get(o.task12(), k); {
+		switch p, live := c.phase.get(o.slot(slotINV12), k); {
 		case !live:
 			c.violate(r.At, w, []*model.Record{r}, "%s of a task that is not in process", r.Kind)
 		case r.Kind == model.RecTaskPhase && (r.Phase <= p || !r.Phase.InProcess()):
 			c.violate(r.At, w, []*model.Record{r}, "task went from %s to %s", p, r.Phase)
 		case r.Kind == model.RecTaskPhase:
-			c.phase.set(o.task12(), k, r.Phase)
+			c.phase.set(o.slot(slotINV12), k, r.Phase)
 		}
 	case model.RecTaskEnd:
 		o := c.cat.obj(r.Job, r.Object)
@@ -1382,7 +1382,7 @@ func (c *inv12) Observe(r *model.Record) {
 			c.violate(r.At, w, []*model.Record{r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
 		}
 		k := taskKey(r)
-		if _, live := c.phase.del(&o.slot12, k); live {
+		if _, live := c.phase.del(&o.slots[slotINV12], k); live {
 			j.inProc--
 			if !r.Flags.Has(model.FlagStarted) {
 				c.violate(r.At, w, []*model.Record{r}, "task_end says the task never started, but it had a task_start")
@@ -1417,7 +1417,7 @@ func (c *inv12) reset(job int32) {
 	})
 	for _, k := range gone {
 		o := c.cat.obj(taskJob(k), taskObject(k))
-		c.phase.del(o.task12(), k)
+		c.phase.del(o.slot(slotINV12), k)
 	}
 	c.cat.row(job).inv12.inProc = 0
 }
@@ -1430,7 +1430,7 @@ type inv13 struct {
 	f    faults
 	m    maintenance
 	srv  []inv13srv
-	live taskTable[inv13task] // slots: objRow.slot13
+	live taskTable[inv13task] // slots: objRow.slots[slotINV13]
 }
 
 type inv13srv struct {
@@ -1477,14 +1477,14 @@ func (c *inv13) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecTaskStart:
 		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.task13(), taskKey(r), inv13task{due: r.Due, n: r.N})
+		c.live.set(o.slot(slotINV13), taskKey(r), inv13task{due: r.Due, n: r.N})
 	case model.RecTaskPhase, model.RecTaskPlan:
 		sv := at(&c.srv, c.jobServer(r.Job))
 		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 {
 			sv.joined = true
 		}
 		o := c.cat.obj(r.Job, r.Object)
-		if t := c.live.ref(o.task13(), taskKey(r)); t != nil {
+		if t := c.live.ref(o.slot(slotINV13), taskKey(r)); t != nil {
 			later := r.Due > t.due
 			t.due = r.Due
 			if t.marked && sv != nil && (!later || sv.joined) {
@@ -1493,7 +1493,7 @@ func (c *inv13) Observe(r *model.Record) {
 		}
 	case model.RecTaskEnd:
 		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.task13(), taskKey(r))
+		t, ok := c.live.del(o.slot(slotINV13), taskKey(r))
 		if !ok {
 			return
 		}

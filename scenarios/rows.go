@@ -26,49 +26,29 @@ type objRow struct {
 	inv07   inv07rp
 	inv12   inv12ended
 	inv16   inv16obj
-	inv09rp bool // restore point committed in the live session (INV-09)
-	slot01  int32
-	slot04  int32
-	slot10  int32
-	slot12  int32
-	slot13  int32
+	inv09rp bool             // restore point committed in the live session (INV-09)
+	slots   [taskSlots]int32 // per checker that follows tasks, by taskSlot
 }
 
-// Nil-safe accessors of the slots: a task of an undeclared object has no
-// row.
-func (o *objRow) task01() *int32 {
+// taskSlot names the checkers that keep a slot in every objRow.
+type taskSlot int
+
+const (
+	slotINV01 taskSlot = iota
+	slotINV04
+	slotINV10
+	slotINV12
+	slotINV13
+	taskSlots
+)
+
+// slot is checker i's slot field in the row; nil for no row (a task of an
+// undeclared object).
+func (o *objRow) slot(i taskSlot) *int32 {
 	if o == nil {
 		return nil
 	}
-	return &o.slot01
-}
-
-func (o *objRow) task04() *int32 {
-	if o == nil {
-		return nil
-	}
-	return &o.slot04
-}
-
-func (o *objRow) task10() *int32 {
-	if o == nil {
-		return nil
-	}
-	return &o.slot10
-}
-
-func (o *objRow) task12() *int32 {
-	if o == nil {
-		return nil
-	}
-	return &o.slot12
-}
-
-func (o *objRow) task13() *int32 {
-	if o == nil {
-		return nil
-	}
-	return &o.slot13
+	return &o.slots[i]
 }
 
 // row returns job j's row, growing the rows to every declared job (or to
