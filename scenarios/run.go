@@ -25,9 +25,7 @@ func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Rec
 		bus.Subscribe(o)
 	}
 	apply := func(rd model.Ready) error {
-		for i := range rd.Records {
-			bus.Publish(&rd.Records[i])
-		}
+		bus.PublishBatch(rd.Records)
 		for _, t := range rd.Timers {
 			if err := loop.Schedule(t.At, t.Event); err != nil {
 				return err

@@ -102,12 +102,21 @@ func (l *Loop[E]) Run(fn func(at Time, ev E) error) error {
 // a record into every observer (the dominant cost once there are a score of
 // them).
 type Bus[R any] struct {
-	subs []Observer[R]
+	subs  []Observer[R]      // record by record, in subscription order
+	batch []BatchObserver[R] // whole slices, after subs (PublishBatch)
 }
 
 // Observer receives every published record, in order.
 type Observer[R any] interface {
 	Observe(r *R)
+}
+
+// BatchObserver is an Observer that can also take a step's records at
+// once. A Bus hands such an observer whole slices (PublishBatch): a Pipe
+// then copies them in one move instead of record by record.
+type BatchObserver[R any] interface {
+	Observer[R]
+	ObserveBatch(rs []R)
 }
 
 // ObserverFunc adapts a function to Observer.
@@ -117,11 +126,40 @@ type ObserverFunc[R any] func(r *R)
 func (f ObserverFunc[R]) Observe(r *R) { f(r) }
 
 // Subscribe adds an observer; observers see records in subscription order.
-func (b *Bus[R]) Subscribe(o Observer[R]) { b.subs = append(b.subs, o) }
+// A BatchObserver is kept apart and takes PublishBatch's slices whole.
+func (b *Bus[R]) Subscribe(o Observer[R]) {
+	if bo, ok := o.(BatchObserver[R]); ok {
+		b.batch = append(b.batch, bo)
+		return
+	}
+	b.subs = append(b.subs, o)
+}
 
 // Publish delivers r to every observer.
 func (b *Bus[R]) Publish(r *R) {
 	for _, s := range b.subs {
 		s.Observe(r)
+	}
+	for _, s := range b.batch {
+		s.Observe(r)
+	}
+}
+
+// PublishBatch delivers rs, in order, to every observer: record by record
+// to the plain observers, then the whole slice to each BatchObserver. Each
+// observer sees every record in publication order; how one observer's
+// calls interleave with another's is not defined (observers are
+// independent; the ones that read each other's state are plain ones, and
+// those keep their order).
+func (b *Bus[R]) PublishBatch(rs []R) {
+	if len(b.subs) > 0 {
+		for i := range rs {
+			for _, s := range b.subs {
+				s.Observe(&rs[i])
+			}
+		}
+	}
+	for _, s := range b.batch {
+		s.ObserveBatch(rs)
 	}
 }

@@ -128,7 +128,41 @@ var _ = Describe("Bus", func() {
 		bus.Publish(&rec{N: 2})
 		Expect(log).To(Equal([]string{"first 1", "second 1", "first 2", "second 2"}))
 	})
+
+	It("PublishBatch gives plain observers every record in order and batch observers the slice whole", func() {
+		type rec struct{ N int }
+		var bus sim.Bus[rec]
+		var plain []int
+		bus.Subscribe(sim.ObserverFunc[rec](func(r *rec) { plain = append(plain, r.N) }))
+		bo := &batchLog[rec]{}
+		bus.Subscribe(bo)
+		bus.PublishBatch([]rec{{1}, {2}, {3}})
+		bus.Publish(&rec{4})
+		bus.PublishBatch(nil)
+		Expect(plain).To(Equal([]int{1, 2, 3, 4}))
+		// One ObserveBatch call per PublishBatch (the empty one too), and
+		// Observe for a single Publish: the batch observer still sees
+		// every record, in order.
+		Expect(bo.calls).To(Equal([]string{"batch 3", "one", "batch 0"}))
+		Expect(bo.seen).To(Equal([]rec{{1}, {2}, {3}, {4}}))
+	})
 })
+
+// batchLog is a BatchObserver that records how it was called.
+type batchLog[R any] struct {
+	calls []string
+	seen  []R
+}
+
+func (b *batchLog[R]) Observe(r *R) {
+	b.calls = append(b.calls, "one")
+	b.seen = append(b.seen, *r)
+}
+
+func (b *batchLog[R]) ObserveBatch(rs []R) {
+	b.calls = append(b.calls, fmt.Sprintf("batch %d", len(rs)))
+	b.seen = append(b.seen, rs...)
+}
 
 var _ = Describe("Time", func() {
 	start := time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC)

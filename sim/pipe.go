@@ -79,6 +79,20 @@ func (p *Pipe[R]) Observe(r *R) {
 	}
 }
 
+// ObserveBatch implements BatchObserver: rs is copied into the current
+// batch, a batch's worth at a time.
+func (p *Pipe[R]) ObserveBatch(rs []R) {
+	for len(rs) > 0 {
+		n := copy(p.batch[len(p.batch):cap(p.batch)], rs)
+		p.batch = p.batch[:len(p.batch)+n]
+		rs = rs[n:]
+		if len(p.batch) == cap(p.batch) {
+			p.full <- p.batch
+			p.batch = <-p.free
+		}
+	}
+}
+
 // Close flushes the last batch and waits until every observer has seen
 // every record. It panics with the observers' panic if one of them did.
 func (p *Pipe[R]) Close() {

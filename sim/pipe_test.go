@@ -44,6 +44,41 @@ var _ = Describe("Pipe", func() {
 		}
 	})
 
+	It("takes slices through PublishBatch exactly as record by record, across batch boundaries the slices straddle", func() {
+		n := 3*sim.PipeBatch + 17
+		viaBatch, viaOne := &collect{}, &collect{}
+		pb, po := sim.NewPipe[rec](viaBatch), sim.NewPipe[rec](viaOne)
+		var batched, single sim.Bus[rec]
+		batched.Subscribe(pb)
+		single.Subscribe(po)
+		// Steps of uneven sizes, some larger than a whole batch, so that
+		// slices end mid-batch and span full ones.
+		sizes := []int{1, 0, 7, sim.PipeBatch - 3, 2*sim.PipeBatch + 5, 13}
+		buf := make([]rec, 0, n)
+		for i, k := 0, 0; i < n; k++ {
+			m := min(sizes[k%len(sizes)], n-i)
+			buf = buf[:0]
+			for j := range m {
+				buf = append(buf, rec{i: i + j, text: string(rune('a' + (i+j)%26))})
+			}
+			batched.PublishBatch(buf)
+			for j := range buf {
+				single.Publish(&buf[j])
+			}
+			for j := range buf { // the publisher reuses its buffer
+				buf[j].i = -1
+			}
+			i += m
+		}
+		pb.Close()
+		po.Close()
+		Expect(viaBatch.got).To(HaveLen(n))
+		Expect(viaBatch.got).To(Equal(viaOne.got))
+		for i, r := range viaBatch.got {
+			Expect(r.i).To(Equal(i))
+		}
+	})
+
 	It("delivers nothing extra when nothing was published, and Close is idempotent", func() {
 		a := &collect{}
 		p := sim.NewPipe[rec](a)
@@ -74,6 +109,21 @@ var _ = Describe("Pipe", func() {
 		allocs := testing.AllocsPerRun(5, func() {
 			for range sim.PipeBatch {
 				p.Observe(&r)
+			}
+		})
+		p.Close()
+		Expect(allocs).To(BeNumerically("==", 0))
+	})
+
+	It("allocates nothing per batch in the steady state through ObserveBatch", func() {
+		p := sim.NewPipe[rec](sim.ObserverFunc[rec](func(*rec) {}))
+		step := make([]rec, 37)
+		for range 2 * sim.PipeBatch / len(step) * 3 {
+			p.ObserveBatch(step)
+		}
+		allocs := testing.AllocsPerRun(5, func() {
+			for range sim.PipeBatch / len(step) {
+				p.ObserveBatch(step)
 			}
 		})
 		p.Close()

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/google/pprof/profile"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
@@ -486,5 +488,43 @@ var _ = Describe("maintsim invariants, selftest, schema", func() {
 		Expect(ms("", "bogus").code).To(Equal(2))
 		Expect(ms("", "--bogus").code).To(Equal(2))
 		Expect(ms("", "schema", "extra").code).To(Equal(2))
+	})
+})
+
+var _ = Describe("maintsim --cpuprofile (an extension: profile your own fleet)", func() {
+	It("writes a pprof CPU profile of the whole command, before or after the subcommand, without changing the run", func() {
+		dir := GinkgoT().TempDir()
+		plain := ms("", "run", example)
+		for _, args := range [][]string{
+			{"run", example, "--cpuprofile", filepath.Join(dir, "after.pprof")},
+			{"--cpuprofile=" + filepath.Join(dir, "before.pprof"), "run", example},
+		} {
+			r := ms("", args...)
+			Expect(r.code).To(Equal(0), r.String())
+			Expect(verdictLine.FindStringSubmatch(r.stdout)[3]).To(Equal(verdictLine.FindStringSubmatch(plain.stdout)[3]))
+		}
+		for _, name := range []string{"after.pprof", "before.pprof"} {
+			f, err := os.Open(filepath.Join(dir, name))
+			Expect(err).NotTo(HaveOccurred())
+			p, err := profile.Parse(f)
+			f.Close()
+			Expect(err).NotTo(HaveOccurred(), name)
+			Expect(p.SampleType).NotTo(BeEmpty())
+			Expect(p.SampleType[len(p.SampleType)-1].Type).To(Equal("cpu"), name)
+		}
+	})
+
+	It("a profile file that cannot be created: exit 2, naming the flag, before anything runs", func() {
+		r := ms("", "run", example, "--cpuprofile", filepath.Join(GinkgoT().TempDir(), "no", "such", "dir", "p"))
+		Expect(r.code).To(Equal(2), r.String())
+		Expect(r.stderr).To(ContainSubstring("--cpuprofile"))
+		Expect(r.stdout).To(BeEmpty())
+	})
+
+	It("a --cpuprofile after -- is an argument, not the flag", func() {
+		dir := GinkgoT().TempDir()
+		r := ms(dir, "run", "--", "--cpuprofile", "x")
+		Expect(r.code).To(Equal(2), r.String())
+		Expect(filepath.Join(dir, "x")).NotTo(BeAnExistingFile())
 	})
 })

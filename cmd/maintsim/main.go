@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -68,9 +69,25 @@ func tuneGC() {
 	}
 }
 
+// cpuProfile is --cpuprofile: where to write a pprof CPU profile of the
+// whole command, for users who want to see where their own fleet's time
+// goes (go tool pprof FILE). Empty: no profile.
+var cpuProfile string
+
+func init() {
+	rootCmd.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "",
+		"write a CPU profile of the command to `FILE` (read it with go tool pprof)")
+}
+
 func execute(args []string) int {
 	rootCmd.SetArgs(args)
-	err := rootCmd.Execute()
+	stop, err := startProfile(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "maintsim: %v\n", err)
+		return exitBadInput
+	}
+	err = rootCmd.Execute()
+	stop()
 	if err == nil {
 		return exitOK
 	}
@@ -84,4 +101,44 @@ func execute(args []string) int {
 	// Cobra's own errors (unknown flag, wrong argument count) are bad input.
 	fmt.Fprintf(os.Stderr, "maintsim: %v\nRun 'maintsim --help' for usage.\n", err)
 	return exitBadInput
+}
+
+// startProfile starts the CPU profile --cpuprofile asks for. The flag is
+// read before cobra runs the command so the profile covers parsing too.
+func startProfile(args []string) (stop func(), err error) {
+	cpuProfile = ""
+	_ = rootCmd.PersistentFlags().Parse(profileArgs(args))
+	if cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "maintsim: --cpuprofile: %v\n", err)
+		}
+	}, nil
+}
+
+// profileArgs picks --cpuprofile out of args, so that the persistent flag
+// set can be parsed early without tripping on the subcommand's own flags.
+func profileArgs(args []string) []string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return nil
+		case a == "--cpuprofile" && i+1 < len(args):
+			return []string{a, args[i+1]}
+		case len(a) > len("--cpuprofile=") && a[:len("--cpuprofile=")] == "--cpuprofile=":
+			return []string{a}
+		}
+	}
+	return nil
 }
