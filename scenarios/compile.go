@@ -90,7 +90,7 @@ func (c *compiler) header(path string) {
 	sp.Start = c.start
 	c.until = sim.Time(DefaultDuration)
 	if f.Until != nil {
-		p := fieldPath{"until"}
+		p := pathOf("until")
 		at, ok := f.Until.Since(c.start)
 		written := c.ps.text(p, f.Until.String())
 		switch {
@@ -109,7 +109,7 @@ func (c *compiler) compileSemantics() {
 	sem := model.DefaultSemantics()
 	s := c.f.Semantics
 	if s != nil {
-		p := fieldPath{"semantics"}
+		p := pathOf("semantics")
 		switch s.Profile {
 		case "", "vcc":
 		case "exchange":
@@ -152,12 +152,12 @@ func (c *compiler) compileLimits() sim.Limits {
 	if l == nil {
 		return sim.Limits{}
 	}
-	return sim.Limits{MaxEvents: l.MaxEvents, MaxSpan: c.nonNegative(fieldPath{"limits", "max_span"}, l.MaxSpan)}
+	return sim.Limits{MaxEvents: l.MaxEvents, MaxSpan: c.nonNegative(pathOf("limits", "max_span"), l.MaxSpan)}
 }
 
 func (c *compiler) compileServers() {
 	for i, s := range c.f.Servers {
-		p := fieldPath{"servers", i}
+		p := pathOf("servers", i)
 		spec := model.ServerSpec{Name: s.Name, MaintenanceMessage: s.MaintenanceMessage, Maintenance: s.Maintenance}
 		if c.ps.checkName(p.with("name"), s.Name, "server", false) {
 			if j, dup := c.servers[s.Name]; dup {
@@ -215,7 +215,7 @@ func (c *compiler) compileTenants() {
 	c.jobIndex = make([]map[string]int, len(c.f.Tenants))
 	for i := range c.f.Tenants {
 		t := &c.f.Tenants[i]
-		p := fieldPath{"tenants", i}
+		p := pathOf("tenants", i)
 		base := model.TenantSpec{Server: model.None}
 		nameOK := c.ps.checkName(p.with("name"), t.Name, "tenant", true)
 		count := 0
@@ -509,7 +509,7 @@ func (c *compiler) untilText() string {
 	if c.f.Until.IsAbsolute() {
 		return abs
 	}
-	return c.ps.text(fieldPath{"until"}, c.f.Until.String()) + ", " + abs
+	return c.ps.text(pathOf("until"), c.f.Until.String()) + ", " + abs
 }
 
 func (c *compiler) tenantNames() []string {
@@ -552,7 +552,7 @@ func (c *compiler) jobRef(p fieldPath, ti int32, name string) (int32, bool) {
 
 func (c *compiler) compileActions() {
 	for i, a := range c.f.Actions {
-		p := fieldPath{"actions", i}
+		p := pathOf("actions", i)
 		act := model.Action{Server: model.None, Tenant: model.None, Job: model.None}
 		if a.At == nil {
 			c.ps.required(p.with("at"), "when the action happens, as in +2h")
@@ -629,8 +629,8 @@ func (c *compiler) compileActions() {
 func (c *compiler) compileExpect() []Expectation {
 	var out []Expectation
 	for i, e := range c.f.Expect {
-		p := fieldPath{"expect", i}
-		x := Expectation{Pos: c.ps.loc.pos(p)}
+		p := pathOf("expect", i)
+		x := Expectation{Pos: c.ps.loc.pos(p.list())}
 		switch {
 		case e.Session != "" && e.Invariants != nil:
 			c.ps.atKey(p.with("invariants"), "an expect entry is either a session or invariants, not both")

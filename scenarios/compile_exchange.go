@@ -55,7 +55,7 @@ func (c *compiler) rejectExchangeOnly() {
 		c.ps.atKey(p.with(field), "%s belongs to the exchange profile (semantics: {profile: exchange}); this file simulates Cloud Connect", field)
 	}
 	for i, s := range f.Servers {
-		p := fieldPath{"servers", i}
+		p := pathOf("servers", i)
 		for _, x := range []struct {
 			name string
 			set  bool
@@ -67,13 +67,13 @@ func (c *compiler) rejectExchangeOnly() {
 		}
 	}
 	if f.Databases != nil {
-		bad(nil, "databases")
+		bad(fieldPath{}, "databases")
 	}
 	if f.Clients != nil {
-		bad(nil, "clients")
+		bad(fieldPath{}, "clients")
 	}
 	for i, a := range f.Actions {
-		p := fieldPath{"actions", i}
+		p := pathOf("actions", i)
 		for _, x := range []struct {
 			name string
 			set  bool
@@ -85,7 +85,7 @@ func (c *compiler) rejectExchangeOnly() {
 		}
 	}
 	for i, e := range f.Expect {
-		p := fieldPath{"expect", i}
+		p := pathOf("expect", i)
 		for _, x := range []struct {
 			name string
 			set  bool
@@ -114,7 +114,7 @@ func (c *compiler) compileExchange() []Expectation {
 		clients: map[string]int32{}}
 	c.spec.Exchange = xc.x
 	if s := c.f.Semantics; s != nil {
-		p := fieldPath{"semantics"}
+		p := pathOf("semantics")
 		for _, k := range []struct {
 			name string
 			set  bool
@@ -126,7 +126,7 @@ func (c *compiler) compileExchange() []Expectation {
 		}
 	}
 	if c.f.Tenants != nil {
-		c.ps.atKey(fieldPath{"tenants"}, "tenants belong to Cloud Connect (profile vcc); an Exchange file has servers, databases and clients")
+		c.ps.atKey(pathOf("tenants"), "tenants belong to Cloud Connect (profile vcc); an Exchange file has servers, databases and clients")
 	}
 	xc.exServers()
 	xc.exDatabases()
@@ -182,11 +182,11 @@ func (xc *exCompiler) copyOn(d, s int32) bool {
 
 func (xc *exCompiler) exServers() {
 	for i, s := range xc.f.Servers {
-		p := fieldPath{"servers", i}
+		p := pathOf("servers", i)
 		spec := model.ExServerSpec{Name: s.Name, DAG: s.DAG, MessageRatePerHour: s.MessageRate.PerHour()}
 		if xc.ps.checkName(p.with("name"), s.Name, "server", false) {
 			if _, dup := xc.servers[s.Name]; dup {
-				xc.ps.at(p.with("name"), "duplicate server name %q (first at %s)", s.Name, xc.ps.where(fieldPath{"servers", int(xc.servers[s.Name]), "name"}))
+				xc.ps.at(p.with("name"), "duplicate server name %q (first at %s)", s.Name, xc.ps.where(pathOf("servers", int(xc.servers[s.Name]), "name")))
 			} else {
 				xc.servers[s.Name] = int32(i)
 			}
@@ -263,7 +263,7 @@ func (xc *exCompiler) exServers() {
 
 func (xc *exCompiler) exDatabases() {
 	for i, d := range xc.f.Databases {
-		p := fieldPath{"databases", i}
+		p := pathOf("databases", i)
 		spec := model.ExDatabaseSpec{Name: d.Name, Mounted: d.Mounted == nil || *d.Mounted}
 		if xc.ps.checkName(p.with("name"), d.Name, "database", false) {
 			if strings.ContainsAny(d.Name, `\`) {
@@ -342,11 +342,11 @@ func copyServers(cs []DatabaseCopy) []string {
 
 func (xc *exCompiler) exClients() {
 	for i, cl := range xc.f.Clients {
-		p := fieldPath{"clients", i}
+		p := pathOf("clients", i)
 		spec := model.ExClientSpec{Name: cl.Name, Server: model.None, Database: model.None, RequestRatePerHour: cl.RequestRate.PerHour()}
 		if xc.ps.checkName(p.with("name"), cl.Name, "client", false) {
 			if first, dup := xc.clients[cl.Name]; dup {
-				xc.ps.at(p.with("name"), "duplicate client name %q (first at %s)", cl.Name, xc.ps.where(fieldPath{"clients", int(first), "name"}))
+				xc.ps.at(p.with("name"), "duplicate client name %q (first at %s)", cl.Name, xc.ps.where(pathOf("clients", int(first), "name")))
 			} else {
 				xc.clients[cl.Name] = int32(i)
 			}
@@ -412,7 +412,7 @@ func (n exNeeds) takes() string {
 
 func (xc *exCompiler) actions() {
 	for i, a := range xc.f.Actions {
-		p := fieldPath{"actions", i}
+		p := pathOf("actions", i)
 		act := model.ExAction{Server: model.None, Target: model.None, Database: model.None}
 		if a.At == nil {
 			xc.ps.required(p.with("at"), "when the action happens, as in +2h")
@@ -503,8 +503,8 @@ func (xc *exCompiler) actions() {
 func (xc *exCompiler) expect() []Expectation {
 	var out []Expectation
 	for i, e := range xc.f.Expect {
-		p := fieldPath{"expect", i}
-		x := Expectation{Pos: xc.ps.loc.pos(p)}
+		p := pathOf("expect", i)
+		x := Expectation{Pos: xc.ps.loc.pos(p.list())}
 		for _, f := range []struct {
 			name string
 			set  bool

@@ -152,40 +152,40 @@ var (
 type genJob struct{ kind, platform, managedBy, target string }
 
 func drawWorld(t *rapid.T, cfg GenConfig) *File {
-	seed := uint64(rapid.IntRange(1, 1000).Draw(t, "seed"))
+	seed := uint64(intRange(1, 1000).Draw(t, "seed"))
 	f := &File{Name: "generated", Seed: &seed, Start: GenStart, Until: After(cfg.Horizon)}
-	if rapid.IntRange(0, 4).Draw(t, "semantics") == 4 {
+	if intRange(0, 4).Draw(t, "semantics") == 4 {
 		f.Semantics = &SemanticsConfig{
-			ReplicationInMaintenance: rapid.SampledFrom([]string{"allow", "stop"}).Draw(t, "replication_in_maintenance"),
-			VCDBackupInMaintenance:   rapid.SampledFrom([]string{"stop", "allow"}).Draw(t, "vcd_backup_in_maintenance"),
-			GracefulStopResult:       rapid.SampledFrom([]string{"Warning", "Success"}).Draw(t, "graceful_stop_result"),
+			ReplicationInMaintenance: genReplicationModesG.Draw(t, "replication_in_maintenance"),
+			VCDBackupInMaintenance:   genVCDModesG.Draw(t, "vcd_backup_in_maintenance"),
+			GracefulStopResult:       genGracefulResultsG.Draw(t, "graceful_stop_result"),
 		}
 	}
-	ns := rapid.IntRange(1, cfg.MaxServers).Draw(t, "servers")
+	ns := intRange(1, cfg.MaxServers).Draw(t, "servers")
 	for i := range ns {
 		s := Server{Name: fmt.Sprintf("cc-%02d", i+1),
-			Version:   rapid.SampledFrom(genVersions).Draw(t, "version"),
-			TaskSlots: rapid.SampledFrom(genSlots).Draw(t, "task_slots")}
-		if rapid.IntRange(0, 3).Draw(t, "custom_message") == 3 {
+			Version:   genVersionsG.Draw(t, "version"),
+			TaskSlots: genSlotsG.Draw(t, "task_slots")}
+		if intRange(0, 3).Draw(t, "custom_message") == 3 {
 			s.MaintenanceMessage = genMessages[0]
 		}
-		if s.Version != "9.5" && rapid.IntRange(0, 7).Draw(t, "starts_in_maintenance") == 7 { // M1
+		if s.Version != "9.5" && intRange(0, 7).Draw(t, "starts_in_maintenance") == 7 { // M1
 			s.Maintenance = true
 		}
 		f.Servers = append(f.Servers, s)
 	}
-	nt := rapid.IntRange(1, cfg.MaxTenants).Draw(t, "tenants")
+	nt := intRange(1, cfg.MaxTenants).Draw(t, "tenants")
 	for i := range nt {
 		tn := Tenant{Name: "t" + strconv.Itoa(i+1),
-			Server:             f.Servers[rapid.IntRange(0, ns-1).Draw(t, "tenant_server")].Name,
-			Client:             rapid.SampledFrom(genClients).Draw(t, "client"),
-			MaxConcurrentTasks: rapid.SampledFrom(genMaxTasks).Draw(t, "max_concurrent_tasks"),
-			Bandwidth:          rapid.SampledFrom(genTenantBps).Draw(t, "tenant_bandwidth")}
-		if rapid.IntRange(0, 9).Draw(t, "starts_disabled") == 9 {
+			Server:             f.Servers[intRange(0, ns-1).Draw(t, "tenant_server")].Name,
+			Client:             genClientsG.Draw(t, "client"),
+			MaxConcurrentTasks: genMaxTasksG.Draw(t, "max_concurrent_tasks"),
+			Bandwidth:          genTenantBpsG.Draw(t, "tenant_bandwidth")}
+		if intRange(0, 9).Draw(t, "starts_disabled") == 9 {
 			no := false
 			tn.Enabled = &no
 		}
-		nj := rapid.IntRange(1, cfg.MaxJobs).Draw(t, "jobs")
+		nj := intRange(1, cfg.MaxJobs).Draw(t, "jobs")
 		for k := range nj {
 			tn.Jobs = append(tn.Jobs, drawJob(t, cfg, k))
 		}
@@ -195,35 +195,35 @@ func drawWorld(t *rapid.T, cfg GenConfig) *File {
 }
 
 func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
-	g := rapid.SampledFrom(genJobs).Draw(t, "job_kind")
+	g := genJobsG.Draw(t, "job_kind")
 	j := Job{Name: g.kind + "-" + strconv.Itoa(k+1), Kind: g.kind, Platform: g.platform, ManagedBy: g.managedBy, Target: g.target}
-	set := &ObjectSet{Count: rapid.IntRange(1, cfg.MaxObjects).Draw(t, "objects")}
+	set := &ObjectSet{Count: intRange(1, cfg.MaxObjects).Draw(t, "objects")}
 	if g.kind == "agent_backup" {
 		set.Prefix = "pc"
 	}
-	if rapid.IntRange(0, 3).Draw(t, "bandwidth_model") == 3 {
+	if intRange(0, 3).Draw(t, "bandwidth_model") == 3 {
 		// Sized objects moved at the tenant's share of bandwidth (M14).
-		set.Size = ConstSize(Size(rapid.SampledFrom(genSizesGiB).Draw(t, "size_gib")) * GiB)
+		set.Size = ConstSize(Size(genSizesGiBG.Draw(t, "size_gib")) * GiB)
 	} else {
-		m := time.Duration(rapid.SampledFrom(genMinutes).Draw(t, "duration_min")) * time.Minute
-		if rapid.IntRange(0, 3).Draw(t, "duration_spread") == 3 {
+		m := time.Duration(genMinutesG.Draw(t, "duration_min")) * time.Minute
+		if intRange(0, 3).Draw(t, "duration_spread") == 3 {
 			set.Duration = UniformDuration(m, 2*m)
 		} else {
 			set.Duration = ConstDuration(m)
 		}
 	}
 	j.Objects = Objects{Set: set}
-	first := After(time.Duration(rapid.IntRange(0, int(cfg.Horizon/(20*time.Minute))/2).Draw(t, "first_start")) * 10 * time.Minute)
-	switch rapid.IntRange(0, 3).Draw(t, "schedule") {
+	first := After(time.Duration(intRange(0, int(cfg.Horizon/(20*time.Minute))/2).Draw(t, "first_start")) * 10 * time.Minute)
+	switch intRange(0, 3).Draw(t, "schedule") {
 	case 0:
 		j.Schedule = &Schedule{At: first}
 	case 1, 2:
-		j.Schedule = &Schedule{At: first, Every: Duration(rapid.SampledFrom(genEvery).Draw(t, "every"))}
+		j.Schedule = &Schedule{At: first, Every: Duration(genEveryG.Draw(t, "every"))}
 	default:
 		j.Schedule = &Schedule{Manual: true}
 	}
-	if rapid.IntRange(0, 2).Draw(t, "retry") == 2 {
-		j.Retry = &Retry{Count: rapid.IntRange(1, 3).Draw(t, "retry_count"), Wait: Duration(rapid.SampledFrom(genWaits).Draw(t, "retry_wait"))}
+	if intRange(0, 2).Draw(t, "retry") == 2 {
+		j.Retry = &Retry{Count: intRange(1, 3).Draw(t, "retry_count"), Wait: Duration(genWaitsG.Draw(t, "retry_wait"))}
 	}
 	return j
 }
@@ -332,13 +332,13 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 	// at draws a time: mostly shortly after a session start (anchored),
 	// else anywhere before the horizon.
 	at := func(anchors []time.Duration) time.Duration {
-		if len(anchors) > 0 && rapid.IntRange(0, 3).Draw(t, "anchored") < 3 {
-			a := anchors[rapid.IntRange(0, len(anchors)-1).Draw(t, "anchor")]
-			return min(cfg.Horizon, a+time.Duration(rapid.IntRange(0, 12).Draw(t, "after_5min"))*5*time.Minute)
+		if len(anchors) > 0 && intRange(0, 3).Draw(t, "anchored") < 3 {
+			a := anchors[intRange(0, len(anchors)-1).Draw(t, "anchor")]
+			return min(cfg.Horizon, a+time.Duration(intRange(0, 12).Draw(t, "after_5min"))*5*time.Minute)
 		}
-		return time.Duration(rapid.IntRange(0, steps).Draw(t, "at_5min")) * 5 * time.Minute
+		return time.Duration(intRange(0, steps).Draw(t, "at_5min")) * 5 * time.Minute
 	}
-	n := rapid.IntRange(minN, maxN).Draw(t, "actions")
+	n := intRange(minN, maxN).Draw(t, "actions")
 	var out []Action
 	for range n {
 		if len(names.servers) == 0 || len(names.tenants) == 0 {
@@ -349,35 +349,35 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 		switch a.Do {
 		case "enable_maintenance", "disable_maintenance", "stop_service", "start_service", "restart_service",
 			"power_off", "power_on":
-			a.Server = names.servers[rapid.IntRange(0, len(names.servers)-1).Draw(t, "server")]
+			a.Server = names.servers[intRange(0, len(names.servers)-1).Draw(t, "server")]
 			a.At = After(at(names.starts))
 		case "set_maintenance_message":
-			a.Server = names.servers[rapid.IntRange(0, len(names.servers)-1).Draw(t, "server")]
-			text := rapid.SampledFrom(genMessages).Draw(t, "text")
+			a.Server = names.servers[intRange(0, len(names.servers)-1).Draw(t, "server")]
+			text := genMessagesG.Draw(t, "text")
 			a.Text = &text
 			a.At = After(at(names.starts))
 		case "disable_tenant", "enable_tenant":
-			a.Tenant = names.tenants[rapid.IntRange(0, len(names.tenants)-1).Draw(t, "tenant")]
+			a.Tenant = names.tenants[intRange(0, len(names.tenants)-1).Draw(t, "tenant")]
 			a.At = After(at(names.starts))
 			if names.frozen[a.Tenant] {
 				continue
 			}
 			// M12: backups move only after the tenant is disabled, so the
 			// correct model stays clean (INV-15 judges the runbook).
-			if a.Do == "disable_tenant" && rapid.Bool().Draw(t, "move_backups") {
+			if a.Do == "disable_tenant" && genBoolG.Draw(t, "move_backups") {
 				extra = append(extra, Action{At: a.At, Do: "move_backups", Tenant: a.Tenant})
 			}
 		case "stop_job", "start_job":
-			ti := rapid.IntRange(0, len(names.tenants)-1).Draw(t, "tenant")
-			job := names.jobs[ti][rapid.IntRange(0, len(names.jobs[ti])-1).Draw(t, "job")]
+			ti := intRange(0, len(names.tenants)-1).Draw(t, "tenant")
+			job := names.jobs[ti][intRange(0, len(names.jobs[ti])-1).Draw(t, "job")]
 			a.Tenant, a.Job = names.tenants[ti], job.name
 			a.At = After(at(job.starts))
 			if a.Do == "stop_job" {
-				a.Mode = rapid.SampledFrom([]string{"immediate", "graceful"}).Draw(t, "mode")
+				a.Mode = genStopModesG.Draw(t, "mode")
 				if len(job.starts) == 0 {
 					// A manual job runs only when started: start it first.
 					start := Action{At: a.At, Do: "start_job", Tenant: a.Tenant, Job: a.Job}
-					a.At = After(min(cfg.Horizon, a.At.Offset.Std()+time.Duration(rapid.IntRange(0, 12).Draw(t, "stop_after_5min"))*5*time.Minute))
+					a.At = After(min(cfg.Horizon, a.At.Offset.Std()+time.Duration(intRange(0, 12).Draw(t, "stop_after_5min"))*5*time.Minute))
 					out = append(out, start)
 				}
 			}
@@ -413,7 +413,7 @@ func GenPerturbations(bases []BaseScenario, cfg GenConfig) *rapid.Generator[*Fil
 	return rapid.Custom(func(t *rapid.T) *File {
 		i := 0
 		if len(ps) > 1 {
-			i = rapid.IntRange(0, len(ps)-1).Draw(t, "base")
+			i = intRange(0, len(ps)-1).Draw(t, "base")
 		}
 		if ps[i].err != nil {
 			panic(fmt.Sprintf("check: cannot copy %s: %v", ps[i].path, ps[i].err))
@@ -464,8 +464,8 @@ func perturb(t *rapid.T, f *File, cfg GenConfig) {
 			acts = append(acts, a)
 			continue
 		}
-		shift := time.Duration(rapid.IntRange(-6, 6).Draw(t, "shift_10min")) * 10 * time.Minute
-		if rapid.IntRange(0, 7).Draw(t, "drop") == 7 {
+		shift := time.Duration(intRange(-6, 6).Draw(t, "shift_10min")) * 10 * time.Minute
+		if intRange(0, 7).Draw(t, "drop") == 7 {
 			continue
 		}
 		at := *a.At
@@ -482,7 +482,7 @@ func perturb(t *rapid.T, f *File, cfg GenConfig) {
 	}
 	for ti := range f.Tenants {
 		for ji := range f.Tenants[ti].Jobs {
-			scale := rapid.SampledFrom(genScales).Draw(t, "scale")
+			scale := genScalesG.Draw(t, "scale")
 			if scale == 1 {
 				continue
 			}

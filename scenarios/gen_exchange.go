@@ -61,43 +61,43 @@ func genExchangeFile(cfg GenConfig) *rapid.Generator[*File] {
 }
 
 func drawExchangeWorld(t *rapid.T, cfg GenConfig) *File {
-	seed := uint64(rapid.IntRange(1, 1000).Draw(t, "seed"))
+	seed := uint64(intRange(1, 1000).Draw(t, "seed"))
 	f := &File{Name: "generated", Seed: &seed, Start: GenStart, Until: After(cfg.Horizon),
 		Semantics: &SemanticsConfig{Profile: "exchange"}}
-	ns := rapid.IntRange(1, max(1, min(cfg.MaxServers, 3))).Draw(t, "servers")
+	ns := intRange(1, max(1, min(cfg.MaxServers, 3))).Draw(t, "servers")
 	for i := range ns {
-		load := rapid.SampledFrom(exGenLoads).Draw(t, "load")
+		load := exGenLoadsG.Draw(t, "load")
 		s := Server{Name: fmt.Sprintf("ex-%02d", i+1), Version: "2019", MessageRate: load.rate, DeliveryTime: load.delivery,
-			Policy: rapid.SampledFrom([]string{"", "IntrasiteOnly"}).Draw(t, "policy")}
+			Policy: exGenPoliciesG.Draw(t, "policy")}
 		if ns > 1 {
 			s.DAG = "DAG1"
 		}
-		if rapid.IntRange(0, 5).Draw(t, "initial_hold") == 5 {
+		if intRange(0, 5).Draw(t, "initial_hold") == 5 {
 			s.Components = []ComponentHold{{Component: "Monitoring", Requester: "HealthAPI", State: "Inactive"}}
 		}
 		f.Servers = append(f.Servers, s)
 	}
-	nd := rapid.IntRange(1, max(1, min(cfg.MaxObjects, 3))).Draw(t, "databases")
+	nd := intRange(1, max(1, min(cfg.MaxObjects, 3))).Draw(t, "databases")
 	for d := range nd {
-		first := rapid.IntRange(0, ns-1).Draw(t, "active_server")
+		first := intRange(0, ns-1).Draw(t, "active_server")
 		db := Database{Name: fmt.Sprintf("DB%02d", d+1), Copies: []DatabaseCopy{{Server: f.Servers[first].Name}}}
 		for k := range ns {
-			if k != first && rapid.Bool().Draw(t, "copy") {
+			if k != first && genBoolG.Draw(t, "copy") {
 				db.Copies = append(db.Copies, DatabaseCopy{Server: f.Servers[k].Name})
 			}
 		}
-		if rapid.IntRange(0, 9).Draw(t, "starts_dismounted") == 9 {
+		if intRange(0, 9).Draw(t, "starts_dismounted") == 9 {
 			no := false
 			db.Mounted = &no
 		}
 		f.Databases = append(f.Databases, db)
 	}
 	for i := range ns {
-		for k := range rapid.IntRange(0, 2).Draw(t, "clients") {
+		for k := range intRange(0, 2).Draw(t, "clients") {
 			f.Clients = append(f.Clients, Client{Name: fmt.Sprintf("c%d%d", i+1, k+1), Server: f.Servers[i].Name,
-				Database:    f.Databases[rapid.IntRange(0, nd-1).Draw(t, "client_database")].Name,
-				Protocol:    rapid.SampledFrom(exGenProtocols).Draw(t, "protocol"),
-				RequestRate: rapid.SampledFrom(exGenRates).Draw(t, "request_rate")})
+				Database:    f.Databases[intRange(0, nd-1).Draw(t, "client_database")].Name,
+				Protocol:    exGenProtocolsG.Draw(t, "protocol"),
+				RequestRate: exGenRatesG.Draw(t, "request_rate")})
 		}
 	}
 	return f
@@ -135,21 +135,21 @@ func drawExchangeActions(t *rapid.T, cfg GenConfig, f *File) []Action {
 	}
 	h := cfg.Horizon
 	step := func(name string) time.Duration {
-		return time.Duration(rapid.IntRange(1, 5).Draw(t, name)) * time.Minute
+		return time.Duration(intRange(1, 5).Draw(t, name)) * time.Minute
 	}
-	cursor := time.Duration(rapid.IntRange(2, 12).Draw(t, "first_window_5min")) * 5 * time.Minute
+	cursor := time.Duration(intRange(2, 12).Draw(t, "first_window_5min")) * 5 * time.Minute
 	for _, srv := range f.Servers {
-		if !rapid.Bool().Draw(t, "maintain") {
+		if !genBoolG.Draw(t, "maintain") {
 			continue
 		}
-		length := time.Duration(rapid.IntRange(3, 18).Draw(t, "window_10min")) * 10 * time.Minute
+		length := time.Duration(intRange(3, 18).Draw(t, "window_10min")) * 10 * time.Minute
 		if cursor+length+40*time.Minute > h {
 			break
 		}
 		g.window(t, srv, cursor, length, step)
 		cursor += length + 40*time.Minute
 	}
-	n := rapid.IntRange(cfg.MinActions, max(cfg.MinActions, cfg.MaxActions)).Draw(t, "noise")
+	n := intRange(cfg.MinActions, max(cfg.MinActions, cfg.MaxActions)).Draw(t, "noise")
 	g.out = append(g.out, drawExchangeNoise(t, f, h, n)...)
 	sort.SliceStable(g.out, func(i, j int) bool { return g.out[i].At.Offset < g.out[j].At.Offset })
 	return g.out
@@ -159,9 +159,9 @@ func drawExchangeActions(t *rapid.T, cfg GenConfig, f *File) []Action {
 // in X3 order with the X4 preparations before it.
 func (g *exGenState) window(t *rapid.T, srv Server, T, length time.Duration, step func(string) time.Duration) {
 	s := srv.Name
-	prep := max(0, T-time.Duration(rapid.IntRange(1, 6).Draw(t, "prep_5min"))*5*time.Minute)
+	prep := max(0, T-time.Duration(intRange(1, 6).Draw(t, "prep_5min"))*5*time.Minute)
 	backupOn := ""
-	if rapid.Bool().Draw(t, "backup_one_server") {
+	if genBoolG.Draw(t, "backup_one_server") {
 		backupOn = s
 	}
 	g.add(prep, Action{Do: "backup_databases", Server: backupOn})
@@ -174,7 +174,7 @@ func (g *exGenState) window(t *rapid.T, srv Server, T, length time.Duration, ste
 			continue
 		}
 		for _, cp := range d.Copies {
-			if cp.Server != s && rapid.Bool().Draw(t, "move_off") {
+			if cp.Server != s && genBoolG.Draw(t, "move_off") {
 				g.add(T-time.Minute, Action{Do: "move_active_mailbox_database", Database: d.Name, Server: cp.Server})
 				g.active[d.Name] = cp.Server
 				moved = append(moved, d.Name)
@@ -208,21 +208,21 @@ func (g *exGenState) window(t *rapid.T, srv Server, T, length time.Duration, ste
 	}
 	at += step("after_dismount")
 	comps := []string{"HubTransport", "FrontendTransport"}
-	if rapid.Bool().Draw(t, "drain_mailbox_delivery") {
+	if genBoolG.Draw(t, "drain_mailbox_delivery") {
 		comps = append(comps, "MailboxDeliveryProxy")
 	}
 	for _, c := range comps {
 		st := "Draining"
-		if rapid.IntRange(0, 3).Draw(t, "inactive_instead") == 3 {
+		if intRange(0, 3).Draw(t, "inactive_instead") == 3 {
 			st = "Inactive"
 		}
 		g.add(at, Action{Do: "set_server_component_state", Server: s, Component: c, State: st, Requester: "Maintenance"})
 	}
-	if len(others) > 0 && rapid.Bool().Draw(t, "redirect_message") {
-		g.add(at+time.Duration(rapid.IntRange(0, 6).Draw(t, "redirect_10s"))*10*time.Second,
+	if len(others) > 0 && genBoolG.Draw(t, "redirect_message") {
+		g.add(at+time.Duration(intRange(0, 6).Draw(t, "redirect_10s"))*10*time.Second,
 			Action{Do: "redirect_message", Server: s, Target: others[0]})
 	}
-	offline := rapid.Bool().Draw(t, "offline")
+	offline := genBoolG.Draw(t, "offline")
 	if offline {
 		g.add(at+2*time.Minute, Action{Do: "set_server_component_state", Server: s, Component: "ServerWideOffline", State: "Inactive", Requester: "Maintenance"})
 	}
@@ -248,7 +248,7 @@ func (g *exGenState) window(t *rapid.T, srv Server, T, length time.Duration, ste
 		g.add(exit+4*time.Minute, Action{Do: "redirect_clients", Server: s, Target: s})
 	}
 	for _, d := range moved {
-		if rapid.Bool().Draw(t, "move_back") {
+		if genBoolG.Draw(t, "move_back") {
 			g.add(exit+5*time.Minute, Action{Do: "move_active_mailbox_database", Database: d, Server: s})
 			g.active[d] = s
 		}
@@ -266,12 +266,12 @@ func drawExchangeNoise(t *rapid.T, f *File, h time.Duration, n int) []Action {
 		if len(f.Servers) == 0 || slots < 1 {
 			break
 		}
-		s := f.Servers[rapid.IntRange(0, len(f.Servers)-1).Draw(t, "noise_server")].Name
-		c := rapid.SampledFrom(exGenNoiseComps).Draw(t, "noise_component")
-		r := rapid.SampledFrom(exGenNoiseReqs).Draw(t, "noise_requester")
-		st := rapid.SampledFrom([]string{"Inactive", "Draining"}).Draw(t, "noise_state")
-		from := time.Duration(rapid.IntRange(0, slots).Draw(t, "noise_at_5min")) * 5 * time.Minute
-		to := min(h, from+time.Duration(rapid.IntRange(1, 12).Draw(t, "noise_for_5min"))*5*time.Minute)
+		s := f.Servers[intRange(0, len(f.Servers)-1).Draw(t, "noise_server")].Name
+		c := exGenNoiseCompsG.Draw(t, "noise_component")
+		r := exGenNoiseReqsG.Draw(t, "noise_requester")
+		st := exGenNoiseStatesG.Draw(t, "noise_state")
+		from := time.Duration(intRange(0, slots).Draw(t, "noise_at_5min")) * 5 * time.Minute
+		to := min(h, from+time.Duration(intRange(1, 12).Draw(t, "noise_for_5min"))*5*time.Minute)
 		out = append(out,
 			Action{At: After(from), Do: "set_server_component_state", Server: s, Component: c, State: st, Requester: r},
 			Action{At: After(to), Do: "set_server_component_state", Server: s, Component: c, State: "Active", Requester: r})
@@ -299,7 +299,7 @@ func perturbExchange(t *rapid.T, f *File, cfg GenConfig) {
 	sort.SliceStable(order, func(i, j int) bool { return offsets[order[i]] < offsets[order[j]] })
 	times := make([]time.Duration, len(order))
 	for k, i := range order {
-		shift := time.Duration(rapid.IntRange(-6, 6).Draw(t, "shift_10min")) * 10 * time.Minute
+		shift := time.Duration(intRange(-6, 6).Draw(t, "shift_10min")) * 10 * time.Minute
 		times[k] = min(horizon, max(0, offsets[i]+shift))
 	}
 	slices.Sort(times)
@@ -311,15 +311,15 @@ func perturbExchange(t *rapid.T, f *File, cfg GenConfig) {
 	}
 	for i := range f.Servers {
 		s := &f.Servers[i]
-		s.MessageRate = min(s.MessageRate*Rate(rapid.SampledFrom(exGenScales).Draw(t, "rate_scale")), maxGenRate)
+		s.MessageRate = min(s.MessageRate*Rate(exGenScalesG.Draw(t, "rate_scale")), maxGenRate)
 		if k := rapid.SampledFrom(exGenScales[:2]).Draw(t, "delivery_scale"); k != 1 {
 			s.DeliveryTime = scaleDuration(s.DeliveryTime, k)
 		}
 	}
 	for i := range f.Clients {
-		f.Clients[i].RequestRate = min(f.Clients[i].RequestRate*Rate(rapid.SampledFrom(exGenScales).Draw(t, "request_scale")), maxGenRate)
+		f.Clients[i].RequestRate = min(f.Clients[i].RequestRate*Rate(exGenScalesG.Draw(t, "request_scale")), maxGenRate)
 	}
-	acts = append(acts, drawExchangeNoise(t, f, horizon, rapid.IntRange(0, max(1, cfg.MaxActions/3)).Draw(t, "extra_noise"))...)
+	acts = append(acts, drawExchangeNoise(t, f, horizon, intRange(0, max(1, cfg.MaxActions/3)).Draw(t, "extra_noise"))...)
 	sort.SliceStable(acts, func(i, j int) bool { return offsetOf(acts[i].At, start) < offsetOf(acts[j].At, start) })
 	f.Actions = acts
 	f.Expect = []Expect{{Invariants: &InvariantsExpect{Hold: true}}}

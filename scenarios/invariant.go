@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/maintsim/maintsim/model"
 )
@@ -70,9 +71,13 @@ type invariantSet struct {
 	invs     []Invariant
 	checkers []Checker
 	active   []bool
-	byKind   [64][]Checker // active checkers that read each record kind
-	profile  string        // the profile byKind was built for
-	built    bool
+	// The active checkers that read record kind k are
+	// order[kindAt[k]:kindAt[k+1]]: one array and offsets, not a slice per
+	// kind (64 slices were a tenth of a check case's garbage).
+	order   []Checker
+	kindAt  [65]uint16
+	profile string // the profile order was built for
+	built   bool
 }
 
 // kindFilter is implemented by checkers that read only some record kinds.
@@ -110,9 +115,6 @@ func (s *invariantSet) setProfile(p string) {
 	for _, inv := range s.invs {
 		s.active = append(s.active, inv.Profile == p)
 	}
-	// Every kind's list is a window on one array, filled by walking each
-	// checker's kind bits: 64 small slices were a tenth of a check case's
-	// garbage.
 	var masks [64]kinds // checker i reads kind k: bit i of masks[k]
 	total := 0
 	for i, c := range s.checkers {
@@ -128,14 +130,14 @@ func (s *invariantSet) setProfile(p string) {
 			total++
 		}
 	}
-	all := make([]Checker, 0, total)
-	for k := range s.byKind {
-		from := len(all)
+	s.order = slices.Grow(s.order[:0], total)
+	for k := range masks {
+		s.kindAt[k] = uint16(len(s.order))
 		for m := masks[k]; m != 0; m &= m - 1 {
-			all = append(all, s.checkers[bits.TrailingZeros64(uint64(m))])
+			s.order = append(s.order, s.checkers[bits.TrailingZeros64(uint64(m))])
 		}
-		s.byKind[k] = all[from:len(all):len(all)]
 	}
+	s.kindAt[len(masks)] = uint16(len(s.order))
 }
 
 func (s *invariantSet) Observe(r *model.Record) {
@@ -145,7 +147,8 @@ func (s *invariantSet) Observe(r *model.Record) {
 			s.setProfile(r.Decl.Semantics.Profile)
 		}
 	}
-	for _, c := range s.byKind[r.Kind&63] {
+	k := r.Kind & 63
+	for _, c := range s.order[s.kindAt[k]:s.kindAt[k+1]] {
 		c.Observe(r)
 	}
 }

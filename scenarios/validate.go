@@ -34,15 +34,43 @@ type problems struct {
 	list []Problem
 }
 
-// fieldPath is a path into the file: mapping keys and list indexes.
-type fieldPath []any
-
-func (p fieldPath) with(segs ...any) fieldPath {
-	out := make(fieldPath, 0, len(p)+len(segs))
-	return append(append(out, p...), segs...)
+// fieldPath is a path into the file: mapping keys (string) and list
+// indexes (int). It is a value of fixed size, not a slice: compile builds
+// a path for every field it reads, and only the few that end up in a
+// message are ever walked, so building one must not allocate (a slice per
+// with was a fifth of a `maintsim check` case's allocations).
+type fieldPath struct {
+	n    int
+	segs [maxPathDepth]any
 }
 
-func (p fieldPath) String() string {
+// maxPathDepth is deeper than any field of the file format; a deeper path
+// keeps its first maxPathDepth segments and so names the nearest ancestor.
+const maxPathDepth = 12
+
+// pathOf is the path of the given segments.
+func pathOf(segs ...any) fieldPath {
+	var p fieldPath
+	return p.with(segs...)
+}
+
+func (p fieldPath) with(segs ...any) fieldPath {
+	for _, s := range segs {
+		if p.n == maxPathDepth {
+			break
+		}
+		p.segs[p.n] = s
+		p.n++
+	}
+	return p
+}
+
+// list is the path as a slice, for walking the YAML tree (messages only).
+func (p fieldPath) list() []any { return p.segs[:p.n:p.n] }
+
+func (p fieldPath) String() string { return fieldPathString(p.list()) }
+
+func fieldPathString(p []any) string {
 	var b strings.Builder
 	for _, s := range p {
 		switch v := s.(type) {
@@ -65,14 +93,15 @@ func (ps *problems) label(p fieldPath) string {
 		return p.String()
 	}
 	// The last key, with the list indexes after it when the path ends in some.
-	for i := len(p) - 1; i >= 0; i-- {
-		if _, ok := p[i].(string); ok {
+	segs := p.list()
+	for i := len(segs) - 1; i >= 0; i-- {
+		if _, ok := segs[i].(string); ok {
 			// A key that is a user's name (tasks: {vm1: …}) reads
 			// better with its mapping's name: tasks.vm1.
-			if i > 0 && p[i-1] == "tasks" {
+			if i > 0 && segs[i-1] == "tasks" {
 				i--
 			}
-			return p[i:].String()
+			return fieldPathString(segs[i:])
 		}
 	}
 	return p.String()
@@ -80,12 +109,12 @@ func (ps *problems) label(p fieldPath) string {
 
 // at reports a problem with the value at path.
 func (ps *problems) at(p fieldPath, format string, args ...any) {
-	ps.add(ps.loc.pos(p), p, format, args...)
+	ps.add(ps.loc.pos(p.list()), p, format, args...)
 }
 
 // atKey reports a problem with the presence of the field at path (its key).
 func (ps *problems) atKey(p fieldPath, format string, args ...any) {
-	ps.add(ps.loc.keyPos(p), p, format, args...)
+	ps.add(ps.loc.keyPos(p.list()), p, format, args...)
 }
 
 func (ps *problems) add(pos Pos, p fieldPath, format string, args ...any) {
@@ -98,7 +127,7 @@ func (ps *problems) add(pos Pos, p fieldPath, format string, args ...any) {
 
 // where names a place for "already defined at …" messages.
 func (ps *problems) where(p fieldPath) string {
-	if pos := ps.loc.pos(p); pos.Line > 0 {
+	if pos := ps.loc.pos(p.list()); pos.Line > 0 {
 		return fmt.Sprintf("line %d", pos.Line)
 	}
 	return p.String()
@@ -110,7 +139,7 @@ func (ps *problems) text(p fieldPath, fallback string) string {
 	if ps.loc == nil {
 		return fallback
 	}
-	n, _ := ps.loc.walk(p)
+	n, _ := ps.loc.walk(p.list())
 	if s, ok := scalarText(scalarNode(n)); ok && n != nil {
 		return s
 	}
