@@ -234,10 +234,10 @@ var _ = Describe("check: parallel exploration (issue 7)", func() {
 //
 //	go test -run '^$' -bench CheckWorkers ./scenarios/
 //
-// BenchmarkCheckWorkers runs at the CLI's collector setting (GOGC=400,
-// cmd/maintsim tuneGC), where check spends its time.
+// BenchmarkCheckWorkers runs at check's collector setting (GOGC=1600,
+// cmd/maintsim tuneCheckGC), where check spends its time.
 func BenchmarkCheckWorkers(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetGCPercent(debug.SetGCPercent(1600))
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {

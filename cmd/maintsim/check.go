@@ -70,6 +70,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 }
 
 func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
+	tuneCheckGC()
 	if f.runs <= 0 {
 		return badInput(fmt.Errorf("--runs: want a positive number of cases, got %d", f.runs))
 	}

@@ -53,4 +53,20 @@ var _ = Describe("tuneGC", func() {
 		Expect(p).To(Equal(50))
 		Expect(l).To(Equal(int64(2 << 30)))
 	})
+
+	It("check and selftest collect at GOGC=1600 (small live heap, nearly all garbage), unless GOGC is set", func() {
+		if os.Getenv("GOGC") != "" {
+			Skip("GOGC set in the test's environment")
+		}
+		debug.SetGCPercent(400)
+		tuneCheckGC()
+		p, _ := gcSettings()
+		Expect(p).To(Equal(1600))
+
+		GinkgoT().Setenv("GOGC", "50")
+		debug.SetGCPercent(50)
+		tuneCheckGC()
+		p, _ = gcSettings()
+		Expect(p).To(Equal(50))
+	})
 })

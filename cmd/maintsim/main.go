@@ -69,6 +69,20 @@ func tuneGC() {
 	}
 }
 
+// checkGCPercent is check's and selftest's collector setting unless GOGC is
+// set. Their live heap is one small case per worker (a few MB), and what
+// they allocate is nearly all garbage; with two workers the collector was
+// what they contended on (scaling 1.6-1.7x from one worker to two at 400,
+// 1.7-2.2x at 1600, BENCHMARKS.md). The heap then peaks near 120 MB, and
+// the soft limit still bounds it.
+const checkGCPercent = 1600
+
+func tuneCheckGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(checkGCPercent)
+	}
+}
+
 // cpuProfile is --cpuprofile: where to write a pprof CPU profile of the
 // whole command, for users who want to see where their own fleet's time
 // goes (go tool pprof FILE). Empty: no profile.

@@ -43,6 +43,7 @@ caught at least one mutant, and the correct model violated nothing; 1 otherwise.
 }
 
 func runSelftest(cmd *cobra.Command, f *selftestFlags) error {
+	tuneCheckGC()
 	if f.runs <= 0 {
 		return badInput(fmt.Errorf("--runs: want a positive number of cases, got %d", f.runs))
 	}
