@@ -15,7 +15,7 @@ import (
 // uniform in [0, 8 h), a shared pool of slots, 30 days.
 func peerWorkload(tenants int, slots int32) *model.Spec {
 	spec := &model.Spec{Name: "peers", Seed: 1, Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
-		Until: sim.Time(31 * 24 * time.Hour), Semantics: model.DefaultSemantics(),
+		Until: sim.Time(30 * 24 * time.Hour), Semantics: model.DefaultSemantics(),
 		Servers: []model.ServerSpec{{Name: "cc-01", Version: model.MustVersion("12"), TaskSlots: slots}}}
 	objs := make([]model.ObjectSpec, 10)
 	for i := range objs {

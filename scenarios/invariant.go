@@ -153,6 +153,10 @@ func (s *invariantSet) Observe(r *model.Record) {
 	}
 }
 
+// Touch implements sim.Toucher: behind a pipe, the set loads the rows a
+// chunk of records will read before its checkers read them.
+func (s *invariantSet) Touch(rs []model.Record) { s.cat.touch(rs) }
+
 func (s *invariantSet) results() []InvariantResult {
 	out := make([]InvariantResult, 0, len(s.invs))
 	for i, inv := range s.invs {

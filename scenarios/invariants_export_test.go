@@ -50,3 +50,12 @@ func LiveTableAgrees(ops []LiveOp) string {
 	}
 	return ""
 }
+
+// TouchEverything makes the observers behind a pipe touch their rows on
+// any fleet size (normally only from touchMinObjects objects on), so the
+// small worlds of a property exercise Touch; it returns the restore.
+func TouchEverything() (restore func()) {
+	old := touchMinObjects
+	touchMinObjects = 0
+	return func() { touchMinObjects = old }
+}

@@ -235,6 +235,7 @@ type metricsObserver struct {
 	tenants []tenMetric
 	jobs    []jobMetric
 	objs    []objMetric
+	touched int32 // what Touch loaded, kept so its loads stay
 	windows []winMetric
 
 	// slot utilisation over limited servers
@@ -368,6 +369,31 @@ func (o *metricsObserver) job(i int32) *jobMetric {
 		return nil
 	}
 	return &o.jobs[i]
+}
+
+// Touch implements sim.Toucher: behind a pipe, the metrics load the job
+// and object rows of a chunk of records before reading them (see
+// Catalog.touch).
+func (o *metricsObserver) Touch(rs []model.Record) {
+	if len(o.objs) < touchMinObjects {
+		return
+	}
+	var sum int32
+	jobs, objs := o.jobs, o.objs
+	for i := range rs {
+		j := rs[i].Job
+		if j < 0 || int(j) >= len(jobs) {
+			continue
+		}
+		jm := &jobs[j]
+		sum += jm.nEnds
+		if ob := rs[i].Object; ob >= 0 && ob < jm.nobj {
+			if k := int(jm.base) + int(ob); k < len(objs) {
+				sum += objs[k].owe
+			}
+		}
+	}
+	o.touched += sum
 }
 
 func (o *metricsObserver) obj(j *jobMetric, object int32) *objMetric {

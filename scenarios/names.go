@@ -35,6 +35,7 @@ type Catalog struct {
 	rows    []jobRow
 	objRows []objRow
 	objBase []int32 // flat index of each job's first object; last entry: the total
+	touched int32   // what touch loaded (rows.go), kept so its loads stay
 }
 
 // jobFact is what observers read about a job on every task record, in one

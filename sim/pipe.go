@@ -19,6 +19,7 @@ import (
 // a panic of theirs on the caller's goroutine.
 type Pipe[R any] struct {
 	obs      []Observer[R]
+	touch    []Toucher[R] // the observers that are Touchers
 	batch    []R
 	full     chan []R
 	free     chan []R
@@ -32,6 +33,21 @@ type Pipe[R any] struct {
 // that the batches in flight stay in cache.
 const PipeBatch = 2048
 
+// Toucher is an observer that can load, ahead of its Observe calls, the
+// state a run of records will need. On a fleet every job's state is cold
+// when its next record comes, and an observer that reads it record by
+// record waits for one cache miss at a time; a tight loop of independent
+// loads over a chunk lets the processor wait for many at once. Touch must
+// not change anything an observer reports.
+type Toucher[R any] interface {
+	Touch(rs []R)
+}
+
+// TouchChunk is the number of records a Pipe hands its Touchers at a
+// time, before the observers see them: small enough that what Touch loads
+// is still in cache when Observe reads it.
+const TouchChunk = 256
+
 // pipeDepth is the number of batches in flight: the producer runs at most
 // this far ahead, which bounds the memory a pipe holds.
 const pipeDepth = 4
@@ -40,6 +56,11 @@ const pipeDepth = 4
 func NewPipe[R any](obs ...Observer[R]) *Pipe[R] {
 	p := &Pipe[R]{obs: obs, full: make(chan []R, pipeDepth), free: make(chan []R, pipeDepth+1),
 		done: make(chan struct{})}
+	for _, o := range obs {
+		if t, ok := o.(Toucher[R]); ok {
+			p.touch = append(p.touch, t)
+		}
+	}
 	for range pipeDepth + 1 {
 		p.free <- make([]R, 0, PipeBatch)
 	}
@@ -61,9 +82,15 @@ func (p *Pipe[R]) drain() {
 		}
 	}()
 	for b := range p.full {
-		for i := range b {
-			for _, o := range p.obs {
-				o.Observe(&b[i])
+		for from := 0; from < len(b); from += TouchChunk {
+			chunk := b[from:min(from+TouchChunk, len(b))]
+			for _, t := range p.touch {
+				t.Touch(chunk)
+			}
+			for i := range chunk {
+				for _, o := range p.obs {
+					o.Observe(&chunk[i])
+				}
 			}
 		}
 		p.free <- b[:0]

@@ -79,6 +79,24 @@ var _ = Describe("Pipe", func() {
 		}
 	})
 
+	It("hands a Toucher every record, in chunks of at most TouchChunk, each before any observer's Observe of it", func() {
+		n := 2*sim.PipeBatch + sim.TouchChunk + 5
+		t := &toucher{}
+		plain := &collect{}
+		p := sim.NewPipe[rec](plain, t)
+		for i := range n {
+			p.Observe(&rec{i: i})
+		}
+		p.Close()
+		Expect(t.touched).To(HaveLen(n))
+		for i, r := range t.touched {
+			Expect(r).To(Equal(i))
+		}
+		Expect(t.maxChunk).To(Equal(sim.TouchChunk))
+		Expect(t.early).To(BeZero(), "Observe of a record its Touch had not covered")
+		Expect(plain.got).To(HaveLen(n))
+	})
+
 	It("delivers nothing extra when nothing was published, and Close is idempotent", func() {
 		a := &collect{}
 		p := sim.NewPipe[rec](a)
@@ -130,3 +148,27 @@ var _ = Describe("Pipe", func() {
 		Expect(allocs).To(BeNumerically("==", 0))
 	})
 })
+
+// toucher records the Touch calls and checks that every Observe comes
+// after the Touch of its record, and that plain observers see a chunk only
+// after it was touched.
+type toucher struct {
+	touched  []int
+	seen     int
+	maxChunk int
+	early    int
+}
+
+func (t *toucher) Touch(rs []rec) {
+	t.maxChunk = max(t.maxChunk, len(rs))
+	for _, r := range rs {
+		t.touched = append(t.touched, r.i)
+	}
+}
+
+func (t *toucher) Observe(r *rec) {
+	if r.i >= len(t.touched) || t.touched[r.i] != r.i {
+		t.early++
+	}
+	t.seen++
+}
