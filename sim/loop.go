@@ -125,8 +125,10 @@ type ObserverFunc[R any] func(r *R)
 // Observe implements Observer.
 func (f ObserverFunc[R]) Observe(r *R) { f(r) }
 
-// Subscribe adds an observer; observers see records in subscription order.
-// A BatchObserver is kept apart and takes PublishBatch's slices whole.
+// Subscribe adds an observer. Plain observers see each record in
+// subscription order; a BatchObserver is kept apart, sees each record after
+// the plain ones, and takes PublishBatch's slices whole. Each observer sees
+// every record in publication order either way.
 func (b *Bus[R]) Subscribe(o Observer[R]) {
 	if bo, ok := o.(BatchObserver[R]); ok {
 		b.batch = append(b.batch, bo)
