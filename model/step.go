@@ -160,7 +160,8 @@ func (w *World) pumpTenant(t int32) {
 		s.next++
 		k := w.allocTask()
 		tk := &w.tasks[k]
-		*tk = task{sess: slot, obj: o, gen: tk.gen + 1, phase: PhasePending, queued: true, xferIdx: -1}
+		*tk = task{sess: slot, obj: o, job: s.job, tenant: s.tenant, server: s.server,
+			gen: tk.gen + 1, phase: PhasePending, queued: true, xferIdx: -1}
 		s.objs[o].task = k
 		s.inFlight++
 		tn.inProcess++
@@ -196,8 +197,8 @@ func (w *World) pumpServer(sv int32) {
 func (w *World) startTask(k int32) {
 	tk := &w.tasks[k]
 	s := &w.sessions[tk.sess]
-	jb := &w.jobs[s.job]
-	srv := &w.servers[s.server]
+	jb := &w.jobs[tk.job]
+	srv := &w.servers[tk.server]
 	if !w.moveTask(tk, PhaseSnapshot, "start") {
 		return
 	}
@@ -430,9 +431,9 @@ func (w *World) transferred(tk *task) int64 {
 func (w *World) finishTask(k int32, result Result, cause Cause) {
 	tk := &w.tasks[k]
 	s := &w.sessions[tk.sess]
-	jb := &w.jobs[s.job]
-	tn := &w.tenants[s.tenant]
-	srv := &w.servers[s.server]
+	jb := &w.jobs[tk.job]
+	tn := &w.tenants[tk.tenant]
+	srv := &w.servers[tk.server]
 	started := tk.phase.InProcess()
 	endPhase := w.phaseNow(tk)
 	bytes := w.transferred(tk)

@@ -162,22 +162,27 @@ type session struct {
 }
 
 type task struct {
-	sess    int32
-	obj     int32
-	gen     uint32
-	xferIdx int32 // position in the server's transfer list, -1: none
-	phase   Phase
-	queued  bool
-	dead    bool
-	bw      bool
-	local   bool // target local: off the provider (no server slot or bandwidth)
-	snapEnd sim.Time
-	xferEnd sim.Time
-	end     sim.Time
-	size    int64
-	done    float64 // bytes transferred up to last
-	rate    float64 // bytes per nanosecond
-	last    sim.Time
+	sess int32
+	obj  int32
+	// The session's job, tenant and server, copied at creation: a task
+	// event then loads the session, the job and the tenant at once instead
+	// of the job and the tenant only once the session has arrived (on a
+	// fleet all three are cache misses).
+	job, tenant, server int32
+	gen                 uint32
+	xferIdx             int32 // position in the server's transfer list, -1: none
+	phase               Phase
+	queued              bool
+	dead                bool
+	bw                  bool
+	local               bool // target local: off the provider (no server slot or bandwidth)
+	snapEnd             sim.Time
+	xferEnd             sim.Time
+	end                 sim.Time
+	size                int64
+	done                float64 // bytes transferred up to last
+	rate                float64 // bytes per nanosecond
+	last                sim.Time
 }
 
 // World is the Cloud Connect provider's state. Drive it with Init once, then
