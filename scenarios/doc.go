@@ -17,12 +17,14 @@
 //   - invariant.go, invariants.go, invariants_exchange.go: the catalogue
 //     (INV-01…) and its kind-dispatched set; names.go and rows.go: what the
 //     checkers of a set share (declarations, one row of facts per job, and
-//     their per-job and per-object state side by side).
+//     their per-job and per-object state side by side, touched a chunk
+//     ahead behind a pipe on large fleets).
 //   - summary.go, metrics.go, exchange_summary.go, expect.go: what a run
 //     reports and how expectations are judged; hash*.go and tracefile*.go:
 //     the trace hash and the JSONL trace.
 //   - gen*.go, check.go, check_parallel.go, selftest.go, verify.go:
-//     property-based exploration (rapid), its parallel search, the mutant
-//     table, and checking recorded traces.
+//     property-based exploration (rapid; gen_shared.go keeps the generators
+//     built once), its parallel search, the mutant table, and checking
+//     recorded traces.
 //   - sweep.go, merge.go: capacity-planning sweeps, shards and their merge.
 package scenarios

@@ -20,7 +20,12 @@
 // still decided on one goroutine, so its records and results are the same;
 // on a machine with a spare core the observers' cost overlaps the model's.
 // Callers that already run many simulations at once (sweeps, checks) keep
-// every observer on the loop's goroutine.
+// every observer on the loop's goroutine. Two optional observer interfaces
+// make the hand-over cheap on a fleet: a [BatchObserver] takes a step's
+// records as one slice ([Bus.PublishBatch]; the pipe copies them at once),
+// and a [Toucher] is handed each chunk of records before it observes them,
+// to load the state they will read in one burst of independent loads
+// instead of one cache miss per record.
 //
 // Randomness comes from [Stream]: one PCG generator per entity, seeded from
 // the run seed and the entity's stable identity (its name), never from
