@@ -521,6 +521,14 @@ var _ = Describe("maintsim --cpuprofile (an extension: profile your own fleet)",
 		Expect(r.stdout).To(BeEmpty())
 	})
 
+	It("an empty --cpuprofile is refused, not ignored: exit 2", func() {
+		for _, args := range [][]string{{"run", example, "--cpuprofile="}, {"--cpuprofile", "", "run", example}} {
+			r := ms("", args...)
+			Expect(r.code).To(Equal(2), r.String())
+			Expect(r.stderr).To(ContainSubstring("--cpuprofile"))
+		}
+	})
+
 	It("a --cpuprofile after -- is an argument, not the flag", func() {
 		dir := GinkgoT().TempDir()
 		r := ms(dir, "run", "--", "--cpuprofile", "x")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -123,6 +124,9 @@ func startProfile(args []string) (stop func(), err error) {
 	cpuProfile = ""
 	_ = rootCmd.PersistentFlags().Parse(profileArgs(args))
 	if cpuProfile == "" {
+		if rootCmd.PersistentFlags().Changed("cpuprofile") {
+			return nil, fmt.Errorf("--cpuprofile: want a file path, got an empty one")
+		}
 		return func() {}, nil
 	}
 	f, err := os.Create(cpuProfile)
@@ -150,7 +154,7 @@ func profileArgs(args []string) []string {
 			return nil
 		case a == "--cpuprofile" && i+1 < len(args):
 			return []string{a, args[i+1]}
-		case len(a) > len("--cpuprofile=") && a[:len("--cpuprofile=")] == "--cpuprofile=":
+		case strings.HasPrefix(a, "--cpuprofile="):
 			return []string{a}
 		}
 	}
