@@ -330,7 +330,7 @@ func (w *World) emitPhase(k int32) {
 
 func (w *World) joinTransfer(k int32) {
 	tk := &w.tasks[k]
-	tn := &w.tenants[w.jobs[w.sessions[tk.sess].job].Tenant]
+	tn := &w.tenants[tk.tenant]
 	srv := &w.servers[tn.Server]
 	tk.xferIdx = int32(len(srv.xfer))
 	tk.last = w.now
@@ -349,7 +349,7 @@ func (w *World) leaveTransfer(k int32) {
 		return
 	}
 	w.progress(tk)
-	tn := &w.tenants[w.jobs[w.sessions[tk.sess].job].Tenant]
+	tn := &w.tenants[tk.tenant]
 	srv := &w.servers[tn.Server]
 	last := srv.xfer[len(srv.xfer)-1]
 	srv.xfer[tk.xferIdx] = last
@@ -386,7 +386,7 @@ func (w *World) rebalance(sv int32, joined int32) {
 	srv := &w.servers[sv]
 	for _, k := range srv.xfer {
 		tk := &w.tasks[k]
-		tn := &w.tenants[w.jobs[w.sessions[tk.sess].job].Tenant]
+		tn := &w.tenants[tk.tenant]
 		rate := shareRate(srv, tn, srv.xferTenant, tn.xfer)
 		if rate == tk.rate && k != joined {
 			continue
