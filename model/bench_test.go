@@ -114,12 +114,18 @@ func BenchmarkFleet(b *testing.B) {
 
 // TestFleetSteadyStateAllocs pins what BenchmarkFleet shows: once a world is
 // built, stepping it allocates nothing, so a run twice as long allocates
-// exactly as much (all of it setup: streams, slices, first growth).
+// as much (all of it setup: streams, slices, first growth). "As much" has
+// a little slack: the loop's radix buckets (sim.Timeline) grow when
+// simulated time first reaches a higher bit and while a bucket's share of
+// the queue still finds its peak, a handful of allocations a run. A step
+// path that allocated would add one per event, task or session: the
+// longer run has 3,500 more events and 350 more sessions.
 func TestFleetSteadyStateAllocs(t *testing.T) {
+	const slack = 8
 	week, fortnight := fleet(2, 50, 5, 7, false), fleet(2, 50, 5, 14, false)
 	a1 := testing.AllocsPerRun(3, func() { simulate(t, week) })
 	a2 := testing.AllocsPerRun(3, func() { simulate(t, fortnight) })
-	if a1 != a2 {
-		t.Fatalf("a 14-day run allocates %.0f, a 7-day run %.0f: the step path allocates", a2, a1)
+	if a2 < a1 || a2-a1 > slack {
+		t.Fatalf("a 14-day run allocates %.0f, a 7-day run %.0f (slack %d): the step path allocates", a2, a1, slack)
 	}
 }
