@@ -71,6 +71,12 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 		return inputOrFail(err)
 	}
 	opt := scenarios.Options{KeepRecords: f.report != ""}
+	if f.summary == "" && f.report == "" && f.format == "text" && f.maxShow > 0 {
+		// Only the text is written, and it lists maxShow sessions: keeping
+		// the detail of thousands more (DefaultMaxSessions) would be work
+		// and memory nobody reads. Counts and metrics stay exact.
+		opt.MaxSessions = f.maxShow
+	}
 	if cmd.Flags().Changed("seed") {
 		opt.Seed = &f.seed
 	}
@@ -152,16 +158,16 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 	} else if len(s.Sessions) == 0 {
 		fmt.Fprintln(w, "no sessions ran")
 	} else {
-		idW, kindW := len("SESSION"), len("KIND")
-		for _, x := range s.Sessions {
-			idW, kindW = max(idW, len(x.ID)), max(kindW, len(x.Kind))
-		}
-		tw := len(layout)
-		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", idW, "SESSION", kindW, "KIND", tw, "START", tw, "END", "RESULT", "MESSAGE")
 		shown := s.Sessions
 		if maxShow > 0 && len(shown) > maxShow {
 			shown = shown[:maxShow]
 		}
+		idW, kindW := len("SESSION"), len("KIND")
+		for _, x := range shown {
+			idW, kindW = max(idW, len(x.ID)), max(kindW, len(x.Kind))
+		}
+		tw := len(layout)
+		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", idW, "SESSION", kindW, "KIND", tw, "START", tw, "END", "RESULT", "MESSAGE")
 		for _, x := range shown {
 			end, result := "-", x.Result
 			if x.EndNS != nil {
