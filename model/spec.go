@@ -53,13 +53,15 @@ type TenantSpec struct {
 
 // JobSpec is a tenant's job.
 type JobSpec struct {
-	Name      string
+	// Objects to Target first: the world's job row keeps them on its first
+	// cache line with the job's stream (see job in world.go).
+	Objects   []ObjectSpec
 	Tenant    int32
 	Kind      JobKind
 	Platform  Platform
 	ManagedBy ManagedBy
 	Target    Target
-	Objects   []ObjectSpec
+	Name      string
 	Schedule  Schedule
 	Retry     Retry
 }

@@ -208,9 +208,9 @@ func (w *World) startTask(k int32) {
 	}
 	s.anyStarted = true
 	obj := &jb.Objects[tk.obj]
-	tk.size = int64(obj.SizeBytes.Sample(jb.rng))
+	tk.size = int64(obj.SizeBytes.Sample(jb.rng()))
 	if obj.Duration.IsSet() {
-		d := time.Duration(obj.Duration.Sample(jb.rng))
+		d := time.Duration(obj.Duration.Sample(jb.rng()))
 		snap := min(w.sem.SnapshotTime, d/10)
 		commit := min(w.sem.CommitTime, d/10)
 		tk.snapEnd = w.now.Add(snap)
@@ -463,7 +463,7 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	}
 	if f.Has(FlagRestorePoint) {
 		s.objs[tk.obj].rp = true
-		if jb.rp != nil {
+		if w.mut.has(MutStopRemovesRP) { // jb.rp is on a cold line
 			jb.rp[tk.obj]++
 		}
 	}
@@ -484,8 +484,7 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 // afterTaskEnd refills slots and, when the attempt has nothing left in
 // flight, ends it.
 func (w *World) afterTaskEnd(s *session, slot int32) {
-	t := w.jobs[s.job].Tenant
-	w.pumpTenant(t)
+	w.pumpTenant(s.tenant)
 	if s.state == SessionStopped || s.inFlight > 0 {
 		return
 	}

@@ -45,10 +45,9 @@ func BenchmarkPeerWorkloadBare(b *testing.B) {
 	}
 }
 
-// The full runs use RunScenario's defaults, as `maintsim run` does (its
-// --max-sessions, which scripts/bench-peers.sh sets to 1, only shortens
-// the text it prints; the summary keeps up to DefaultMaxSessions
-// sessions either way).
+// The full runs use RunScenario's defaults: the summary keeps the detail
+// of up to DefaultMaxSessions sessions, as `maintsim run --summary` does
+// (text-only `maintsim run` keeps the 40 it lists, a little less work).
 func benchFull(b *testing.B, sc *scenarios.Scenario, sequential bool) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -39,7 +39,7 @@ for cfg in $CONFIGS; do
     if (( rep % 2 )); then order="m p"; else order="p m"; fi
     for who in $order; do
       if [ "$who" = m ]; then
-        measure "$OUT/maintsim" run "scenarios/bench/$cfg.yaml" --max-sessions 1 >> "$OUT/$cfg.maintsim"
+        measure "$OUT/maintsim" run "scenarios/bench/$cfg.yaml" >> "$OUT/$cfg.maintsim"
       elif [ $have_peer = 1 ]; then
         # shellcheck disable=SC2086
         measure "$OUT/desheap" -queue typed ${PEERFLAGS[$cfg]} >> "$OUT/$cfg.peer"

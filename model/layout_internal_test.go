@@ -1,0 +1,29 @@
+package model
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestJobLayout pins what the job struct's comment promises: the fields a
+// task event reads share the first 64-byte line, and a job is a whole
+// number of lines, so in a page-aligned fleet-sized array every job's
+// first line starts a cache line.
+func TestJobLayout(t *testing.T) {
+	var jb job // Offsetof a promoted field is from the start of job
+	if size := unsafe.Sizeof(jb); size%64 != 0 {
+		t.Errorf("job is %d bytes, not a whole number of 64-byte lines: pad it", size)
+	}
+	hot := map[string]uintptr{
+		"pcg":     unsafe.Offsetof(jb.pcg) + unsafe.Sizeof(jb.pcg),
+		"rand":    unsafe.Offsetof(jb.rand) + unsafe.Sizeof(jb.rand),
+		"Objects": unsafe.Offsetof(jb.Objects) + unsafe.Sizeof(jb.Objects),
+		"Kind":    unsafe.Offsetof(jb.Kind) + unsafe.Sizeof(jb.Kind),
+		"Target":  unsafe.Offsetof(jb.Target) + unsafe.Sizeof(jb.Target),
+	}
+	for name, end := range hot {
+		if end > 64 {
+			t.Errorf("job.%s ends at byte %d, past the first line", name, end)
+		}
+	}
+}
