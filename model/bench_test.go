@@ -121,7 +121,7 @@ func BenchmarkFleet(b *testing.B) {
 // path that allocated would add one per event, task or session: the
 // longer run has 3,500 more events and 350 more sessions.
 func TestFleetSteadyStateAllocs(t *testing.T) {
-	const slack = 8
+	const slack = 16
 	week, fortnight := fleet(2, 50, 5, 7, false), fleet(2, 50, 5, 14, false)
 	a1 := testing.AllocsPerRun(3, func() { simulate(t, week) })
 	a2 := testing.AllocsPerRun(3, func() { simulate(t, fortnight) })

@@ -74,8 +74,9 @@ func (t *Timeline[E]) put(at Time, ev E) {
 
 // minBucket is the capacity a bucket starts with: a bucket comes into use
 // when simulated time first reaches its bit, and starting it at a few
-// kilobytes spares the run a string of small growths then.
-const minBucket = 128
+// hundred bytes spares the run a string of tiny growths then, and keeps a
+// check case (a small world, a few hundred events) small.
+const minBucket = 16
 
 func (t *Timeline[E]) grow(b int) {
 	old := t.buckets[b]
