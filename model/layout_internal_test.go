@@ -27,3 +27,26 @@ func TestJobLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantLayout pins the tenant's first line: a task end reads its
+// in-process count, the front of its want queue, its server and its limit.
+func TestTenantLayout(t *testing.T) {
+	var tn tenant // Offsetof a promoted field is from the start of tenant
+	if size := unsafe.Sizeof(tn); size%64 != 0 {
+		t.Errorf("tenant is %d bytes, not a whole number of 64-byte lines: pad it", size)
+	}
+	if size := unsafe.Sizeof(task{}); size != 128 {
+		t.Errorf("task is %d bytes, not an aligned pair of lines: pad it to 128", size)
+	}
+	hot := map[string]uintptr{
+		"inProcess":  unsafe.Offsetof(tn.inProcess) + unsafe.Sizeof(tn.inProcess),
+		"want.first": unsafe.Offsetof(tn.want) + unsafe.Offsetof(tn.want.first) + unsafe.Sizeof(tn.want.first),
+		"Server":     unsafe.Offsetof(tn.Server) + unsafe.Sizeof(tn.Server),
+		"MaxTasks":   unsafe.Offsetof(tn.MaxTasks) + unsafe.Sizeof(tn.MaxTasks),
+	}
+	for name, end := range hot {
+		if end > 64 {
+			t.Errorf("tenant.%s ends at byte %d, past the first line", name, end)
+		}
+	}
+}

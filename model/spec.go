@@ -42,10 +42,12 @@ const DefaultServerBandwidthBps = 10_000_000_000
 
 // TenantSpec is a tenant (company) on one server.
 type TenantSpec struct {
-	Name         string
+	// Server and MaxTasks first: the world's tenant row keeps them on its
+	// first cache line (see tenant in world.go).
 	Server       int32
-	Client       Client
 	MaxTasks     int32 // 0: unlimited
+	Name         string
+	Client       Client
 	BandwidthBps int64 // 0: limited by the server only
 	RPO          time.Duration
 	Disabled     bool
