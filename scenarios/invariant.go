@@ -76,6 +76,7 @@ type invariantSet struct {
 	// kind (64 slices were a tenth of a check case's garbage).
 	order   []Checker
 	kindAt  [65]uint16
+	tasks   []taskToucher // the active checkers that keep a table of live tasks
 	profile string // the profile order was built for
 	built   bool
 }
@@ -83,6 +84,13 @@ type invariantSet struct {
 // kindFilter is implemented by checkers that read only some record kinds.
 type kindFilter interface {
 	kindMask() kinds
+}
+
+// taskToucher is implemented by checkers that keep a table of live tasks
+// (taskTable): touchTask loads the value of the object's task in process,
+// if any, and returns a byte of it.
+type taskToucher interface {
+	touchTask(o *objRow) byte
 }
 
 func newInvariantSet(invs []Invariant) *invariantSet {
@@ -117,9 +125,13 @@ func (s *invariantSet) setProfile(p string) {
 	}
 	var masks [64]kinds // checker i reads kind k: bit i of masks[k]
 	total := 0
+	s.tasks = s.tasks[:0]
 	for i, c := range s.checkers {
 		if !s.active[i] {
 			continue
+		}
+		if t, ok := c.(taskToucher); ok {
+			s.tasks = append(s.tasks, t)
 		}
 		m := ^kinds(0)
 		if f, ok := c.(kindFilter); ok {
@@ -154,8 +166,28 @@ func (s *invariantSet) Observe(r *model.Record) {
 }
 
 // Touch implements sim.Toucher: behind a pipe, the set loads the rows a
-// chunk of records will read before its checkers read them.
-func (s *invariantSet) Touch(rs []model.Record) { s.cat.touch(rs) }
+// chunk of records will read before its checkers read them, then, for each
+// task end, the value each checker keeps for the task in its table of live
+// tasks (on a fleet those tables, a few hundred kilobytes each, fall out
+// of cache between a task's start and its end, minutes of simulated time
+// and a million records later).
+func (s *invariantSet) Touch(rs []model.Record) {
+	if !s.cat.touch(rs) || len(s.tasks) == 0 {
+		return
+	}
+	var sum byte
+	for i := range rs {
+		if rs[i].Kind != model.RecTaskEnd {
+			continue
+		}
+		if o := s.cat.loadedRow(rs[i].Job, rs[i].Object); o != nil {
+			for _, t := range s.tasks {
+				sum += t.touchTask(o)
+			}
+		}
+	}
+	s.cat.touched += int32(sum)
+}
 
 func (s *invariantSet) results() []InvariantResult {
 	out := make([]InvariantResult, 0, len(s.invs))

@@ -419,6 +419,15 @@ func (t *taskTable[V]) set(s *int32, k uint64, v V) {
 	}
 }
 
+// touch loads the value in slot s (a row's slot field; 0: none) ahead of
+// its read and returns its first byte, so the load is not optimised away.
+func (t *taskTable[V]) touch(s int32) byte {
+	if s <= 0 || int(s) > len(t.vals) || unsafe.Sizeof(t.vals[0]) == 0 {
+		return 0
+	}
+	return *(*byte)(unsafe.Pointer(&t.vals[s-1]))
+}
+
 // del removes task k and returns its value.
 func (t *taskTable[V]) del(s *int32, k uint64) (V, bool) {
 	if s != nil && *s != 0 {
@@ -1776,3 +1785,10 @@ func (c *inv11) kindMask() kinds      { return inv11Kinds }
 func (c *inv13) kindMask() kinds      { return inv13Kinds }
 func (c *inv15) kindMask() kinds      { return inv15Kinds }
 func (c *inv16) kindMask() kinds      { return inv16Kinds }
+
+// Touchers of the tables of live tasks (invariantSet.Touch).
+func (c *inv01) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV01]) }
+func (c *inv04) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV04]) }
+func (c *inv10) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV10]) }
+func (c *inv12) touchTask(o *objRow) byte { return c.phase.touch(o.slots[slotINV12]) }
+func (c *inv13) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV13]) }

@@ -326,7 +326,7 @@ func (o *metricsObserver) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecServer:
 		if r.Decl != nil { // declarations carry their facts; skip one that does not
-			o.declServer(*r)
+			o.declServer(r)
 		}
 	case model.RecTenant:
 		if r.Decl == nil {
@@ -336,7 +336,7 @@ func (o *metricsObserver) Observe(r *model.Record) {
 		o.lastEnd = growSet(o.lastEnd, r.Tenant, 0)
 	case model.RecJob:
 		if r.Decl != nil {
-			o.declJob(*r)
+			o.declJob(r)
 		}
 	case model.RecMaintenanceEnabled:
 		o.openWindow(r.Server)
@@ -347,15 +347,15 @@ func (o *metricsObserver) Observe(r *model.Record) {
 		}
 	case model.RecSessionStart:
 		o.m.SessionsTotal++
-		o.beginAttempt(*r)
+		o.beginAttempt(r)
 	case model.RecAttemptStart:
-		o.beginAttempt(*r)
+		o.beginAttempt(r)
 	case model.RecSessionEnd:
-		o.sessionEnd(*r)
+		o.sessionEnd(r)
 	case model.RecTaskStart:
-		o.taskStart(*r)
+		o.taskStart(r)
 	case model.RecTaskEnd:
-		o.taskEnd(*r)
+		o.taskEnd(r)
 	case model.RecEnd:
 		o.end = r.At
 	}
@@ -407,7 +407,7 @@ func (o *metricsObserver) obj(j *jobMetric, object int32) *objMetric {
 	return &o.objs[j.base+object]
 }
 
-func (o *metricsObserver) declServer(r model.Record) {
+func (o *metricsObserver) declServer(r *model.Record) {
 	o.servers = growSet(o.servers, r.Server, srvMetric{name: r.Decl.Name, slots: r.Decl.TaskSlots, cur: -1})
 	if r.Decl.TaskSlots > 0 {
 		o.limitedSlots += int64(r.Decl.TaskSlots)
@@ -417,7 +417,7 @@ func (o *metricsObserver) declServer(r model.Record) {
 	}
 }
 
-func (o *metricsObserver) declJob(r model.Record) {
+func (o *metricsObserver) declJob(r *model.Record) {
 	j := jobMetric{tenant: r.Tenant, server: r.Server, base: int32(len(o.objs)), nobj: int32(len(r.Decl.Objects)),
 		affected: r.Flags.Has(model.FlagAffected), makesRP: r.Decl.Kind.CreatesRestorePoints(), hitWin: -1,
 		local: r.Decl.Target == model.TargetLocal, maxTasks: -1}
@@ -490,13 +490,13 @@ func (o *metricsObserver) openWindow(sv int32) {
 }
 
 // beginAttempt resets the queue-wait state of the job's session attempt.
-func (o *metricsObserver) beginAttempt(r model.Record) {
+func (o *metricsObserver) beginAttempt(r *model.Record) {
 	if j := o.job(r.Job); j != nil {
 		j.attemptStart, j.started, j.nEnds, j.ends = r.At, 0, 0, j.ends[:0]
 	}
 }
 
-func (o *metricsObserver) sessionEnd(r model.Record) {
+func (o *metricsObserver) sessionEnd(r *model.Record) {
 	switch r.Result {
 	case model.ResultSuccess:
 		o.m.SessionsSucceeded++
@@ -528,7 +528,7 @@ func (o *metricsObserver) sessionEnd(r model.Record) {
 	}
 }
 
-func (o *metricsObserver) taskStart(r model.Record) {
+func (o *metricsObserver) taskStart(r *model.Record) {
 	o.m.TasksStarted++
 	j := o.job(r.Job)
 	if j == nil {
@@ -582,7 +582,7 @@ func (o *metricsObserver) slotAdvance() {
 	o.slotLast = o.now
 }
 
-func (o *metricsObserver) taskEnd(r model.Record) {
+func (o *metricsObserver) taskEnd(r *model.Record) {
 	m := &o.m
 	m.TasksTotal++
 	m.BytesTransferred += r.Bytes

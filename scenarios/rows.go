@@ -135,9 +135,9 @@ var touchMinObjects = 1 << 15 // a variable for the tests (TouchEverything)
 // facts and row and the object's row (sim.Toucher). The loads are
 // independent of each other, so the processor overlaps their misses; what
 // they read is summed into touched so the compiler keeps them.
-func (c *Catalog) touch(rs []model.Record) {
+func (c *Catalog) touch(rs []model.Record) bool {
 	if c.factsStale || len(c.objRows) < touchMinObjects {
-		return
+		return false
 	}
 	var sum int32
 	facts, rows, objRows, objBase := c.facts, c.rows, c.objRows, c.objBase
@@ -159,4 +159,17 @@ func (c *Catalog) touch(rs []model.Record) {
 		}
 	}
 	c.touched += sum
+	return true
+}
+
+// loadedRow is object o of job j's row if it exists, without growing the
+// rows (a Touch must not change anything); nil otherwise.
+func (c *Catalog) loadedRow(j, o int32) *objRow {
+	if j < 0 || o < 0 || int(j) >= len(c.objBase) {
+		return nil
+	}
+	if k := int(c.objBase[j]) + int(o); k < len(c.objRows) {
+		return &c.objRows[k]
+	}
+	return nil
 }
