@@ -77,7 +77,7 @@ type invariantSet struct {
 	order   []Checker
 	kindAt  [65]uint16
 	tasks   []taskToucher // the active checkers that keep a table of live tasks
-	profile string // the profile order was built for
+	profile string        // the profile order was built for
 	built   bool
 }
 
