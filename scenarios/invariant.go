@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"math/bits"
-	"slices"
 
 	"github.com/maintsim/maintsim/model"
 )
@@ -71,13 +70,12 @@ type invariantSet struct {
 	invs     []Invariant
 	checkers []Checker
 	active   []bool
-	// The active checkers that read record kind k are
-	// order[kindAt[k]:kindAt[k+1]]: one array and offsets, not a slice per
-	// kind (64 slices were a tenth of a check case's garbage).
-	order   []Checker
-	kindAt  [65]uint16
+	// The active checkers that read record kind k: bit i of byKind[k]
+	// stands for checkers[i] (a fixed array: a check case builds a set per
+	// case, and an array of interfaces per kind was most of its garbage).
+	byKind  [64]uint64
 	tasks   []taskToucher // the active checkers that keep a table of live tasks
-	profile string        // the profile order was built for
+	profile string        // the profile byKind was built for
 	built   bool
 }
 
@@ -123,8 +121,7 @@ func (s *invariantSet) setProfile(p string) {
 	for _, inv := range s.invs {
 		s.active = append(s.active, inv.Profile == p)
 	}
-	var masks [64]kinds // checker i reads kind k: bit i of masks[k]
-	total := 0
+	s.byKind = [64]uint64{}
 	s.tasks = s.tasks[:0]
 	for i, c := range s.checkers {
 		if !s.active[i] {
@@ -133,23 +130,14 @@ func (s *invariantSet) setProfile(p string) {
 		if t, ok := c.(taskToucher); ok {
 			s.tasks = append(s.tasks, t)
 		}
-		m := ^kinds(0)
+		m := allKinds
 		if f, ok := c.(kindFilter); ok {
 			m = f.kindMask()
 		}
 		for ; m != 0; m &= m - 1 {
-			masks[bits.TrailingZeros64(uint64(m))] |= 1 << i
-			total++
+			s.byKind[bits.TrailingZeros64(uint64(m))] |= 1 << i
 		}
 	}
-	s.order = slices.Grow(s.order[:0], total)
-	for k := range masks {
-		s.kindAt[k] = uint16(len(s.order))
-		for m := masks[k]; m != 0; m &= m - 1 {
-			s.order = append(s.order, s.checkers[bits.TrailingZeros64(uint64(m))])
-		}
-	}
-	s.kindAt[len(masks)] = uint16(len(s.order))
 }
 
 func (s *invariantSet) Observe(r *model.Record) {
@@ -159,9 +147,8 @@ func (s *invariantSet) Observe(r *model.Record) {
 			s.setProfile(r.Decl.Semantics.Profile)
 		}
 	}
-	k := r.Kind & 63
-	for _, c := range s.order[s.kindAt[k]:s.kindAt[k+1]] {
-		c.Observe(r)
+	for m := s.byKind[r.Kind&63]; m != 0; m &= m - 1 {
+		s.checkers[bits.TrailingZeros64(m)].Observe(r)
 	}
 }
 
@@ -200,6 +187,12 @@ func (s *invariantSet) results() []InvariantResult {
 	}
 	return out
 }
+
+// allKinds is every record kind there is: what a checker without a kind
+// filter reads. (Kinds past the last one cannot be published or read from
+// a trace; leaving them out keeps the dispatch array a third shorter, and
+// a check case builds one.)
+const allKinds = kinds(1)<<model.RecordKindCount - 1
 
 // Record kinds must fit the 64-bit kind masks: this fails to compile when
 // they do not.
