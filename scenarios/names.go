@@ -34,6 +34,10 @@ type Catalog struct {
 	// The checkers' shared state (rows.go).
 	rows    []jobRow
 	objRows []objRow
+	memo    struct { // obj's last answer
+		j, o int32
+		row  *objRow
+	}
 	objBase []int32 // flat index of each job's first object; last entry: the total
 	touched int32   // what touch loaded (rows.go), kept so its loads stay
 }

@@ -97,7 +97,14 @@ func (c *Catalog) objRange(j int32) (from, to int32) {
 
 // obj returns the row of object o of job j, allocating rows for every
 // declared object on first use; nil for an unknown object.
+//
+// A task record reaches a dozen checkers that each ask for the same row,
+// so the last answer is kept (memo): only this function moves objRows,
+// and it refreshes the memo when it does.
 func (c *Catalog) obj(j, o int32) *objRow {
+	if m := &c.memo; m.row != nil && m.j == j && m.o == o {
+		return m.row
+	}
 	i := c.objIndex(j, o)
 	if i < 0 {
 		return nil
@@ -105,7 +112,9 @@ func (c *Catalog) obj(j, o int32) *objRow {
 	if int(i) >= len(c.objRows) {
 		c.objRows = append(c.objRows, make([]objRow, int(c.objBase[len(c.objBase)-1])-len(c.objRows))...)
 	}
-	return &c.objRows[i]
+	row := &c.objRows[i]
+	c.memo.j, c.memo.o, c.memo.row = j, o, row
+	return row
 }
 
 // objsOf returns job j's object rows (empty before first use).
