@@ -59,7 +59,7 @@ var _ = Describe("Transition tables", func() {
 
 	It("an illegal task move is a TransitionError naming machine, entity, state and event", func() {
 		w := internalWorld()
-		k := w.sessions[w.jobs[0].active].objs[0].task
+		k := w.sessions[w.jobs[0].active].obj(0).task
 		tk := &w.tasks[k]
 		Expect(tk.phase).To(Equal(PhaseSnapshot))
 		Expect(w.moveTask(tk, PhasePending, "bogus")).To(BeFalse())
@@ -126,7 +126,7 @@ var _ = Describe("World entry points", func() {
 
 	It("drops stale events about reused task slots without a record", func() {
 		w := internalWorld()
-		k := w.sessions[w.jobs[0].active].objs[0].task
+		k := w.sessions[w.jobs[0].active].obj(0).task
 		rd, err := w.Step(sim.Time(time.Hour+time.Minute), Event{Kind: EvTaskPhase, A: k, Gen: w.tasks[k].gen + 7})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rd.Records).To(BeEmpty())

@@ -319,6 +319,20 @@ var _ = Describe("Model properties (random worlds and action sequences)", func()
 			g.Expect(a).To(Equal(b))
 		})
 	})
+
+	It("keeps a session's objects inline or in a slice of their own alike (jobs of more than 16 objects)", func() {
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			g := NewWithT(t)
+			sp := genSpec(t)
+			inline, errA := run(sp)
+			restore := model.SetInlineLimit(0) // every session's objects in the slice
+			apart, errB := run(sp)
+			restore()
+			g.Expect(errA).NotTo(HaveOccurred())
+			g.Expect(errB).NotTo(HaveOccurred())
+			g.Expect(apart).To(Equal(inline))
+		})
+	})
 })
 
 // The property above is a checker too, so it must be shown able to fail:

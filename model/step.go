@@ -58,15 +58,27 @@ func (w *World) startSession(j int32, manual bool) {
 	}
 	slot := w.allocSession()
 	s := &w.sessions[slot]
-	objs, todo := s.objs[:0], s.todo[:0]
-	for i := range jb.Objects {
-		objs = append(objs, objState{task: None})
+	n := len(jb.Objects)
+	var ext []objState // nil: the objects' state is inline (session.obj)
+	if n > inlineLimit {
+		ext = s.ext[:0]
+		for range n {
+			ext = append(ext, objState{task: None})
+		}
+	}
+	todo := s.todo[:0]
+	for i := range n {
 		todo = append(todo, int32(i))
 	}
 	w.nextID++
 	jb.count++
 	*s = session{id: w.nextID, gen: s.gen + 1, job: j, tenant: jb.Tenant, server: w.tenants[jb.Tenant].Server, n: jb.count, manual: manual, late: !manual && jb.late,
-		retriesLeft: jb.Retry.Count, objs: objs, todo: todo, activeIdx: int32(len(w.active))}
+		retriesLeft: jb.Retry.Count, ext: ext, todo: todo, activeIdx: int32(len(w.active))}
+	if ext == nil {
+		for i := range n {
+			s.inl[i] = objState{task: None}
+		}
+	}
 	jb.late = false
 	jb.active = slot
 	w.active = append(w.active, slot)
@@ -125,7 +137,7 @@ func (w *World) beginAttempt(slot int32) {
 	w.moveSession(s, SessionWorking, "attempt_start")
 	s.next, s.inFlight, s.cut, s.failMsg, s.failCause = 0, 0, false, "", CauseNone
 	for _, o := range s.todo {
-		s.objs[o].result, s.objs[o].task = ResultNone, None
+		s.obj(o).result, s.obj(o).task = ResultNone, None
 	}
 	if cause, msg := w.gate(s); cause != CauseNone {
 		// M5, M12, M13: the attempt fails at once; no task runs, no snapshot.
@@ -162,7 +174,7 @@ func (w *World) pumpTenant(t int32) {
 		tk := &w.tasks[k]
 		*tk = task{sess: slot, obj: o, job: s.job, tenant: s.tenant, server: s.server,
 			gen: tk.gen + 1, phase: PhasePending, queued: true, xferIdx: -1}
-		s.objs[o].task = k
+		s.obj(o).task = k
 		s.inFlight++
 		tn.inProcess++
 		if int(s.next) >= len(s.todo) {
@@ -462,13 +474,13 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 		}
 	}
 	if f.Has(FlagRestorePoint) {
-		s.objs[tk.obj].rp = true
+		s.obj(tk.obj).rp = true
 		if w.mut.has(MutStopRemovesRP) { // jb.rp is on a cold line
 			jb.rp[tk.obj]++
 		}
 	}
-	s.objs[tk.obj].result = result
-	s.objs[tk.obj].task = None
+	s.obj(tk.obj).result = result
+	s.obj(tk.obj).task = None
 	r := w.rec(RecTaskEnd, s)
 	r.Object, r.Result, r.Phase, r.Cause, r.Flags, r.Bytes = tk.obj, result, endPhase, cause, f, bytes
 	w.emit(r)
@@ -499,12 +511,12 @@ func (w *World) afterTaskEnd(s *session, slot int32) {
 func (w *World) failPending(slot int32, result Result, cause Cause) {
 	s := &w.sessions[slot]
 	for _, o := range s.todo[:s.next] {
-		if k := s.objs[o].task; k != None && w.tasks[k].queued && !w.tasks[k].dead {
+		if k := s.obj(o).task; k != None && w.tasks[k].queued && !w.tasks[k].dead {
 			w.finishTask(k, result, cause)
 		}
 	}
 	for _, o := range s.todo[s.next:] {
-		s.objs[o].result = result
+		s.obj(o).result = result
 		r := w.rec(RecTaskEnd, s)
 		r.Object, r.Result, r.Phase, r.Cause = o, result, PhasePending, cause
 		w.emit(r)
@@ -516,7 +528,7 @@ func (w *World) failPending(slot int32, result Result, cause Cause) {
 func (w *World) terminateInProcess(slot int32, result Result, cause Cause) {
 	s := &w.sessions[slot]
 	for _, o := range s.todo[:s.next] {
-		if k := s.objs[o].task; k != None && w.tasks[k].phase.InProcess() {
+		if k := s.obj(o).task; k != None && w.tasks[k].phase.InProcess() {
 			w.finishTask(k, result, cause)
 		}
 	}
@@ -529,7 +541,7 @@ func (w *World) endAttempt(slot int32) {
 	w.leaveWant(s, slot)
 	failed := w.scratch[:0]
 	for _, o := range s.todo {
-		if s.objs[o].result == ResultFailed {
+		if s.obj(o).result == ResultFailed {
 			failed = append(failed, o)
 		}
 	}
@@ -582,7 +594,7 @@ func (w *World) endSession(slot int32) {
 	jb := &w.jobs[s.job]
 	failed := false
 	for _, o := range s.todo {
-		if s.objs[o].result == ResultFailed {
+		if s.obj(o).result == ResultFailed {
 			failed = true
 			break
 		}
@@ -750,7 +762,7 @@ func (w *World) enableMaintenance(sv int32) {
 func (w *World) stall(slot int32, d time.Duration) {
 	s := &w.sessions[slot]
 	for _, o := range s.todo[:s.next] {
-		k := s.objs[o].task
+		k := s.obj(o).task
 		if k == None || !w.tasks[k].phase.InProcess() {
 			continue
 		}
@@ -842,7 +854,7 @@ func (w *World) disableTenant(t int32) {
 		if s.waitRetry {
 			s.waitRetry = false
 			for _, o := range s.todo {
-				s.objs[o].result = ResultFailed
+				s.obj(o).result = ResultFailed
 			}
 			w.endSession(slot)
 			continue
@@ -898,7 +910,7 @@ func (w *World) stopJob(j int32, mode StopMode) {
 		w.terminateInProcess(slot, ResultFailed, CauseStop)
 		if w.mut.has(MutStopRemovesRP) {
 			for o, n := range jb.rp {
-				if n > 0 && !s.objs[o].rp {
+				if n > 0 && !s.obj(int32(o)).rp {
 					jb.rp[o]--
 					r := w.rec(RecRestorePointRemoved, s)
 					r.Object = int32(o)
@@ -932,7 +944,7 @@ func (w *World) stopJob(j int32, mode StopMode) {
 func (w *World) commitNow(slot int32) {
 	s := &w.sessions[slot]
 	for _, o := range s.todo[:s.next] {
-		k := s.objs[o].task
+		k := s.obj(o).task
 		if k == None || !w.tasks[k].phase.InProcess() {
 			continue
 		}

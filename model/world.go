@@ -189,6 +189,23 @@ type objState struct {
 	task   int32
 }
 
+// inlineObjs is how many objects' state a session holds inline: 16 of 8
+// bytes make a session 256 bytes, whole lines (TestSessionLayout).
+const inlineObjs = 16
+
+// inlineLimit is the most objects a session keeps inline: inlineObjs,
+// lowered by tests (export_test.go) to run every world through the
+// separate slice as well.
+var inlineLimit = inlineObjs
+
+// obj is the state of the session's object o in its current job.
+func (s *session) obj(o int32) *objState {
+	if s.ext != nil {
+		return &s.ext[o]
+	}
+	return &s.inl[o]
+}
+
 // session: the fields every task event reads or writes come first, so
 // they share one cache line (a fleet's sessions are cold between events).
 type session struct {
@@ -211,12 +228,17 @@ type session struct {
 	grand       bool // M4
 	waitRetry   bool
 	failCause   Cause
-	objs        []objState
+	ext         []objState // the objects' state when there are more than inlineObjs; else nil
 	todo        []int32
 	id          int64
 	retriesLeft int32
 	activeIdx   int32
 	failMsg     string
+	// inl holds the objects' state of a job with at most inlineObjs of
+	// them: a task event's session and object state are then one address
+	// computation apart, two misses the processor overlaps, where a slice
+	// of their own was a second miss that waited for the first.
+	inl [inlineObjs]objState
 }
 
 type task struct {
