@@ -1258,7 +1258,8 @@ func (c *inv10) knob() model.Result {
 
 type inv11 struct {
 	checker
-	tenIn []int32 // tasks in process: started and not ended (the started flag of task_end)
+	// Tasks in process, started and not ended (the started flag of
+	// task_end): per tenant in tenRow.inv11, per server here.
 	srvIn []int32
 }
 
@@ -1280,14 +1281,14 @@ func (c *inv11) Observe(r *model.Record) {
 	if !fact.Local {
 		si = at(&c.srvIn, sv)
 	}
+	ti := &c.cat.ten(tn).inv11
 	if r.Kind == model.RecTaskEnd {
 		if r.Flags.Has(model.FlagStarted) {
-			*at(&c.tenIn, tn)--
+			*ti--
 			*si--
 		}
 		return
 	}
-	ti := at(&c.tenIn, tn)
 	*ti++
 	*si++
 	if lim := fact.MaxTasks; lim > 0 && *ti > lim {
@@ -1559,11 +1560,15 @@ func (c *inv13) Observe(r *model.Record) {
 
 type inv14 struct {
 	checker
-	off     []bool
 	disable []model.Record
-	tenIn   []int32 // tasks in process (the started flag of task_end ends one)
 	pending []int32 // tenants disabled at the current instant, judged once time moves on
 	pendAt  sim.Time
+}
+
+// inv14ten is INV-14's part of a tenant's row.
+type inv14ten struct {
+	in  int32 // tasks in process (the started flag of task_end ends one)
+	off bool
 }
 
 var inv14Kinds = kindSet(model.RecTenant, model.RecTenantDisabled, model.RecTenantEnabled, model.RecTaskStart,
@@ -1573,9 +1578,9 @@ func (c *inv14) Observe(r *model.Record) {
 	if len(c.pending) > 0 && (r.At > c.pendAt || r.Kind == model.RecEnd) {
 		// M12 terminates a tenant's work in the same instant as the disable.
 		for _, t := range c.pending {
-			if *at(&c.off, t) && *at(&c.tenIn, t) > 0 {
+			if e := &c.cat.ten(t).inv14; e.off && e.in > 0 {
 				c.violate(c.pendAt, who{model.None, t, model.None, 0, model.None}, []*model.Record{&c.disable[t], r},
-					"tenant was disabled and still has %d tasks in process afterwards", c.tenIn[t])
+					"tenant was disabled and still has %d tasks in process afterwards", e.in)
 			}
 		}
 		c.pending = c.pending[:0]
@@ -1585,31 +1590,33 @@ func (c *inv14) Observe(r *model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTenant:
-		*at(&c.off, r.Tenant) = !r.Flags.Has(model.FlagEnabled)
-		at(&c.disable, r.Tenant)
+		if r.Tenant >= 0 {
+			c.cat.ten(r.Tenant).inv14.off = !r.Flags.Has(model.FlagEnabled)
+		}
 	case model.RecTenantDisabled:
-		if p := at(&c.off, r.Tenant); p != nil {
-			*p = true
+		if r.Tenant >= 0 {
+			c.cat.ten(r.Tenant).inv14.off = true
 			*at(&c.disable, r.Tenant) = *r
 			c.pending = append(c.pending, r.Tenant)
 			c.pendAt = r.At
 		}
 	case model.RecTenantEnabled:
-		if p := at(&c.off, r.Tenant); p != nil {
-			*p = false
+		if r.Tenant >= 0 {
+			c.cat.ten(r.Tenant).inv14.off = false
 		}
 	case model.RecTaskStart:
 		tn := c.jobTenant(r.Job)
 		if tn < 0 {
 			return
 		}
-		*at(&c.tenIn, tn)++
-		if *at(&c.off, tn) {
+		e := &c.cat.ten(tn).inv14
+		e.in++
+		if e.off {
 			c.violate(r.At, whoOf(r), []*model.Record{at(&c.disable, tn), r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
 		if tn := c.jobTenant(r.Job); r.Flags.Has(model.FlagStarted) && tn >= 0 {
-			*at(&c.tenIn, tn)--
+			c.cat.ten(tn).inv14.in--
 		}
 	}
 }

@@ -33,6 +33,7 @@ type Catalog struct {
 	factsStale bool
 	// The checkers' shared state (rows.go).
 	rows    []jobRow
+	tenRows []tenRow
 	objRows []objRow
 	memo    struct { // obj's last answer
 		j, o int32

@@ -17,6 +17,27 @@ type jobRow struct {
 	inv16 inv16sess
 }
 
+// A tenRow is the checkers' per-tenant state: INV-11 and INV-14 both read
+// it on every task record, and on a fleet one row is one miss where their
+// separate arrays were three.
+type tenRow struct {
+	inv11 int32 // INV-11: tasks in process (started, not ended)
+	inv14 inv14ten
+}
+
+// ten returns tenant t's row, growing the rows to every declared tenant
+// (or to t); nil for a negative t. The pointer is valid until the next
+// call that grows the rows.
+func (c *Catalog) ten(t int32) *tenRow {
+	if t < 0 {
+		return nil
+	}
+	if int(t) >= len(c.tenRows) {
+		c.tenRows = append(c.tenRows, make([]tenRow, max(int(t)+1, len(c.Tenants))-len(c.tenRows))...)
+	}
+	return &c.tenRows[t]
+}
+
 // An objRow also says where the checkers that follow tasks keep the state
 // of the object's task in process (a task is one object of its job's one
 // live session): a slot, plus one, in each checker's dense table of live
@@ -149,14 +170,16 @@ func (c *Catalog) touch(rs []model.Record) bool {
 		return false
 	}
 	var sum int32
-	facts, rows, objRows, objBase := c.facts, c.rows, c.objRows, c.objBase
+	facts, rows, objRows, objBase, tenRows := c.facts, c.rows, c.objRows, c.objBase, c.tenRows
 	for i := range rs {
 		j := rs[i].Job
 		if j < 0 {
 			continue
 		}
 		if int(j) < len(facts) {
-			sum += facts[j].Tenant
+			if t := facts[j].Tenant; t >= 0 && int(t) < len(tenRows) {
+				sum += tenRows[t].inv11
+			}
 		}
 		if int(j) < len(rows) {
 			sum += rows[j].inv09.n
