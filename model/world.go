@@ -320,6 +320,10 @@ func NewWorld(spec *Spec) (*World, error) {
 		w.tenants[i] = tenant{TenantSpec: t, enabled: !t.Disabled, want: newHeadFifo()}
 	}
 	w.jobs = make([]job, len(spec.Jobs))
+	// A job has at most one session live (a late start waits for the
+	// previous one), so the session slots never outgrow the jobs: reserve
+	// them once instead of copying a fleet's sessions at every doubling.
+	w.sessions = make([]session, 0, len(spec.Jobs))
 	for i, j := range spec.Jobs {
 		if j.Tenant < 0 || int(j.Tenant) >= len(w.tenants) {
 			return nil, fmt.Errorf("job %s: tenant index %d out of range", j.Name, j.Tenant)

@@ -1715,7 +1715,9 @@ func (c *inv16) Observe(r *model.Record) {
 	w := whoOf(r)
 	fact := c.cat.fact(r.Job)
 	count, wait, tn := fact.RetryCount, fact.RetryWait, fact.Tenant
-	disabled := tn >= 0 && (s.tenOff || *at(&c.f.tenSeq, tn) != s.tenSeq)
+	// disabled reads the fault tracker's per-tenant array (a miss on a
+	// fleet): only attempt starts and session ends ask.
+	disabled := func() bool { return tn >= 0 && (s.tenOff || *at(&c.f.tenSeq, tn) != s.tenSeq) }
 	switch r.Kind {
 	case model.RecStopRequested:
 		if !s.stopped {
@@ -1729,7 +1731,7 @@ func (c *inv16) Observe(r *model.Record) {
 			c.violate(r.At, w, []*model.Record{&ev.start, r}, "retry of a session started manually (S8: none)")
 		case s.stopped:
 			c.violate(r.At, w, []*model.Record{&ev.stop, r}, "retry of a session stopped manually (S8: none)")
-		case disabled:
+		case disabled():
 			c.violate(r.At, w, []*model.Record{r}, "retry after the tenant was disabled (M12 ends the session as an immediate stop)")
 		case !s.attemptFailed:
 			c.violate(r.At, w, []*model.Record{r}, "retry although no object failed in attempt %d", s.attempt)
@@ -1760,7 +1762,7 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 	case model.RecSessionEnd:
 		s.live = false
-		if s.stopped || disabled || r.Cause == model.CauseDisabled || r.Cause == model.CauseStop {
+		if s.stopped || disabled() || r.Cause == model.CauseDisabled || r.Cause == model.CauseStop {
 			return
 		}
 		switch {

@@ -182,7 +182,7 @@ func (c *Catalog) touch(rs []model.Record) bool {
 			}
 		}
 		if int(j) < len(rows) {
-			sum += rows[j].inv09.n
+			sum += rows[j].inv09.n + rows[j].inv16.n // a row spans two lines
 		}
 		if o := rs[i].Object; o >= 0 && int(j) < len(objBase) {
 			if k := int(objBase[j]) + int(o); k < len(objRows) {
