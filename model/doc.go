@@ -22,6 +22,12 @@
 // plain values so observers (invariants, metrics, the trace writer and its
 // hash) can stream them without holding history.
 //
+// On a fleet every entity is cold when its next event comes, so the
+// world's state is laid out for the task path: a task carries its job,
+// tenant and server; a session keeps up to 16 objects' state inline; the
+// fields a task event reads come first in job, tenant and session, and
+// those are whole cache lines (layout_internal_test.go pins it).
+//
 // [Mutant] flags break the model on purpose. They exist so that every
 // invariant is shown to catch a wrong model (maintsim selftest); a World
 // built without them follows the rules.

@@ -17,8 +17,9 @@
 //   - invariant.go, invariants.go, invariants_exchange.go: the catalogue
 //     (INV-01…) and its kind-dispatched set; names.go and rows.go: what the
 //     checkers of a set share (declarations, one row of facts per job, and
-//     their per-job and per-object state side by side, touched a chunk
-//     ahead behind a pipe on large fleets).
+//     their per-tenant, per-job and per-object state side by side, touched
+//     a chunk ahead behind a pipe on large fleets, with the values of the
+//     tasks a chunk ends).
 //   - summary.go, metrics.go, exchange_summary.go, expect.go: what a run
 //     reports and how expectations are judged; hash*.go and tracefile*.go:
 //     the trace hash and the JSONL trace.
