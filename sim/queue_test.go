@@ -73,36 +73,11 @@ var _ = Describe("Queue", func() {
 
 	It("agrees with a sort-based reference under random push/pop interleavings", func() {
 		rapid.Check(GinkgoT(), func(t *rapid.T) {
-			g := NewWithT(t)
-			var q sim.Queue[int]
-			var ref refQueue
 			// Few distinct times so ties (the seq tie-break) are common.
 			maxAt := rapid.Int64Range(0, 20).Draw(t, "maxAt")
-			steps := rapid.IntRange(1, 300).Draw(t, "steps")
-			id := 0
-			for i := 0; i < steps; i++ {
-				if q.Len() > 0 && rapid.IntRange(0, 2).Draw(t, "op") == 0 {
-					at, got := q.Pop()
-					want := ref.pop()
-					g.Expect(at).To(Equal(want.at))
-					g.Expect(got).To(Equal(want.id))
-				} else {
-					at := sim.Time(rapid.Int64Range(0, maxAt).Draw(t, "at"))
-					q.Push(at, id)
-					ref.push(at, id)
-					id++
-				}
-				g.Expect(q.Len()).To(Equal(len(ref.items)))
-				if len(ref.items) > 0 {
-					g.Expect(q.Peek()).To(Equal(ref.items[0].at))
-				}
-			}
-			for q.Len() > 0 {
-				at, got := q.Pop()
-				want := ref.pop()
-				g.Expect(at).To(Equal(want.at))
-				g.Expect(got).To(Equal(want.id))
-			}
+			agreesWithReference(t, &sim.Queue[int]{}, func(sim.Time) sim.Time {
+				return sim.Time(rapid.Int64Range(0, maxAt).Draw(t, "at"))
+			})
 		})
 	})
 })
@@ -166,39 +141,54 @@ var _ = Describe("Timeline", func() {
 
 	It("agrees with a sort-based reference under monotone push/pop interleavings", func() {
 		rapid.Check(GinkgoT(), func(t *rapid.T) {
-			g := NewWithT(t)
-			var q sim.Timeline[int]
-			var ref refQueue
 			// Delays from a few values, some far apart (different radix
 			// buckets), some zero (ties with the instant being popped).
 			delays := []int64{0, 0, 1, 2, 7, 1 << 10, 1<<10 + 1, 1 << 33, 3 << 40}
-			now := sim.Time(0)
-			steps := rapid.IntRange(1, 300).Draw(t, "steps")
-			id := 0
-			for i := 0; i < steps; i++ {
-				if q.Len() > 0 && rapid.IntRange(0, 2).Draw(t, "op") == 0 {
-					at, got := q.Pop()
-					want := ref.pop()
-					g.Expect(at).To(Equal(want.at))
-					g.Expect(got).To(Equal(want.id))
-					now = at
-				} else {
-					at := now + sim.Time(delays[rapid.IntRange(0, len(delays)-1).Draw(t, "delay")])
-					q.Push(at, id)
-					ref.push(at, id)
-					id++
-				}
-				g.Expect(q.Len()).To(Equal(len(ref.items)))
-				if len(ref.items) > 0 {
-					g.Expect(q.Peek()).To(Equal(ref.items[0].at))
-				}
-			}
-			for q.Len() > 0 {
-				at, got := q.Pop()
-				want := ref.pop()
-				g.Expect(at).To(Equal(want.at))
-				g.Expect(got).To(Equal(want.id))
-			}
+			agreesWithReference(t, &sim.Timeline[int]{}, func(now sim.Time) sim.Time {
+				return now + sim.Time(delays[rapid.IntRange(0, len(delays)-1).Draw(t, "delay")])
+			})
 		})
 	})
 })
+
+// eventQueue is what Queue and Timeline both offer.
+type eventQueue interface {
+	Push(at sim.Time, ev int)
+	Pop() (sim.Time, int)
+	Peek() sim.Time
+	Len() int
+}
+
+// agreesWithReference drives q and the reference through the same random
+// pushes (at times nextAt draws, given the last time popped) and pops,
+// checking every pop, Len and Peek, then drains both.
+func agreesWithReference(t *rapid.T, q eventQueue, nextAt func(now sim.Time) sim.Time) {
+	g := NewWithT(t)
+	var ref refQueue
+	now := sim.Time(0)
+	pop := func() {
+		at, got := q.Pop()
+		want := ref.pop()
+		g.Expect(at).To(Equal(want.at))
+		g.Expect(got).To(Equal(want.id))
+		now = at
+	}
+	id := 0
+	for range rapid.IntRange(1, 300).Draw(t, "steps") {
+		if q.Len() > 0 && rapid.IntRange(0, 2).Draw(t, "op") == 0 {
+			pop()
+		} else {
+			at := nextAt(now)
+			q.Push(at, id)
+			ref.push(at, id)
+			id++
+		}
+		g.Expect(q.Len()).To(Equal(len(ref.items)))
+		if len(ref.items) > 0 {
+			g.Expect(q.Peek()).To(Equal(ref.items[0].at))
+		}
+	}
+	for q.Len() > 0 {
+		pop()
+	}
+}
