@@ -28,14 +28,18 @@ type tenRow struct {
 // ten returns tenant t's row, growing the rows to every declared tenant
 // (or to t); nil for a negative t. The pointer is valid until the next
 // call that grows the rows.
-func (c *Catalog) ten(t int32) *tenRow {
-	if t < 0 {
+func (c *Catalog) ten(t int32) *tenRow { return rowAt(&c.tenRows, t, len(c.Tenants)) }
+
+// rowAt returns row i of rows, first growing rows to every declared entity
+// (declared of them) or to i; nil for a negative i.
+func rowAt[T any](rows *[]T, i int32, declared int) *T {
+	if i < 0 {
 		return nil
 	}
-	if int(t) >= len(c.tenRows) {
-		c.tenRows = append(c.tenRows, make([]tenRow, max(int(t)+1, len(c.Tenants))-len(c.tenRows))...)
+	if int(i) >= len(*rows) {
+		*rows = append(*rows, make([]T, max(int(i)+1, declared)-len(*rows))...)
 	}
-	return &c.tenRows[t]
+	return &(*rows)[i]
 }
 
 // An objRow also says where the checkers that follow tasks keep the state
@@ -77,15 +81,7 @@ func (o *objRow) slot(i taskSlot) *int32 {
 // row returns job j's row, growing the rows to every declared job (or to
 // j, for a job a hand-made trace never declared); nil for a negative j.
 // The pointer is valid until the next call that grows the rows.
-func (c *Catalog) row(j int32) *jobRow {
-	if j < 0 {
-		return nil
-	}
-	if int(j) >= len(c.rows) {
-		c.rows = append(c.rows, make([]jobRow, max(int(j)+1, len(c.Jobs))-len(c.rows))...)
-	}
-	return &c.rows[j]
-}
+func (c *Catalog) row(j int32) *jobRow { return rowAt(&c.rows, j, len(c.Jobs)) }
 
 // objIndex returns the flat index of object o of job j, or -1. Jobs are
 // numbered in declaration order, so a job declared late (a hand-made
