@@ -137,7 +137,8 @@ func (w *World) beginAttempt(slot int32) {
 	w.moveSession(s, SessionWorking, "attempt_start")
 	s.next, s.inFlight, s.cut, s.failMsg, s.failCause = 0, 0, false, "", CauseNone
 	for _, o := range s.todo {
-		s.obj(o).result, s.obj(o).task = ResultNone, None
+		ob := s.obj(o)
+		ob.result, ob.task = ResultNone, None
 	}
 	if cause, msg := w.gate(s); cause != CauseNone {
 		// M5, M12, M13: the attempt fails at once; no task runs, no snapshot.
@@ -473,14 +474,14 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 			f |= FlagSnapshotRemoved
 		}
 	}
+	ob := s.obj(tk.obj)
 	if f.Has(FlagRestorePoint) {
-		s.obj(tk.obj).rp = true
+		ob.rp = true
 		if w.mut.has(MutStopRemovesRP) { // jb.rp is on a cold line
 			jb.rp[tk.obj]++
 		}
 	}
-	s.obj(tk.obj).result = result
-	s.obj(tk.obj).task = None
+	ob.result, ob.task = result, None
 	r := w.rec(RecTaskEnd, s)
 	r.Object, r.Result, r.Phase, r.Cause, r.Flags, r.Bytes = tk.obj, result, endPhase, cause, f, bytes
 	w.emit(r)
