@@ -61,14 +61,7 @@ var _ = Describe("Queue", func() {
 	})
 
 	It("reports Never as the next time of an empty queue", func() {
-		var q sim.Queue[string]
-		Expect(q.Peek()).To(Equal(sim.Never))
-		q.Push(5, "x")
-		Expect(q.Peek()).To(Equal(sim.Time(5)))
-		at, ev := q.Pop()
-		Expect(at).To(Equal(sim.Time(5)))
-		Expect(ev).To(Equal("x"))
-		Expect(q.Peek()).To(Equal(sim.Never))
+		peeksNeverWhenEmpty(&sim.Queue[string]{})
 	})
 
 	It("agrees with a sort-based reference under random push/pop interleavings", func() {
@@ -105,14 +98,7 @@ var _ = Describe("Timeline", func() {
 	})
 
 	It("reports Never as the next time of an empty timeline", func() {
-		var q sim.Timeline[string]
-		Expect(q.Peek()).To(Equal(sim.Never))
-		q.Push(5, "x")
-		Expect(q.Peek()).To(Equal(sim.Time(5)))
-		at, ev := q.Pop()
-		Expect(at).To(Equal(sim.Time(5)))
-		Expect(ev).To(Equal("x"))
-		Expect(q.Peek()).To(Equal(sim.Never))
+		peeksNeverWhenEmpty(&sim.Timeline[string]{})
 	})
 
 	It("takes an event between the last popped and a peeked time (a loop peeking past its horizon)", func() {
@@ -191,4 +177,20 @@ func agreesWithReference(t *rapid.T, q eventQueue, nextAt func(now sim.Time) sim
 	for q.Len() > 0 {
 		pop()
 	}
+}
+
+// peeksNeverWhenEmpty: an empty queue's next time is Never, before and
+// after one event goes through.
+func peeksNeverWhenEmpty(q interface {
+	Push(at sim.Time, ev string)
+	Pop() (sim.Time, string)
+	Peek() sim.Time
+}) {
+	Expect(q.Peek()).To(Equal(sim.Never))
+	q.Push(5, "x")
+	Expect(q.Peek()).To(Equal(sim.Time(5)))
+	at, ev := q.Pop()
+	Expect(at).To(Equal(sim.Time(5)))
+	Expect(ev).To(Equal("x"))
+	Expect(q.Peek()).To(Equal(sim.Never))
 }
