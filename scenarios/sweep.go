@@ -1043,40 +1043,6 @@ func (o *SweepOutput) WriteJSONL(w io.Writer) error {
 	return nil
 }
 
-// WriteFileAtomic writes a file through a temporary file in the same
-// directory and a rename, so a killed process leaves the old file or none,
-// never a partial one.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	// CreateTemp makes the file 0600; results are meant to be shared.
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 // --- ordered JSON ------------------------------------------------------------
 
 // NamedValue is one member of an OrderedObject.

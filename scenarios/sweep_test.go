@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -335,19 +334,5 @@ vary:
 			Expect(err).NotTo(HaveOccurred(), "%q %v", c.flag, c.env)
 			Expect(got).To(Equal(c.want), "%q %v", c.flag, c.env)
 		}
-	})
-
-	It("writes files atomically: a failed write leaves no file", func() {
-		dir := GinkgoT().TempDir()
-		p := filepath.Join(dir, "out.jsonl")
-		err := scenarios.WriteFileAtomic(p, func(w io.Writer) error {
-			fmt.Fprintln(w, "partial")
-			return errors.New("killed")
-		})
-		Expect(err).To(HaveOccurred())
-		entries, _ := os.ReadDir(dir)
-		Expect(entries).To(BeEmpty())
-		Expect(scenarios.WriteFileAtomic(p, func(w io.Writer) error { _, err := fmt.Fprintln(w, "ok"); return err })).To(Succeed())
-		Expect(os.ReadFile(p)).To(Equal([]byte("ok\n")))
 	})
 })

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -112,6 +113,27 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		}
 		opt.Bases = append(opt.Bases, scenarios.BaseScenario{Path: path, File: file})
 	}
+	// Where a counterexample would go is checked before the exploration, so
+	// a wrong --out-dir or --report is bad input at once, not found after
+	// minutes of search.
+	if st, err := os.Stat(f.outDir); err != nil || !st.IsDir() {
+		return badInput(fmt.Errorf("--out-dir %s: not a directory", f.outDir))
+	}
+	path := scenarios.CounterexamplePath(f.outDir, f.seed)
+	reportPath := f.report
+	if reportPath == "" {
+		reportPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
+	}
+	outs := newOutputs(cmd.OutOrStdout())
+	defer outs.abort()
+	flag := "--report"
+	if f.report == "" {
+		flag = "--out-dir"
+	}
+	reportOut, err := outs.open(flag, reportPath)
+	if err != nil {
+		return err
+	}
 	res, err := scenarios.Check(opt)
 	if err != nil {
 		return badInput(err)
@@ -135,17 +157,12 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 		fmt.Fprintf(w, "replay: %s\n", command) // CONTRACT.md: every run says how to reproduce it
 		return nil
 	}
-	path := scenarios.CounterexamplePath(f.outDir, f.seed)
 	if err := scenarios.WriteCounterexample(ce, path, f.seed, command); err != nil {
 		return failed(fmt.Errorf("writing the counterexample: %w", err))
 	}
 	printCounterexample(w, ce, res.Runs)
 	fmt.Fprintf(w, "\nminimal scenario written to %s:\n\n%s\n", path, ce.YAML)
-	reportPath := f.report
-	if reportPath == "" {
-		reportPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
-	}
-	if err := writeCounterexampleReport(ce, path, reportPath, command); err != nil {
+	if err := writeCounterexampleReport(ce, path, reportOut, command); err != nil {
 		fmt.Fprintf(w, "(no report: %v)\n", err)
 	} else {
 		fmt.Fprintf(w, "report with the violating events highlighted: %s\n", reportPath)
@@ -162,7 +179,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 // writeCounterexampleReport runs the shrunk scenario again (under the
 // mutant it was found with, if any) keeping its records, and renders the
 // same HTML report as `run --report`, with the violations highlighted.
-func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath, htmlPath, command string) error {
+func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, html *output, command string) error {
 	if ce.File == nil {
 		return errors.New("the case has no scenario")
 	}
@@ -185,7 +202,7 @@ func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath, htmlPath,
 	if ce.Mutants != 0 {
 		note += " (under a deliberately broken model: the real model holds on this scenario)"
 	}
-	return writeFileAtomic(htmlPath, func(w io.Writer) error {
+	return html.write(func(w io.Writer) error {
 		return reports.WriteRunHTML(w, reports.RunReport{Summary: out.Summary, Records: out.Records,
 			Catalog: out.Catalog, Highlight: hl, Note: note})
 	})

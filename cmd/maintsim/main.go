@@ -21,6 +21,10 @@ const (
 	exitOK       = 0
 	exitFailed   = 1 // a violation, a failed expectation, a missing shard
 	exitBadInput = 2
+	// exitInterrupted is a long command (sweep) stopped by SIGINT or
+	// SIGTERM: the shell's 128 + SIGINT, so that CI does not read it as a
+	// verdict.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code through cobra.

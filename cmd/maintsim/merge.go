@@ -55,6 +55,19 @@ output).`,
 }
 
 func runMerge(cmd *cobra.Command, paths []string, f *mergeFlags) error {
+	// Outputs first: a path that cannot be written is bad input, found
+	// before the shard files are read.
+	outs := newOutputs(cmd.OutOrStdout())
+	defer outs.abort()
+	var opened [5]*output
+	for i, fl := range []struct{ flag, path string }{
+		{"--csv", f.csv}, {"--runs-csv", f.runsCSV}, {"--jsonl", f.jsonl}, {"--html", f.html}, {"--out", f.out},
+	} {
+		var err error
+		if opened[i], err = outs.open(fl.flag, fl.path); err != nil {
+			return err
+		}
+	}
 	var files []*scenarios.SweepFile
 	for _, p := range paths {
 		fh, err := os.Open(p)
@@ -72,26 +85,23 @@ func runMerge(cmd *cobra.Command, paths []string, f *mergeFlags) error {
 	if err != nil {
 		return failed(err)
 	}
-	writes := []struct {
-		path  string
-		write func(io.Writer) error
-	}{
-		{f.csv, res.WriteCSV},
-		{f.runsCSV, res.WriteRunsCSV},
-		{f.jsonl, res.WriteJSONL},
-		{f.html, func(w io.Writer) error { return writeSweepHTML(w, res, paths) }},
-		{f.out, res.WriteJSON},
-	}
-	for _, wr := range writes {
-		if wr.path == "" {
-			continue
-		}
-		if err := scenarios.WriteFileAtomic(wr.path, wr.write); err != nil {
-			return failed(fmt.Errorf("merge: writing %s: %w", wr.path, err))
+	for i, write := range []func(io.Writer) error{
+		res.WriteCSV, res.WriteRunsCSV, res.WriteJSONL,
+		func(w io.Writer) error { return writeSweepHTML(w, res, paths) },
+		res.WriteJSON,
+	} {
+		if err := opened[i].write(write); err != nil {
+			return failed(fmt.Errorf("merge: %w", err))
 		}
 	}
 	if f.out == "" {
+		if outs.stdoutTaken() {
+			return nil // stdout carries the output given as -
+		}
 		return res.WriteJSON(cmd.OutOrStdout())
+	}
+	if f.out == "-" {
+		return nil
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "merge: %d runs, %d grid points from %d file(s)\n", len(res.Records), len(res.Points), len(files))
 	return nil

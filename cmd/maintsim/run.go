@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,8 +32,12 @@ func init() {
 		Long: `Simulate one scenario file, check every invariant and every expect: entry.
 
 Exit codes: 0 all invariants hold and every expectation matched; 1 a violation
-or a failed expectation; 2 bad input (printed as FILE:LINE:COL with a caret).
-Without an argument, runs the built-in example embedded in the binary.`,
+or a failed expectation; 2 bad input (printed as FILE:LINE:COL with a caret),
+including an output file that cannot be written (checked before the run).
+Without an argument, runs the built-in example embedded in the binary.
+
+Output files are written whole (a temporary file renamed into place). One of
+them may be - (stdout); the text listing is then not printed.`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -80,14 +82,23 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	if cmd.Flags().Changed("seed") {
 		opt.Seed = &f.seed
 	}
-	var trace *scenarios.TraceWriter
-	var traceFile *atomicFile
-	if f.trace != "" {
-		if traceFile, err = createAtomic(f.trace); err != nil {
-			return badInput(err)
+	outs := newOutputs(cmd.OutOrStdout())
+	defer outs.abort()
+	var files [4]*output
+	for i, fl := range []struct{ flag, path string }{
+		{"--trace", f.trace}, {"--summary", f.summary}, {"--junit", f.junit}, {"--report", f.report},
+	} {
+		if files[i], err = outs.open(fl.flag, fl.path); err != nil {
+			return err
 		}
-		defer traceFile.abort()
-		trace = scenarios.NewTraceWriter(traceFile)
+	}
+	traceOut, summaryOut, junitOut, reportOut := files[0], files[1], files[2], files[3]
+	if outs.stdoutTaken() && f.format == "json" {
+		return badInput(fmt.Errorf("--format json and %s -: only one output can go to stdout", outs.toOut.flag))
+	}
+	var trace *scenarios.TraceWriter
+	if traceOut != nil {
+		trace = scenarios.NewTraceWriter(traceOut)
 		opt.Observers = append(opt.Observers, trace)
 	}
 	out, err := scenarios.RunScenario(sc, opt)
@@ -104,35 +115,35 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 		if err := trace.Flush(); err != nil {
 			return failed(err)
 		}
-		if err := traceFile.commit(); err != nil {
+		if err := traceOut.commit(); err != nil {
 			return failed(err)
 		}
 	}
 	s := out.Summary
-	writes := []struct {
-		path  string
+	for _, wr := range []struct {
+		o     *output
 		write func(io.Writer) error
 	}{
-		{f.summary, func(w io.Writer) error { return reports.WriteSummaryJSON(w, s) }},
-		{f.junit, func(w io.Writer) error { return reports.WriteJUnit(w, s) }},
-		{f.report, func(w io.Writer) error {
+		{summaryOut, func(w io.Writer) error { return reports.WriteSummaryJSON(w, s) }},
+		{junitOut, func(w io.Writer) error { return reports.WriteJUnit(w, s) }},
+		{reportOut, func(w io.Writer) error {
 			return reports.WriteRunHTML(w, reports.RunReport{Summary: s, Records: out.Records, Catalog: out.Catalog})
 		}},
-	}
-	for _, wr := range writes {
-		if wr.path == "" {
-			continue
-		}
-		if err := writeFileAtomic(wr.path, wr.write); err != nil {
+	} {
+		if err := wr.o.write(wr.write); err != nil {
 			return failed(err)
 		}
 	}
 	stdout := cmd.OutOrStdout()
-	if f.format == "json" {
+	switch {
+	case outs.stdoutTaken():
+		// An output went to stdout (--summary - and the like): the text
+		// would be mixed into it. The verdict is still the exit code.
+	case f.format == "json":
 		if err := reports.WriteSummaryJSON(stdout, s); err != nil {
 			return failed(err)
 		}
-	} else {
+	default:
 		printText(stdout, s, f.maxShow)
 	}
 	if !s.Passed {
@@ -250,56 +261,6 @@ func clockOf(rfc, layout string) string {
 		return rfc
 	}
 	return t.UTC().Format(layout)
-}
-
-// atomicFile is written under a temporary name and renamed into place, so a
-// killed run never leaves a half-written output behind.
-type atomicFile struct {
-	*os.File
-	path string
-	done bool
-}
-
-func createAtomic(path string) (*atomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, err
-	}
-	// CreateTemp makes 0600 files; outputs are meant to be shared (CI
-	// artifacts), so give them the usual 0644 less the umask's say.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return &atomicFile{File: f, path: path}, nil
-}
-
-func (a *atomicFile) commit() error {
-	if err := a.File.Close(); err != nil {
-		return err
-	}
-	a.done = true
-	return os.Rename(a.File.Name(), a.path)
-}
-
-func (a *atomicFile) abort() {
-	if !a.done {
-		a.File.Close()
-		os.Remove(a.File.Name())
-	}
-}
-
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	a, err := createAtomic(path)
-	if err != nil {
-		return err
-	}
-	defer a.abort()
-	if err := write(a); err != nil {
-		return err
-	}
-	return a.commit()
 }
 
 // invariantListing says how much of an invariant verdict a command prints.

@@ -48,8 +48,10 @@ Indexed Job (JOB_COMPLETION_INDEX, 0-based) pass --shard N; in a Slurm array
 (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) no flag is needed. Join the shard
 files with 'maintsim merge'.
 
-Exit codes: 0 done; 1 a run failed in the simulator (model error or limit) or
-the sweep was interrupted; 2 bad input (FILE:LINE:COL in the sweep file).`,
+Exit codes: 0 done; 2 bad input: the sweep file (FILE:LINE:COL), an output
+that cannot be written, or a run the simulator cannot finish (a limit reached,
+a world the model refuses; the message says how to replay it); 130 interrupted
+(SIGINT or SIGTERM; no output written).`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -106,6 +108,19 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 		return err
 	}
 	out := sweepOutPath(f.out, path, shard)
+	if strings.HasSuffix(f.out, "/") { // --out DIR/: a directory, created if need be
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return badInput(fmt.Errorf("--out %s: %w", f.out, pathErr(err)))
+		}
+	}
+	// The output is opened before the first run: a path that cannot be
+	// written is bad input now, not an error after every run is done.
+	outs := newOutputs(cmd.OutOrStdout())
+	defer outs.abort()
+	jsonl, err := outs.open("--out", out)
+	if err != nil {
+		return err
+	}
 	total := len(shard.RunIndices(sw.Runs()))
 	stderr := cmd.ErrOrStderr()
 	fmt.Fprintf(stderr, "sweep %s: %d grid points × %d replicates = %d runs; shard %s: %d runs; %d workers\n",
@@ -126,20 +141,15 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 				path, err, path, re.Run))
 		}
 		if ctx.Err() != nil {
-			return failed(fmt.Errorf("sweep %s: interrupted; no output written", path))
+			return &exitError{code: exitInterrupted, err: fmt.Errorf("sweep %s: interrupted; no output written", path)}
 		}
 		return failed(err)
 	}
+	if err := jsonl.write(res.WriteJSONL); err != nil {
+		return failed(fmt.Errorf("sweep: %w", err))
+	}
 	if out == "-" {
-		return res.WriteJSONL(cmd.OutOrStdout())
-	}
-	if strings.HasSuffix(f.out, "/") { // --out DIR/: a directory, created if need be
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return failed(fmt.Errorf("sweep: %w", err))
-		}
-	}
-	if err := scenarios.WriteFileAtomic(out, res.WriteJSONL); err != nil {
-		return failed(fmt.Errorf("sweep: writing %s: %w", out, err))
+		return nil
 	}
 	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), out, sw.Hash)
 	// CONTRACT.md: every run says how to reproduce it; each record carries

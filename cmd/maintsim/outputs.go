@@ -1,0 +1,141 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// A command's output files are opened before it does any work: a path that
+// cannot be written (a missing directory, no permission) is bad input, exit
+// 2, reported at once, not a failure (exit 1, which CI reads as "a
+// violation") after a long simulation or sweep. Each file is written to a
+// temporary file in its directory and renamed into place when complete, so
+// a failed or killed command leaves the old file or none, never a partial
+// one. A path of "-" is stdout, for at most one output of a command.
+
+// output is one output of a command: a file, or stdout.
+type output struct {
+	flag string   // the flag that named it ("--summary"), for messages
+	path string   // "-": stdout
+	tmp  *os.File // nil for stdout
+	w    io.Writer
+	done bool
+}
+
+// outputs are the outputs a command opened; abort (deferred) removes the
+// temporary files of those not committed.
+type outputs struct {
+	list   []*output
+	stdout io.Writer
+	toOut  *output // the output that writes to stdout, if any
+}
+
+func newOutputs(stdout io.Writer) *outputs { return &outputs{stdout: stdout} }
+
+// open opens the output flag names at path; nil for an empty path (the flag
+// not given). The error is bad input.
+func (s *outputs) open(flag, path string) (*output, error) {
+	if path == "" {
+		return nil, nil
+	}
+	o := &output{flag: flag, path: path}
+	if path == "-" {
+		if s.toOut != nil {
+			return nil, badInput(fmt.Errorf("%s - and %s -: only one output can go to stdout", s.toOut.flag, flag))
+		}
+		o.w, s.toOut = s.stdout, o
+		s.list = append(s.list, o)
+		return o, nil
+	}
+	tmp, err := createTemp(path)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("%s %s: cannot write the file: %w", flag, path, pathErr(err)))
+	}
+	o.tmp, o.w = tmp, tmp
+	s.list = append(s.list, o)
+	return o, nil
+}
+
+// stdoutTaken reports whether an output goes to stdout (the command then
+// prints nothing else there).
+func (s *outputs) stdoutTaken() bool { return s.toOut != nil }
+
+// abort removes what was not committed.
+func (s *outputs) abort() {
+	for _, o := range s.list {
+		if o.tmp != nil && !o.done {
+			o.tmp.Close()
+			os.Remove(o.tmp.Name())
+		}
+	}
+}
+
+// Write lets an output be written to as it goes (a trace).
+func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// write writes the whole output with fn and commits it; nothing for a nil
+// output.
+func (o *output) write(fn func(io.Writer) error) error {
+	if o == nil {
+		return nil
+	}
+	if err := fn(o.w); err != nil {
+		return fmt.Errorf("%s %s: %w", o.flag, o.path, err)
+	}
+	return o.commit()
+}
+
+// commit puts a file output in place: synced, closed, readable by others
+// (CreateTemp makes 0600 files; outputs are meant to be shared as CI
+// artifacts), renamed over path.
+func (o *output) commit() error {
+	if o == nil || o.tmp == nil || o.done {
+		return nil
+	}
+	o.done = true
+	err := o.tmp.Sync()
+	if cerr := o.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(o.tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(o.tmp.Name(), o.path)
+	}
+	if err != nil {
+		os.Remove(o.tmp.Name())
+		return fmt.Errorf("%s %s: %w", o.flag, o.path, pathErr(err))
+	}
+	return nil
+}
+
+// createTemp creates the temporary file that becomes path.
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, errors.New("it is a directory")
+	}
+	return os.CreateTemp(dir, "."+base+".tmp-*")
+}
+
+// pathErr drops the temporary file's name from an error about it: the user
+// named the output, not the temporary file.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
