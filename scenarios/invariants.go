@@ -796,11 +796,18 @@ type inv04 struct {
 
 type inv04task struct {
 	bounds   bounds
-	st       stamp
+	st       stamp // at the enable: faults on the task's server and tenant
 	stopSeq  uint32
 	phase    model.Phase // from task_start/task_phase
 	atEnable model.Phase
 	must     bool
+	// maybe: the task was in process at the enable (at enableAt), in a
+	// phase the trace did not show as Transfer or Commit; st and stopSeq
+	// are the enable's. A trace without plans or task_phase lines (an
+	// export) can still show the phase at the enable: a task_end at that
+	// same instant says the phase the task was in, since no time passed.
+	maybe    bool
+	enableAt sim.Time
 }
 
 var inv04Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan,
@@ -817,8 +824,11 @@ func (c *inv04) Observe(r *model.Record) {
 			if t.must || c.jobServer(j) != r.Server {
 				return
 			}
+			st, stop := c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j)
 			if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
-				t.must, t.st, t.stopSeq, t.atEnable = true, c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j), p
+				t.must, t.st, t.stopSeq, t.atEnable = true, st, stop, p
+			} else {
+				t.maybe, t.enableAt, t.st, t.stopSeq = true, r.At, st, stop
 			}
 		})
 		return
@@ -846,6 +856,9 @@ func (c *inv04) Observe(r *model.Record) {
 		t, ok := c.live.del(o.slot(slotINV04), taskKey(r))
 		if !ok {
 			return
+		}
+		if !t.must && t.maybe && t.enableAt == r.At && (r.Phase == model.PhaseTransfer || r.Phase == model.PhaseCommit) {
+			t.must, t.atEnable = true, r.Phase // ended at the enable's instant, in this phase
 		}
 		if t.must && r.Result != model.ResultSuccess && *at(&c.jobStop, r.Job) == t.stopSeq &&
 			c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {

@@ -227,6 +227,27 @@ var _ = Describe("INV-04: in-process-tasks-finish", func() {
 	It("holds when the task finishes", func() {
 		Expect(handViolations("INV-04", nightly1+vm1Start+`{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}`+"\n"+vm1Success)).To(BeEmpty())
 	})
+	// An export may carry neither plans nor task_phase lines: the phase at
+	// the enable is then known only when the task ends at that instant.
+	vm1StartNoPlan := `{"t":@0m,"ev":"task_start","session":"acme/nightly#1","object":"vm1","phase":"Snapshot","bytes":100}` + "\n"
+	enableAt := func(t string) string { return `{"t":@` + t + `,"ev":"maintenance_enabled","server":"cc-01"}` + "\n" }
+	endIn := func(t, phase, cause string) string {
+		return `{"t":@` + t + `,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"` + phase +
+			`","result":"Failed","cause":"` + cause + `","started":true,"snapshot_removed":true,"bytes":20}`
+	}
+	It("without plans, is violated by a task that ends at the enable's instant in Transfer, Failed", func() {
+		v := handViolations("INV-04", nightly1+vm1StartNoPlan+enableAt("5m")+endIn("5m", "Transfer", "maintenance"))
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("in Transfer when maintenance was enabled"))
+	})
+	It("without plans, does not judge a task that ends later (its phase at the enable is unknown) or in Snapshot", func() {
+		Expect(handViolations("INV-04", nightly1+vm1StartNoPlan+enableAt("5m")+endIn("6m", "Transfer", "maintenance"))).To(BeEmpty())
+		Expect(handViolations("INV-04", nightly1+vm1StartNoPlan+enableAt("5m")+endIn("5m", "Snapshot", "maintenance"))).To(BeEmpty())
+	})
+	It("without plans, does not judge a task an immediate stop at the enable's instant ended", func() {
+		Expect(handViolations("INV-04", nightly1+vm1StartNoPlan+enableAt("5m")+
+			`{"t":@5m,"ev":"stop_requested","session":"acme/nightly#1","mode":"immediate"}`+"\n"+endIn("5m", "Transfer", "stop"))).To(BeEmpty())
+	})
 	It("does not judge a task stopped immediately by the operator after enable", func() {
 		Expect(handViolations("INV-04", nightly1+vm1Start+`
 {"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}

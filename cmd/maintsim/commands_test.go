@@ -376,6 +376,16 @@ var _ = Describe("maintsim verify", func() {
 		Expect(v.stdout).To(ContainSubstring("✗ INV-03 no-affected-start-in-maintenance"))
 	})
 
+	// An export with neither plans (transfer_at, commit_at) nor task_phase
+	// lines: a task that ends in Transfer at the enable's very instant was
+	// in Transfer at the enable (INV-04), whatever the plan.
+	It("an export without plans whose task ends in Transfer at the enable, Failed: INV-04, exit 1", func() {
+		v := ms("", "verify", "testdata/traces/exported_without_plans_inv04.jsonl")
+		Expect(v.code).To(Equal(1), v.String())
+		Expect(v.stdout).To(ContainSubstring("✗ INV-04 in-process-tasks-finish"))
+		Expect(v.stdout).To(ContainSubstring("15 of 16 hold"))
+	})
+
 	DescribeTable("a malformed trace: exit 2 with FILE:LINE",
 		func(file, want string) {
 			v := ms("", "verify", "testdata/traces/"+file)
