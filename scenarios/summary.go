@@ -176,6 +176,16 @@ func growAt[T any](s *[]T, i int32) *T {
 }
 
 func (b *summaryBuilder) finish() *Summary {
+	// Lists are lists in the JSON even when empty: [] rather than null,
+	// so that tools iterate without a special case.
+	if b.sessions == nil {
+		b.sessions = []SessionSummary{}
+	}
+	for i := range b.sessions {
+		if b.sessions[i].Tasks == nil {
+			b.sessions[i].Tasks = []TaskSummary{}
+		}
+	}
 	return &Summary{Sessions: b.sessions, SessionsTruncated: b.trunc, Notices: b.notices}
 }
 

@@ -872,8 +872,11 @@ type VaryHeader struct {
 
 // SweepKind and SweepFormat identify sweep output files.
 const (
-	SweepKind   = "maintsim-sweep"
-	SweepFormat = 1
+	SweepKind = "maintsim-sweep"
+	// SweepFormat 2: a record's events counts trace events, as the summary
+	// JSON's does (format 1 wrote the engine's count there), and
+	// engine_events is new.
+	SweepFormat = 2
 )
 
 // SweepRecord is one run's line.
@@ -884,8 +887,12 @@ type SweepRecord struct {
 	Seed      uint64        `json:"seed"`
 	Params    OrderedObject `json:"params"`
 	TraceHash string        `json:"trace_hash"`
-	Events    uint64        `json:"events"`
-	Metrics   OrderedObject `json:"metrics"`
+	// Events counts the run's trace events (lines of its trace), as the
+	// summary JSON's events does; EngineEvents the events the engine
+	// dispatched, as the summary's engine_events.
+	Events       uint64        `json:"events"`
+	EngineEvents uint64        `json:"engine_events"`
+	Metrics      OrderedObject `json:"metrics"`
 }
 
 // SweepOutput is a shard's (or a whole sweep's) results, sorted by run.
@@ -1021,7 +1028,7 @@ func (sw *Sweep) RunOne(i int) (SweepRecord, error) {
 	}
 	m := met.Finish()
 	rec := SweepRecord{Run: i, Point: p, Replicate: i % sw.Replicates, Seed: spec.Seed, Params: sw.Params(p),
-		TraceHash: hash.Sum(), Events: events}
+		TraceHash: hash.Sum(), Events: hash.Records(), EngineEvents: events}
 	for _, mi := range sw.Metrics {
 		rec.Metrics = append(rec.Metrics, NamedValue{Name: mi.Name, Value: metricJSON(mi.Value(&m))})
 	}

@@ -49,6 +49,27 @@ var _ = Describe("maintsim run", func() {
 		Expect(ms("", "run", file, "--seed", "18446744073709551615").code).To(Equal(0))
 	})
 
+	It("summary JSON: sessions is a list even when no session ran", func() {
+		f := writeFile(dir, "manual.yaml", `name: nothing runs
+start: 2026-11-02T20:00:00Z
+until: +1h
+servers:
+  - {name: cc-01, version: "12", task_slots: 8}
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - {name: nightly, kind: backup, objects: [{name: vm1, size: 1GiB, duration: 5m}], schedule: {manual: true}}
+`)
+		r := ms(dir, "run", f, "--format", "json")
+		Expect(r.code).To(Equal(0), r.String())
+		var s map[string]any
+		Expect(json.Unmarshal([]byte(r.stdout), &s)).To(Succeed())
+		Expect(s["sessions"]).To(Equal([]any{}))
+		Expect(s["expectations"]).To(Equal([]any{}))
+	})
+
 	It("the same scenario and seed write a byte-identical trace", func() {
 		a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
 		Expect(ms("", "run", "testdata/contract/m07_custom_message_needs_restart.yaml", "--trace", a).code).To(Equal(0))
@@ -212,10 +233,12 @@ var _ = Describe("maintsim sweep and merge", func() {
 
 	// records reads a sweep JSONL file: its header and its run records.
 	type record struct {
-		Run       int                `json:"run"`
-		Seed      uint64             `json:"seed"`
-		TraceHash string             `json:"trace_hash"`
-		Metrics   map[string]float64 `json:"metrics"`
+		Run          int                `json:"run"`
+		Seed         uint64             `json:"seed"`
+		TraceHash    string             `json:"trace_hash"`
+		Events       uint64             `json:"events"`
+		EngineEvents uint64             `json:"engine_events"`
+		Metrics      map[string]float64 `json:"metrics"`
 	}
 	records := func(path string) (header map[string]any, recs []record) {
 		GinkgoHelper()
@@ -268,6 +291,11 @@ var _ = Describe("maintsim sweep and merge", func() {
 		Expect(y.code).To(Equal(0), y.String())
 		rr := ms(dir, "run", writeFile(dir, "run5.yaml", y.stdout))
 		Expect(verdictLine.FindStringSubmatch(rr.stdout)[3]).To(Equal(want[5].TraceHash))
+		// One name, one meaning: a record's events are the summary's.
+		s, _ := runJSON(dir, filepath.Join(dir, "run5.yaml"))
+		Expect(want[5].Events).To(Equal(s.Events))
+		Expect(want[5].EngineEvents).To(Equal(s.EngineEvents))
+		Expect(want[5].Events).NotTo(Equal(want[5].EngineEvents), "the two counts differ, so the check means something")
 	})
 
 	It("merge: shards join (exit 0); a missing, duplicate or mismatched run fails (exit 1); a non-sweep file is bad input (exit 2)", func() {

@@ -41,12 +41,14 @@ var verdictLine = regexp.MustCompile(`(?m)^(PASS|FAIL)  seed (\d+)  trace_hash (
 
 // summary is the part of the summary JSON these specs read.
 type summary struct {
-	Scenario  string `json:"scenario"`
-	Seed      uint64 `json:"seed"`
-	TraceHash string `json:"trace_hash"`
-	Passed    bool   `json:"passed"`
-	Replay    string `json:"replay"`
-	Sessions  []struct {
+	Scenario     string `json:"scenario"`
+	Seed         uint64 `json:"seed"`
+	TraceHash    string `json:"trace_hash"`
+	Events       uint64 `json:"events"`
+	EngineEvents uint64 `json:"engine_events"`
+	Passed       bool   `json:"passed"`
+	Replay       string `json:"replay"`
+	Sessions     []struct {
 		ID       string `json:"id"`
 		Tenant   string `json:"tenant"`
 		Job      string `json:"job"`
