@@ -219,8 +219,14 @@ func (c *compiler) compileTenants() {
 		base := model.TenantSpec{Server: model.None}
 		nameOK := c.ps.checkName(p.with("name"), t.Name, "tenant", true)
 		count := 0
-		if c.ps.checkCount(p.with("count"), t.Count, maxFleet) {
-			count = t.Count
+		switch {
+		case t.Count == nil:
+		case *t.Count == 0:
+			// Not one tenant, not none: a sweep varying the count would
+			// otherwise silently compare one tenant named NAME.
+			c.ps.at(p.with("count"), "0: a fleet has at least one tenant; leave count out for a single tenant named %q", t.Name)
+		case c.ps.checkCount(p.with("count"), *t.Count, maxFleet):
+			count = *t.Count
 		}
 		if t.Server == "" {
 			c.ps.required(p.with("server"), "the name of the server this tenant is on")
@@ -251,7 +257,7 @@ func (c *compiler) compileTenants() {
 			if nameOK {
 				if j, dup := c.tenants[name]; dup {
 					first := c.tenantPaths[j].with("name")
-					if fleet := c.f.Tenants[c.tenantEntry[j]]; fleet.Count > 0 {
+					if fleet := &c.f.Tenants[c.tenantEntry[j]]; fleet.FleetSize() > 0 {
 						c.ps.at(p.with("name"), "duplicate tenant name %q (the fleet %q at %s expands to it)", name, fleet.Name, c.ps.where(first))
 					} else {
 						c.ps.at(p.with("name"), "duplicate tenant name %q (first at %s)", name, c.ps.where(first))
@@ -525,9 +531,9 @@ func (c *compiler) tenantRef(p fieldPath, name string) (int32, bool) {
 	ti, ok := c.tenants[name]
 	if !ok {
 		hint := ""
-		for _, t := range c.f.Tenants {
-			if t.Count > 0 && t.Name == name {
-				hint = fmt.Sprintf("; %q is a fleet, name one of its tenants, as in %s", name, fleetNames(name, t.Count)[0])
+		for i := range c.f.Tenants {
+			if t := &c.f.Tenants[i]; t.FleetSize() > 0 && t.Name == name {
+				hint = fmt.Sprintf("; %q is a fleet, name one of its tenants, as in %s", name, fleetNames(name, t.FleetSize())[0])
 			}
 		}
 		c.ps.at(p, "no tenant is named %q (tenants: %s)%s", name, quoteList(c.tenantNames()), hint)

@@ -64,11 +64,11 @@ type Server struct {
 	Components   []ComponentHold `yaml:"components,omitempty" jsonschema_description:"exchange: requester holds at start (X1); default none, every component Active"`
 }
 
-// Tenant is a tenant (company), or with Count > 0 a fleet of identical
+// Tenant is a tenant (company), or with Count a fleet of identical
 // tenants named NAME-0001 … NAME-N.
 type Tenant struct {
 	Name               string    `yaml:"name" jsonschema:"required"`
-	Count              int       `yaml:"count,omitempty" jsonschema:"minimum=0" jsonschema_description:"expand into a fleet of this many tenants NAME-0001…NAME-N"`
+	Count              *int      `yaml:"count,omitempty" jsonschema:"minimum=1" jsonschema_description:"expand into a fleet of this many tenants NAME-0001…NAME-N; absent: one tenant named NAME"`
 	Server             string    `yaml:"server" jsonschema:"required"`
 	Client             string    `yaml:"client" jsonschema:"required" jsonschema_description:"product and version, as in \"vbr 9.5u3\" (products: vbr, vac, agent-windows, agent-linux, agent-mac)"`
 	MaxConcurrentTasks int       `yaml:"max_concurrent_tasks,omitempty" jsonschema:"minimum=0" jsonschema_description:"0 or absent: unlimited"`
@@ -189,4 +189,13 @@ type TaskResult struct {
 type InvariantsExpect struct {
 	Hold     bool
 	Violated string
+}
+
+// FleetSize is the number of tenants a fleet entry expands to; 0 for a
+// single tenant (no count).
+func (t *Tenant) FleetSize() int {
+	if t.Count == nil {
+		return 0
+	}
+	return *t.Count
 }

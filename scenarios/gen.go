@@ -274,8 +274,8 @@ func namesOf(f *File, horizon time.Duration) actionNames {
 			n.starts = append(n.starts, g.starts...)
 		}
 		names := []string{t.Name}
-		if t.Count > 0 {
-			names = fleetNames(t.Name, t.Count)
+		if n := t.FleetSize(); n > 0 {
+			names = fleetNames(t.Name, n)
 		}
 		for _, name := range names {
 			n.tenants = append(n.tenants, name)

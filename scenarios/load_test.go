@@ -262,7 +262,7 @@ tenants:
 
 	It("expands fleets in place, with padded names and shared objects", func() {
 		f := minimal()
-		f.Tenants = append(f.Tenants, scenarios.Tenant{Name: "t", Count: 12345, Server: "cc-01", Client: "vbr 12",
+		f.Tenants = append(f.Tenants, scenarios.Tenant{Name: "t", Count: new(12345), Server: "cc-01", Client: "vbr 12",
 			Jobs: []scenarios.Job{{Name: "daily", Kind: "backup",
 				Objects: scenarios.Objects{Set: &scenarios.ObjectSet{Count: 3, Size: scenarios.ConstSize(scenarios.GiB)}}}}})
 		f.Tenants = append(f.Tenants, scenarios.Tenant{Name: "z", Server: "cc-01", Client: "vbr 12"})
@@ -278,7 +278,7 @@ tenants:
 		Expect(sp.Jobs[1].Objects[2].Name).To(Equal("vm3"))
 		Expect(&sp.Jobs[1].Objects[0]).To(BeIdenticalTo(&sp.Jobs[2].Objects[0]))
 
-		f.Tenants[1].Count = 3
+		f.Tenants[1].Count = new(3)
 		sc, err = scenarios.Compile("fleet", f)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.Spec.Tenants[1].Name).To(Equal("t-0001"))
@@ -423,6 +423,19 @@ var _ = Describe("scenario files: units", func() {
 		Entry(nil, "512kbit/s", 512*scenarios.KbitPerSec, "512Kbit/s"),
 	)
 
+	DescribeTable("bad bandwidths",
+		func(in, msg string) {
+			_, err := scenarios.ParseBandwidth(in)
+			Expect(err).To(MatchError(ContainSubstring(msg)))
+		},
+		Entry(nil, "0bit/s", "zero"),
+		Entry(nil, "0", "has no unit"),
+		Entry(nil, "0.0001bit/s", "zero"),
+		Entry(nil, "-1Gbit/s", "negative"),
+		Entry(nil, "10", "has no unit"),
+		Entry(nil, "10GB/s", "bad bandwidth"),
+	)
+
 	DescribeTable("times",
 		func(in string, want scenarios.TimeSpec, out string) {
 			t, err := scenarios.ParseTimeSpec(in)
@@ -445,7 +458,7 @@ var _ = Describe("scenario files: units", func() {
 			if got, err := scenarios.ParseSize(z.String()); err != nil || got != z {
 				t.Fatalf("size %d printed %q parsed %d, %v", int64(z), z.String(), int64(got), err)
 			}
-			b := scenarios.Bandwidth(rapid.Int64Range(0, 1<<62).Draw(t, "bps"))
+			b := scenarios.Bandwidth(rapid.Int64Range(1, 1<<62).Draw(t, "bps")) // zero is refused: below
 			if got, err := scenarios.ParseBandwidth(b.String()); err != nil || got != b {
 				t.Fatalf("bandwidth %d printed %q parsed %d, %v", int64(b), b.String(), int64(got), err)
 			}

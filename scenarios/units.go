@@ -383,11 +383,8 @@ const bandwidthHint = "want a number and bit/s with an optional K, M, G or T pre
 // ParseBandwidth reads a Bandwidth.
 func ParseBandwidth(s string) (Bandwidth, error) {
 	t := strings.TrimSpace(s)
-	if t == "0" {
-		return 0, nil
-	}
 	if strings.HasPrefix(t, "-") {
-		return 0, fmt.Errorf("bandwidth %q is negative; bandwidths are ≥ 0", s)
+		return 0, fmt.Errorf("bandwidth %q is negative; want a positive bandwidth such as 10Gbit/s", s)
 	}
 	if isNumber(t) {
 		return 0, fmt.Errorf("bandwidth %q has no unit: %s", s, bandwidthHint)
@@ -403,6 +400,11 @@ func ParseBandwidth(s string) (Bandwidth, error) {
 	n, ok := ratToInt64(v.Mul(v, new(big.Rat).SetInt64(int64(bandwidthPrefix[m[2]]))))
 	if !ok {
 		return 0, fmt.Errorf("bandwidth %q is too large (at most 9223372Tbit/s, the range of int64)", s)
+	}
+	if n == 0 {
+		// Zero would never finish a transfer, and an absent bandwidth
+		// already means the default: say so rather than pick one.
+		return 0, fmt.Errorf("bandwidth %q is zero; want a positive bandwidth, or leave the field out for the default", s)
 	}
 	return Bandwidth(n), nil
 }
@@ -440,10 +442,8 @@ func (b Bandwidth) IsZero() bool { return b == 0 }
 func (Bandwidth) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Description: "a bandwidth: a number and bit/s with an optional K, M, G or T prefix (powers of 1000), as in 10Gbit/s; Gbps, Mbps, Kbps, bps are accepted too",
-		OneOf: []*jsonschema.Schema{
-			{Type: "string", Pattern: `^(0|([0-9]+(\.[0-9]+)?|\.[0-9]+) ?[kKMGT]?(bit/s|bps))$`},
-			{Type: "integer", Const: 0},
-		},
+		Type:        "string",
+		Pattern:     `^([0-9]+(\.[0-9]+)?|\.[0-9]+) ?[kKMGT]?(bit/s|bps)$`,
 	}
 }
 
