@@ -108,6 +108,8 @@ var badCases = map[string]badCase{
 	"manual with a time":            {"{at: +2h}", "{manual: true, at: +2h}", "true", "does not combine"},
 	"typo in retry":                 {"{count: 1, wait: 10m}", "{count: 1, wiat: 10m}", "wiat", "did you mean wait"},
 	"negative retry count":          {"{count: 1, wait: 10m}", "{count: -1, wait: 10m}", "-1", "negative"},
+	"a fleet of zero tenants":       {"    server: cc-01\n    client", "    count: 0\n    server: cc-01\n    client", "0", "a fleet has at least one tenant"},
+	"a zero bandwidth":              {"bandwidth: 200Mbit/s", "bandwidth: 0bit/s", "0bit/s", "is zero"},
 	"retry wait without a unit":     {"{count: 1, wait: 10m}", "{count: 1, wait: 10}", "10", "has no unit"},
 	"retry as a number":             {"retry: {count: 1, wait: 10m}", "retry: 3", "3", "want a mapping"},
 
@@ -301,7 +303,6 @@ var _ = DescribeTable("documented extensions and defaults are accepted",
 	Entry("no name (the file name is used)", "name: bad input base\n", ""),
 	Entry("no seed (1)", "seed: 3\n", ""),
 	Entry("no semantics (the defaults)", "semantics:\n  profile: vcc\n  replication_in_maintenance: allow\n", ""),
-	Entry("count: 0 is a single tenant", "    server: cc-01\n    client", "    count: 0\n    server: cc-01\n    client"),
 	Entry("a UTF-8 byte order mark", "", "\ufeff"),
 	Entry("YAML anchors and aliases", "    server: cc-01\n", "    server: &srv cc-01\n", "server: cc-01}", "server: *srv}"),
 )
