@@ -57,6 +57,9 @@ type CheckOptions struct {
 	// The result does not depend on it: the cases, the first failing one
 	// and its shrinking are the same (check_parallel.go).
 	Workers int
+	// FoundBy names the command that finds the counterexample again, for
+	// its name: line (default "maintsim check --seed N").
+	FoundBy string
 }
 
 // BaseScenario is a scenario file to perturb.
@@ -303,9 +306,17 @@ func (e *explorer) result() (*CheckResult, error) {
 		return res, nil
 	}
 	opt := e.opt
-	ce := &Counterexample{Invariant: e.target, File: withHold(e.last), Err: e.lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
-	ce.File.Name = fmt.Sprintf("counterexample: %s (maintsim check --seed %d)", e.target, opt.Seed)
-	for _, r := range e.lastR.results {
+	last, lastR := e.last, e.lastR
+	if !opt.NoShrink {
+		last, lastR = e.dropActions(last, lastR)
+	}
+	ce := &Counterexample{Invariant: e.target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
+	foundBy := opt.FoundBy
+	if foundBy == "" {
+		foundBy = fmt.Sprintf("maintsim check --seed %d", opt.Seed)
+	}
+	ce.File.Name = fmt.Sprintf("counterexample: %s (%s)", e.target, foundBy)
+	for _, r := range lastR.results {
 		if !r.Holds {
 			ce.Violations = append(ce.Violations, r)
 		}
@@ -317,6 +328,33 @@ func (e *explorer) result() (*CheckResult, error) {
 	ce.YAML = y
 	res.Counterexample = ce
 	return res, nil
+}
+
+// dropActions finishes rapid's shrinking: it removes, one at a time from
+// the last, every operator action without which the case still violates
+// the target and nothing it did not violate before. rapid cannot go below the generator's fewest actions (selftest
+// draws at least three, often the same one thrice); a counterexample
+// should show only what it needs.
+func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
+	// A mutant's counterexample must hold on the correct model (it shows
+	// the mutant, not a runbook mistake): a smaller case must too.
+	correct := e.opt
+	correct.Mutants = 0
+	holds := func(f *File) bool { return e.opt.Mutants == 0 || len(runCase(f, &correct).violated) == 0 }
+	if !holds(f) {
+		holds = func(*File) bool { return true }
+	}
+	for i := len(f.Actions) - 1; i >= 0; i-- {
+		c := *f
+		c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
+		// Still the target, and nothing new: without an action an operator
+		// runbook can break (INV-15, INV-X2), a violation of its own.
+		cr := runCase(&c, &e.opt)
+		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(cr.violated, func(id string) bool { return !slices.Contains(r.violated, id) }) && holds(&c) {
+			f, r = &c, cr
+		}
+	}
+	return f, r
 }
 
 // withHold returns a copy of f that expects every invariant to hold and

@@ -67,4 +67,19 @@ var _ = Describe("selftest: mutant × invariant", func() {
 		Expect(res.Unexercised).To(ContainElement("INV-15"))
 		Expect(res.Passed()).To(BeFalse())
 	})
+
+	// Selftest draws at least three actions a case, below which rapid
+	// cannot shrink; the counterexample keeps only the actions it needs.
+	It("--shrink: the counterexample keeps only the actions the violation needs, and names selftest", func() {
+		res, err := scenarios.Selftest(scenarios.SelftestOptions{Seed: 1, Runs: 50, Shrink: true,
+			Mutants: []model.MutantInfo{{Mutant: model.MutMaintCutsRunning, Name: "maint-cuts-running"}}})
+		Expect(err).NotTo(HaveOccurred())
+		ce := res.Counterexamples[0]
+		Expect(ce).NotTo(BeNil())
+		Expect(ce.Invariant).To(Equal("INV-04"))
+		Expect(ce.File.Actions).To(HaveLen(1), string(ce.YAML))
+		Expect(ce.File.Actions[0].Do).To(Equal("enable_maintenance"))
+		Expect(ce.File.Name).To(ContainSubstring("maintsim selftest --seed 1 --shrink --mutant maint-cuts-running"))
+		Expect(string(ce.YAML)).To(ContainSubstring("do: enable_maintenance"))
+	})
 })
