@@ -151,7 +151,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	s.Events = hash.Records()
 	s.Records = hash.Records()
 	s.EngineEvents = events
-	s.Start = spec.Start.UTC().Format("2006-01-02T15:04:05Z07:00")
+	s.Start = sim.FormatRFC3339(spec.Start, 0)
 	s.Until = sim.FormatRFC3339(spec.Start, spec.Until)
 	s.Invariants = set.results()
 	s.Metrics = met.Finish()
