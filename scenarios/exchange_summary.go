@@ -73,7 +73,12 @@ type ExchangeMetrics struct {
 	MessagesDelivered  int64 `json:"messages_delivered"`
 	MessagesRedirected int64 `json:"messages_redirected"` // moves by Redirect-Message (a message may move twice)
 	MessagesQueued     int64 `json:"messages_queued_at_end"`
-	MessagesLost       int64 `json:"messages_lost"` // accepted − delivered − queued at the end (X5: 0)
+	// MessagesLost follows X5 (and INV-X1): accepted messages neither
+	// delivered nor queued on a server that can still deliver them, that
+	// is accepted − delivered − queued at the end, plus those queued at the
+	// end on a server whose HubTransport is Inactive (not redirected, the
+	// server did not come back; they count in MessagesQueued too).
+	MessagesLost int64 `json:"messages_lost"`
 	// MessagesDelayed counts the deferred messages and those delivered more
 	// than DelayThreshold (5 minutes) after they were accepted.
 	MessagesDelayed          int64             `json:"messages_delayed"`
@@ -317,6 +322,11 @@ func (o *exchangeObserver) finish() (*ExchangeSummary, *ExchangeMetrics) {
 		m.DeliveryLatencyMeanSecs = m.deliveredLatencySumNanos / float64(m.MessagesDelivered) / 1e9
 	}
 	m.MessagesLost = m.MessagesAccepted - m.MessagesDelivered - m.MessagesQueued
+	for i := range o.servers {
+		if s := &o.servers[i]; s.eff[model.CompHubTransport] == model.StateInactive && s.depth > 0 {
+			m.MessagesLost += s.depth // stranded (X5)
+		}
+	}
 	sum := &ExchangeSummary{Databases: []ExDatabaseSummary{}, Clients: o.clients}
 	for i := range o.servers {
 		s := &o.servers[i]

@@ -375,4 +375,42 @@ expect:
 			"ex-01 DatabaseCopyAutoActivationPolicy: database_copy_auto_activation_policy: expected Blocked, got Unrestricted",
 		}))
 	})
+
+	// X5: a message queued on a server that does not come back is lost;
+	// messages_lost (and messages: {lost: N}) counts it as INV-X1 does.
+	It("X5: messages stranded on a server whose HubTransport is Inactive at the end are lost, as INV-X1 says", func() {
+		src := `name: X5 stranded
+seed: 3
+start: 2026-11-02T20:00:00Z
+until: +4h
+semantics: {profile: exchange}
+servers:
+  - {name: ex-01, version: "2019", message_rate: 600/h, delivery_time: 30s}
+databases:
+  - {name: DB01, copies: [{server: ex-01}]}
+actions:
+  - {at: +1h, do: backup_databases}
+  - {at: +1h, do: notify_users, server: ex-01, text: "x"}
+  - {at: +2h, do: set_mailbox_server, server: ex-01, database_copy_auto_activation_policy: Blocked}
+  - {at: +2h1m, do: suspend_mailbox_database_copy, database: DB01, server: ex-01}
+  - {at: +2h2m, do: dismount_database, database: DB01}
+  - {at: +2h3m, do: set_server_component_state, server: ex-01, component: ServerWideOffline, state: Inactive, requester: Maintenance}
+`
+		sc, err := scenarios.Parse("x5.yaml", []byte(src))
+		Expect(err).NotTo(HaveOccurred())
+		out, err := scenarios.RunScenario(sc, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		m := out.Summary.Metrics.Exchange
+		Expect(m.MessagesQueued).To(BeNumerically(">", 0))
+		Expect(m.MessagesLost).To(Equal(m.MessagesQueued), "every queued message is stranded")
+		Expect(m.MessagesAccepted - m.MessagesDelivered - m.MessagesQueued).To(BeZero(), "the model lost nothing by itself")
+		var x1 *scenarios.InvariantResult
+		for i := range out.Summary.Invariants {
+			if out.Summary.Invariants[i].ID == "INV-X1" {
+				x1 = &out.Summary.Invariants[i]
+			}
+		}
+		Expect(x1.Holds).To(BeFalse())
+		Expect(x1.Violations[0].Message).To(ContainSubstring(fmt.Sprintf("%d message(s) still queued", m.MessagesLost)))
+	})
 })

@@ -55,7 +55,7 @@ type ComponentHold struct {
 // MessagesExpect is `messages: {lost: 0, queued: 0, …}`: message counts at
 // the end of an exchange run. Absent counts are not checked.
 type MessagesExpect struct {
-	Lost      *int `yaml:"lost,omitempty" jsonschema:"minimum=0" jsonschema_description:"accepted and neither delivered nor still queued (X5)"`
+	Lost      *int `yaml:"lost,omitempty" jsonschema:"minimum=0" jsonschema_description:"accepted and neither delivered nor queued on a server that can still deliver them (X5): messages_lost"`
 	Queued    *int `yaml:"queued,omitempty" jsonschema:"minimum=0" jsonschema_description:"still queued at the end"`
 	Deferred  *int `yaml:"deferred,omitempty" jsonschema:"minimum=0" jsonschema_description:"refused by every server on arrival (the sender keeps them)"`
 	Delivered *int `yaml:"delivered,omitempty" jsonschema:"minimum=0"`
