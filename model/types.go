@@ -129,11 +129,30 @@ func ParseClient(s string) (Client, error) {
 	if err != nil {
 		return Client{}, err
 	}
-	v, err := ParseVersion(f[1])
+	ver := f[1]
+	if parts := strings.Split(ver, "."); len(parts) > 2 && allDigits(parts) {
+		// A full build number, as products print it. An agent's notice
+		// support (M6) depends on MAJOR.MINOR only; a VBR or VAC build
+		// number stands for an update, which this table does not know.
+		if !Product(p).IsAgent() {
+			return Client{}, fmt.Errorf("bad client version %q: give %s's update, as in %q, not its build number", ver, f[0], f[0]+" 9.5u3")
+		}
+		ver = parts[0] + "." + parts[1]
+	}
+	v, err := ParseVersion(ver)
 	if err != nil {
 		return Client{}, err
 	}
 	return Client{Product: Product(p), Version: v}, nil
+}
+
+func allDigits(parts []string) bool {
+	for _, s := range parts {
+		if s == "" || strings.Trim(s, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (c Client) String() string { return c.Product.String() + " " + c.Version.String() }

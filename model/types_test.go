@@ -52,7 +52,17 @@ var _ = Describe("Types", func() {
 		Entry(nil, "agent-windows 2.1", true),
 		Entry(nil, "agent-linux 3", true),
 		Entry(nil, "agent-mac 2.0", false),
+		Entry("an agent's full build number", "agent-linux 2.1.0", true),
+		Entry("an agent's full build number", "agent-windows 2.0.0.700", false),
+		Entry("an agent's full build number", "agent-windows 5.0.2.4567", true),
 	)
+
+	It("refuses a VBR or VAC build number, whose update it cannot tell, with a hint", func() {
+		_, err := model.ParseClient("vbr 9.5.0.1536")
+		Expect(err).To(MatchError(ContainSubstring(`as in "vbr 9.5u3"`)))
+		_, err = model.ParseClient("agent-linux 2.x.0")
+		Expect(err).To(HaveOccurred())
+	})
 
 	DescribeTable("M3/M5 affected-jobs table (with M9 and M10 knobs at their defaults)",
 		func(k model.JobKind, p model.Platform, m model.ManagedBy, t model.Target, want bool) {
