@@ -403,7 +403,7 @@ actions:
 		m := out.Summary.Metrics.Exchange
 		Expect(m.MessagesQueued).To(BeNumerically(">", 0))
 		Expect(m.MessagesLost).To(Equal(m.MessagesQueued), "every queued message is stranded")
-		Expect(m.MessagesAccepted - m.MessagesDelivered - m.MessagesQueued).To(BeZero(), "the model lost nothing by itself")
+		Expect(m.MessagesAccepted-m.MessagesDelivered-m.MessagesQueued).To(BeZero(), "the model lost nothing by itself")
 		var x1 *scenarios.InvariantResult
 		for i := range out.Summary.Invariants {
 			if out.Summary.Invariants[i].ID == "INV-X1" {
