@@ -129,10 +129,12 @@ func runCase(f *File, opt *CheckOptions) (res caseResult) {
 	if _, err := Simulate(&spec, limits, set); err != nil {
 		res.violated, res.err = []string{ErrorCheck}, err.Error()
 	}
-	res.results = set.results()
-	for _, r := range res.results {
-		if !r.Holds {
-			res.violated = append(res.violated, r.ID)
+	if set.anyViolated() { // most cases hold: no results to build then
+		res.results = set.results()
+		for _, r := range res.results {
+			if !r.Holds {
+				res.violated = append(res.violated, r.ID)
+			}
 		}
 	}
 	return res

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -213,6 +214,23 @@ func (c *compiler) serverNames() []string {
 
 func (c *compiler) compileTenants() {
 	c.jobIndex = make([]map[string]int, len(c.f.Tenants))
+	// Size the outputs once (a fleet of 100,000 tenants, and a check
+	// case's few, both grew them by doubling).
+	tenants, jobs := 0, 0
+	for i := range c.f.Tenants {
+		n := c.f.Tenants[i].FleetSize()
+		if n <= 0 || n > maxFleet {
+			n = 1 // a single tenant, or an error reported below
+		}
+		tenants += n
+		jobs += n * len(c.f.Tenants[i].Jobs)
+	}
+	c.spec.Tenants = slices.Grow(c.spec.Tenants, tenants)
+	c.tenantPaths = slices.Grow(c.tenantPaths, tenants)
+	c.tenantEntry = slices.Grow(c.tenantEntry, tenants)
+	c.firstJob = slices.Grow(c.firstJob, tenants)
+	c.spec.Jobs = slices.Grow(c.spec.Jobs, jobs)
+	c.objects = slices.Grow(c.objects, jobs)
 	for i := range c.f.Tenants {
 		t := &c.f.Tenants[i]
 		p := pathOf("tenants", i)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -234,6 +235,7 @@ var (
 		"enable_maintenance", "stop_job", "set_maintenance_message", "disable_maintenance", "start_job"}
 	genFaultKinds = []string{"restart_service", "stop_service", "start_service", "disable_tenant", "enable_tenant",
 		"power_off", "power_on"}
+	genActionAndFaultKinds = slices.Concat(genActionKinds, genFaultKinds)
 )
 
 // actionNames are what actions may refer to: names, and when each job's
@@ -325,7 +327,7 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 	if kinds == nil {
 		kinds = genActionKinds
 		if cfg.Faults {
-			kinds = append(append([]string(nil), genActionKinds...), genFaultKinds...)
+			kinds = genActionAndFaultKinds
 		}
 	}
 	steps := int(cfg.Horizon / (5 * time.Minute))
@@ -339,7 +341,7 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 		return time.Duration(intRange(0, steps).Draw(t, "at_5min")) * 5 * time.Minute
 	}
 	n := intRange(minN, maxN).Draw(t, "actions")
-	var out []Action
+	out := make([]Action, 0, n)
 	for range n {
 		if len(names.servers) == 0 || len(names.tenants) == 0 {
 			break
@@ -387,7 +389,7 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 	}
 	// Same-time actions run in file order: a stable sort keeps each move
 	// right after its disable, each stop after its start.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Offset < out[j].At.Offset })
+	slices.SortStableFunc(out, func(a, b Action) int { return cmp.Compare(a.At.Offset, b.At.Offset) })
 	return out
 }
 

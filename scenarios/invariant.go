@@ -176,6 +176,16 @@ func (s *invariantSet) Touch(rs []model.Record) {
 	s.cat.touched += int32(sum)
 }
 
+// anyViolated reports whether an active checker found a violation.
+func (s *invariantSet) anyViolated() bool {
+	for i, c := range s.checkers {
+		if s.active[i] && len(c.Violations()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *invariantSet) results() []InvariantResult {
 	out := make([]InvariantResult, 0, len(s.invs))
 	for i, inv := range s.invs {

@@ -222,6 +222,18 @@ func (c *checker) jobsOn(s int32) []int32 {
 	return c.byServer[s]
 }
 
+// perJob returns &s[j] of a per-job array of records, grown at once to
+// every declared job (or to j): records are large, and growing such an
+// array one doubling at a time was a check case's largest allocation.
+func (c *checker) perJob(s *[]model.Record, j int32) *model.Record {
+	return rowAt(s, j, len(c.cat.Jobs))
+}
+
+// perTenant is perJob for a per-tenant array.
+func (c *checker) perTenant(s *[]model.Record, t int32) *model.Record {
+	return rowAt(s, t, len(c.cat.Tenants))
+}
+
 // at returns &s[i], growing s with zero values; nil for a negative index.
 // A slice of small entries grows to 128 bytes (at most eight entries) at
 // once: the checkers keep a dozen small per-entity slices, and growing each
@@ -693,7 +705,7 @@ func (c *inv02) Observe(r *model.Record) {
 		}
 		sv := c.jobServer(r.Job)
 		*s = inv02sess{n: r.N, live: true, inMaint: c.m.in(sv), seq: *at(&c.seq, sv), st: c.f.stamp(sv, c.jobTenant(r.Job))}
-		*at(&c.starts, r.Job) = *r
+		*c.perJob(&c.starts, r.Job) = *r
 	case model.RecStopRequested:
 		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
 			s.stopped = true
@@ -994,7 +1006,7 @@ func (c *invMessage) Observe(r *model.Record) {
 func (c *invMessage) decide(s *msgSession, r *model.Record) {
 	sv := at(&c.srv, c.jobServer(r.Job))
 	s.have = true
-	*at(&c.decided, r.Job) = *r
+	*c.perJob(&c.decided, r.Job) = *r
 	s.cond = sv != nil && sv.service && c.clientSupports(r.Job)
 	if sv != nil {
 		s.eff = sv.effective
@@ -1120,7 +1132,7 @@ func (c *inv09) Observe(r *model.Record) {
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate && !s.imm {
 			s.imm = true
-			*at(&c.stops, r.Job) = *r
+			*c.perJob(&c.stops, r.Job) = *r
 		}
 	case model.RecTaskStart:
 		if s.imm {
@@ -1202,7 +1214,7 @@ func (c *inv10) Observe(r *model.Record) {
 		switch {
 		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
 			s.graceful, s.s4 = true, !s.anyStarted
-			*at(&c.stops, r.Job) = *r
+			*c.perJob(&c.stops, r.Job) = *r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
 			c.live.each(func(j int32) bool { return j == r.Job }, func(k uint64, t *inv10task) {
 				if taskJob(k) == r.Job {
@@ -1609,7 +1621,7 @@ func (c *inv14) Observe(r *model.Record) {
 	case model.RecTenantDisabled:
 		if r.Tenant >= 0 {
 			c.cat.ten(r.Tenant).inv14.off = true
-			*at(&c.disable, r.Tenant) = *r
+			*c.perTenant(&c.disable, r.Tenant) = *r
 			c.pending = append(c.pending, r.Tenant)
 			c.pendAt = r.At
 		}
@@ -1625,7 +1637,7 @@ func (c *inv14) Observe(r *model.Record) {
 		e := &c.cat.ten(tn).inv14
 		e.in++
 		if e.off {
-			c.violate(r.At, whoOf(r), []*model.Record{at(&c.disable, tn), r}, "disabled tenant started a task")
+			c.violate(r.At, whoOf(r), []*model.Record{c.perTenant(&c.disable, tn), r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
 		if tn := c.jobTenant(r.Job); r.Flags.Has(model.FlagStarted) && tn >= 0 {
@@ -1652,15 +1664,15 @@ func (c *inv15) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecTenant:
 		*at(&c.enabled, r.Tenant) = r.Flags.Has(model.FlagEnabled)
-		at(&c.change, r.Tenant)
+		c.perTenant(&c.change, r.Tenant)
 	case model.RecTenantEnabled, model.RecTenantDisabled:
 		if p := at(&c.enabled, r.Tenant); p != nil {
 			*p = r.Kind == model.RecTenantEnabled
-			*at(&c.change, r.Tenant) = *r
+			*c.perTenant(&c.change, r.Tenant) = *r
 		}
 	case model.RecBackupMoved:
 		if p := at(&c.enabled, r.Tenant); p != nil && *p {
-			c.violate(r.At, who{model.None, r.Tenant, model.None, 0, model.None}, []*model.Record{at(&c.change, r.Tenant), r},
+			c.violate(r.At, who{model.None, r.Tenant, model.None, 0, model.None}, []*model.Record{c.perTenant(&c.change, r.Tenant), r},
 				"backups moved while the tenant is enabled (M12: disable it first)")
 		}
 	}
@@ -1751,7 +1763,7 @@ func (c *inv16) Observe(r *model.Record) {
 		case r.Attempt-1 > count:
 			c.violate(r.At, w, []*model.Record{r}, "retry %d exceeds retry.count %d", r.Attempt-1, count)
 		case r.At < s.lastEnd.Add(wait):
-			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), r}, "retry %s after the previous attempt ended, before retry.wait %s",
+			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "retry %s after the previous attempt ended, before retry.wait %s",
 				time.Duration(r.At-s.lastEnd), wait)
 		}
 		s.attempt, s.attemptFailed = r.Attempt, false
@@ -1769,7 +1781,7 @@ func (c *inv16) Observe(r *model.Record) {
 			s.lastEnd = r.At
 			if r.Result == model.ResultFailed {
 				s.attemptFailed = true
-				*at(&c.fails, r.Job) = *r
+				*c.perJob(&c.fails, r.Job) = *r
 				o.failedN, o.failedIn = r.N, s.attempt
 			}
 		}
@@ -1780,11 +1792,11 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 		switch {
 		case s.attemptFailed && r.Result != model.ResultFailed:
-			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case !s.attemptFailed && r.Result != model.ResultSuccess:
 			c.violate(r.At, w, []*model.Record{r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case s.attemptFailed && !s.manual && s.attempt-1 < count:
-			c.violate(r.At, w, []*model.Record{at(&c.fails, r.Job), r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
+			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
 		}
 	}
 }
