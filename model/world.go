@@ -401,8 +401,22 @@ func (w *World) Init() (Ready, error) {
 	// instead of doubling it a dozen times on a fleet.
 	w.ready.Records = slices.Grow(w.ready.Records, 1+len(w.servers)+len(w.tenants)+len(w.jobs))
 	sp := w.spec
+	// Every declaration in one array, and every job's object names in
+	// another: one allocation each instead of one per entity (a check case
+	// builds a world per case; a fleet has 100,000 jobs).
+	decls := make([]Decl, 1+len(w.servers)+len(w.tenants)+len(w.jobs))
+	decl := func(d Decl) *Decl {
+		p := &decls[0]
+		*p, decls = d, decls[1:]
+		return p
+	}
+	nObjects := 0
+	for i := range w.jobs {
+		nObjects += len(w.jobs[i].Objects)
+	}
+	allNames := make([]string, nObjects)
 	w.emit(Record{Kind: RecScenario, Server: None, Tenant: None, Job: None, Object: None,
-		Decl: &Decl{Name: sp.Name, Seed: sp.Seed, Start: sp.Start, Semantics: w.sem}})
+		Decl: decl(Decl{Name: sp.Name, Seed: sp.Seed, Start: sp.Start, Semantics: w.sem})})
 	for i := range w.servers {
 		s := &w.servers[i]
 		var f Flags
@@ -416,8 +430,8 @@ func (w *World) Init() (Ready, error) {
 			f |= FlagMaintenance
 		}
 		w.emit(Record{Kind: RecServer, Flags: f, Server: int32(i), Tenant: None, Job: None, Object: None,
-			Decl: &Decl{Name: s.Name, Version: s.Version, TaskSlots: s.TaskSlots, BandwidthBps: s.BandwidthBps,
-				ConfiguredMessage: s.configured}})
+			Decl: decl(Decl{Name: s.Name, Version: s.Version, TaskSlots: s.TaskSlots, BandwidthBps: s.BandwidthBps,
+				ConfiguredMessage: s.configured})})
 	}
 	for i := range w.tenants {
 		t := &w.tenants[i]
@@ -426,7 +440,7 @@ func (w *World) Init() (Ready, error) {
 			f |= FlagEnabled
 		}
 		w.emit(Record{Kind: RecTenant, Flags: f, Server: t.Server, Tenant: int32(i), Job: None, Object: None,
-			Decl: &Decl{Name: t.Name, Client: t.Client, MaxTasks: t.MaxTasks, BandwidthBps: t.BandwidthBps, RPO: t.RPO}})
+			Decl: decl(Decl{Name: t.Name, Client: t.Client, MaxTasks: t.MaxTasks, BandwidthBps: t.BandwidthBps, RPO: t.RPO})})
 	}
 	for i := range w.jobs {
 		j := &w.jobs[i]
@@ -440,13 +454,14 @@ func (w *World) Init() (Ready, error) {
 		if j.Retry.Count > 0 {
 			f |= FlagRetry
 		}
-		names := make([]string, len(j.Objects))
+		names := allNames[:len(j.Objects):len(j.Objects)]
+		allNames = allNames[len(j.Objects):]
 		for k, o := range j.Objects {
 			names[k] = o.Name
 		}
 		w.emit(Record{Kind: RecJob, Flags: f, Server: w.tenants[j.Tenant].Server, Tenant: j.Tenant, Job: int32(i), Object: None,
-			Decl: &Decl{Name: j.Name, Kind: j.Kind, Platform: j.Platform, ManagedBy: j.ManagedBy, Target: j.Target,
-				Objects: names, RetryCount: j.Retry.Count, RetryWait: j.Retry.Wait}})
+			Decl: decl(Decl{Name: j.Name, Kind: j.Kind, Platform: j.Platform, ManagedBy: j.ManagedBy, Target: j.Target,
+				Objects: names, RetryCount: j.Retry.Count, RetryWait: j.Retry.Wait})})
 	}
 	for i, a := range sp.Actions {
 		w.after(a.At, Event{Kind: EvAction, A: int32(i)})

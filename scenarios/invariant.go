@@ -95,7 +95,7 @@ func newInvariantSet(invs []Invariant) *invariantSet {
 	if len(invs) > 64 {
 		panic("scenarios: more than 64 invariants in one set (the kind dispatch keeps them in a bit mask)")
 	}
-	s := &invariantSet{cat: &Catalog{}, invs: invs}
+	s := &invariantSet{cat: &Catalog{}, invs: invs, checkers: make([]Checker, 0, len(invs)), active: make([]bool, 0, len(invs))}
 	for _, inv := range invs {
 		s.checkers = append(s.checkers, inv.New(s.cat))
 	}
