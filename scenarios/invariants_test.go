@@ -111,7 +111,8 @@ var _ = Describe("invariant catalogue", func() {
 		Expect(v[0].Rules).To(Equal([]string{"M3"}))
 		Expect(v[0].T).To(Equal(int64(5 * time.Minute)))
 		Expect(v[0].Time).To(Equal("2026-11-02T20:05:00Z"))
-		Expect(v[0].Entities).To(Equal([]string{"session acme/nightly#1", "object vm1"}))
+		// The trace left the server out; the session's tenant names it.
+		Expect(v[0].Entities).To(Equal([]string{"server cc-01", "session acme/nightly#1", "object vm1"}))
 		Expect(v[0].Message).To(ContainSubstring("was in Transfer when maintenance was enabled"))
 		Expect(v[0].Events).To(HaveLen(2))
 		Expect(v[0].Events[0]).To(ContainSubstring(`"ev":"maintenance_enabled"`))
@@ -152,7 +153,7 @@ var _ = Describe("INV-01: no-half-transfer", func() {
 		Expect(v).To(HaveLen(1))
 		Expect(v[0].Message).To(ContainSubstring("50 of its 100 bytes"))
 		Expect(v[0].Events).To(HaveLen(2))
-		Expect(v[0].Events[0]).To(HavePrefix(`{"t":0,"time":"2026-11-02T20:00:00Z","ev":"task_start","tenant":"acme","job":"nightly","session":"acme/nightly#1","attempt":1,"object":"vm1","phase":"Snapshot","bytes":100,"due":1200000000000`))
+		Expect(v[0].Events[0]).To(HavePrefix(`{"t":0,"time":"2026-11-02T20:00:00Z","ev":"task_start","server":"cc-01","tenant":"acme","job":"nightly","session":"acme/nightly#1","attempt":1,"object":"vm1","phase":"Snapshot","bytes":100,"due":1200000000000`))
 	})
 	It("is violated by a Success straight from Transfer", func() {
 		v := handViolations("INV-01", nightly1+vm1Start+`

@@ -2,12 +2,16 @@ package scenarios
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/sim"
@@ -272,12 +276,16 @@ type TraceReader struct {
 	sem      model.Semantics
 	// exchange profile: names of databases and clients (tracefile_exchange.go)
 	databases, clients map[string]int32
+	// lines read so far, and whether an event (not a declaration) was
+	// among them: a scenario line comes first, declarations before events.
+	lines  int
+	events bool
 }
 
 // NewTraceReader reads from r; path names the file in errors.
 func NewTraceReader(path string, r io.Reader) *TraceReader {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 16<<20)
+	sc.Buffer(make([]byte, 0, 1<<16), maxTraceLine)
 	return &TraceReader{path: path, sc: sc, servers: map[string]int32{}, tenants: map[string]int32{}, jobs: map[string]int32{},
 		sem: model.DefaultSemantics()}
 }
@@ -294,19 +302,98 @@ func (t *TraceReader) Next() (model.Record, error) {
 		if raw == "" {
 			continue
 		}
+		// encoding/json would match keys case-insensitively ("Attempt"),
+		// keep the last of two equal keys and ignore what follows the
+		// object; the v2 semantics refuse all three, and unknown keys.
 		var l traceLine
-		dec := json.NewDecoder(strings.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&l); err != nil {
-			return model.Record{}, t.errf("malformed trace line: %v", err)
+		if err := json.Unmarshal([]byte(raw), &l, json.RejectUnknownMembers(true)); err != nil {
+			return model.Record{}, t.errf("malformed trace line: %s", describeJSONError(err))
 		}
 		return t.record(&l)
 	}
 	if err := t.sc.Err(); err != nil {
-		return model.Record{}, t.errf("%v", err)
+		t.line++ // the line the scanner could not return
+		if errors.Is(err, bufio.ErrTooLong) {
+			return model.Record{}, t.errf("line longer than %d MiB (docs/trace-format.md: a line is at most 16 MiB)", maxTraceLine>>20)
+		}
+		return model.Record{}, t.errf("reading: %v", err)
 	}
 	return model.Record{}, io.EOF
 }
+
+// describeJSONError says what is wrong with a trace line in the trace
+// format's words (a key, a value), not the decoder's Go types.
+func describeJSONError(err error) string {
+	var se *json.SemanticError
+	if errors.As(err, &se) {
+		key := se.JSONPointer.LastToken()
+		switch {
+		case errors.Is(se.Err, json.ErrUnknownName):
+			return fmt.Sprintf("unknown field %q", key)
+		case se.JSONPointer == "":
+			return "want a JSON object, got " + jsonKindName(se.JSONKind)
+		case se.JSONValue != nil && se.JSONKind == '0' && se.Err != nil && strings.Contains(se.Err.Error(), "out of range"):
+			return fmt.Sprintf("field %q: %s is out of range", key, se.JSONValue)
+		case se.JSONValue != nil && se.JSONKind == '0':
+			return fmt.Sprintf("field %q: %s is not %s", key, se.JSONValue, goKindName(se.GoType))
+		default:
+			return fmt.Sprintf("field %q: want %s, got %s", key, goKindName(se.GoType), jsonKindName(se.JSONKind))
+		}
+	}
+	var sy *jsontext.SyntacticError
+	if errors.As(err, &sy) {
+		switch {
+		case errors.Is(sy.Err, jsontext.ErrDuplicateName):
+			return fmt.Sprintf("duplicate key %q", sy.JSONPointer.LastToken())
+		case strings.Contains(sy.Err.Error(), "after top-level value"):
+			return "extra data after the JSON object (a line holds one object)"
+		case errors.Is(sy.Err, io.ErrUnexpectedEOF):
+			return "the line ends inside the JSON object (truncated?)"
+		}
+		return fmt.Sprintf("%v (at byte %d)", sy.Err, sy.ByteOffset)
+	}
+	return err.Error()
+}
+
+func jsonKindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "another kind of value"
+}
+
+func goKindName(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == nil:
+		return "another kind of value"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "an integer"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Slice:
+		return "an array"
+	}
+	return "an object"
+}
+
+// maxTraceLine is the longest trace line read (docs/trace-format.md).
+const maxTraceLine = 16 << 20
 
 func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	r := model.Record{Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
@@ -321,6 +408,17 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	if r.At < 0 {
 		return r, t.errf("field t: negative time %d", r.At)
 	}
+	t.lines++
+	decl := kind == model.RecScenario || kind == model.RecServer || kind == model.RecTenant || kind == model.RecJob ||
+		kind == model.RecExDatabase || kind == model.RecExClient
+	switch {
+	case kind == model.RecScenario && t.lines > 1:
+		return r, t.errf("a scenario line must be the trace's first line (docs/trace-format.md)")
+	case decl && t.events:
+		return r, t.errf("a %s declaration after the first event: declarations come first (docs/trace-format.md)", l.Ev)
+	case !decl:
+		t.events = true
+	}
 	if kind == model.RecExDatabase || kind == model.RecExClient || kind == model.RecServer && t.sem.Profile == "exchange" {
 		return t.exchangeDecl(l, r) // tracefile_exchange.go
 	}
@@ -329,6 +427,9 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 		return t.scenarioDecl(l, r)
 	case model.RecServer, model.RecTenant, model.RecJob:
 		return t.entityDecl(l, r)
+	}
+	if err := t.requireKeys(kind, l); err != nil {
+		return r, err
 	}
 	if l.Server != nil {
 		id, ok := t.servers[*l.Server]
@@ -364,8 +465,19 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 		if !ok {
 			return r, t.errf("session %q names an undeclared job", l.Session)
 		}
-		r.Job, r.N = id, int32(n)
-		r.Tenant = t.tenants[l.Session[:strings.IndexByte(l.Session, '/')]]
+		// The session names the tenant and the job; the other keys, when
+		// given, must agree with it (a trace where they do not is not one
+		// world's).
+		tn := t.tenants[l.Session[:strings.IndexByte(l.Session, '/')]]
+		switch {
+		case r.Job >= 0 && r.Job != id:
+			return r, t.errf("job %q does not match session %q", *l.Job, l.Session)
+		case r.Tenant >= 0 && r.Tenant != tn:
+			return r, t.errf("tenant %q does not match session %q", *l.Tenant, l.Session)
+		case r.Server >= 0 && r.Server != t.tenSrv[tn]:
+			return r, t.errf("server %q is not the server of session %q's tenant", *l.Server, l.Session)
+		}
+		r.Job, r.N, r.Tenant, r.Server = id, int32(n), tn, t.tenSrv[tn]
 		r.Attempt = max(l.Attempt, 1)
 	}
 	if l.Object != nil {
@@ -417,6 +529,49 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 		return t.exFields(l, r) // tracefile_exchange.go
 	}
 	return r, nil
+}
+
+// requireKeys checks that an event line has the keys its kind needs
+// (docs/trace-format.md's event table): without them it names no entity,
+// and no invariant could judge it.
+func (t *TraceReader) requireKeys(kind model.RecordKind, l *traceLine) error {
+	need := func(ok bool, key string) error {
+		if !ok {
+			return t.errf("%s event without %s", l.Ev, key)
+		}
+		return nil
+	}
+	switch kind {
+	case model.RecMaintenanceEnabled, model.RecMaintenanceDisabled, model.RecMaintenanceUnchanged, model.RecMaintenanceRejected,
+		model.RecServiceStarted, model.RecServiceStopped, model.RecPowerOff, model.RecPowerOn,
+		model.RecMessageConfigured, model.RecActionRejected:
+		return need(l.Server != nil, "server")
+	case model.RecTenantDisabled, model.RecTenantEnabled, model.RecBackupMoved:
+		return need(l.Tenant != nil, "tenant")
+	case model.RecSessionStart, model.RecAttemptStart, model.RecSessionEnd:
+		if err := need(l.Session != "", "session (TENANT/JOB#N)"); err != nil {
+			return err
+		}
+		if kind == model.RecSessionEnd {
+			return need(l.Result != "", "result")
+		}
+	case model.RecStopRequested:
+		if err := need(l.Session != "", "session (TENANT/JOB#N)"); err != nil {
+			return err
+		}
+		return need(l.Mode != "", "mode")
+	case model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd, model.RecRestorePointRemoved:
+		if err := need(l.Session != "", "session (TENANT/JOB#N)"); err != nil {
+			return err
+		}
+		if err := need(l.Object != nil, "object"); err != nil {
+			return err
+		}
+		if kind == model.RecTaskEnd {
+			return need(l.Result != "", "result")
+		}
+	}
+	return nil
 }
 
 func (t *TraceReader) jobKind(j int32) (model.JobKind, model.Platform, model.ManagedBy, model.Target) {
@@ -488,6 +643,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if l.Tenant == nil || *l.Tenant == "" {
 			return r, t.errf("tenant declaration without tenant name")
 		}
+		if strings.ContainsAny(*l.Tenant, "/#") {
+			return r, t.errf("tenant %q contains / or #, which separate TENANT/JOB#N in session names", *l.Tenant)
+		}
 		if _, dup := t.tenants[*l.Tenant]; dup {
 			return r, t.errf("tenant %q declared twice", *l.Tenant)
 		}
@@ -512,6 +670,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 	case model.RecJob:
 		if l.Tenant == nil || l.Job == nil {
 			return r, t.errf("job declaration needs tenant and job")
+		}
+		if strings.ContainsAny(*l.Job, "/#") {
+			return r, t.errf("job %q contains / or #, which separate TENANT/JOB#N in session names", *l.Job)
 		}
 		tn, ok := t.tenants[*l.Tenant]
 		if !ok {

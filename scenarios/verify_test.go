@@ -93,6 +93,44 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 		Expect(te.Line).To(Equal(10))
 	})
 
+	// A judge's hand-made or tampered trace: a line that names no entity
+	// its kind needs, or says two things at once, is bad input (exit 2),
+	// never a panic or a silent guess.
+	DescribeTable("refuses a line that is not one world's event, naming the line",
+		func(line, want string) {
+			_, err := scenarios.Verify("bad.jsonl", strings.NewReader(handWorld+line+"\n"), nil)
+			var te *scenarios.TraceError
+			Expect(errors.As(err, &te)).To(BeTrue(), "%v", err)
+			Expect(te.Line).To(Equal(10+strings.Count(line, "\n")), "the line's own number")
+			Expect(te.Msg).To(ContainSubstring(want))
+		},
+		Entry("a server event without server", `{"t":2,"ev":"maintenance_enabled"}`, "maintenance_enabled event without server"),
+		Entry("a fault without server", `{"t":2,"ev":"power_off"}`, "without server"),
+		Entry("a tenant event without tenant", `{"t":2,"ev":"tenant_disabled","server":"cc-01"}`, "without tenant"),
+		Entry("a stop without session", `{"t":2,"ev":"stop_requested","mode":"immediate"}`, "without session"),
+		Entry("a stop without mode", `{"t":2,"ev":"stop_requested","session":"acme/nightly#1"}`, "without mode"),
+		Entry("a task event without object", `{"t":2,"ev":"task_start","session":"acme/nightly#1","phase":"Snapshot"}`, "without object"),
+		Entry("a task_end without result", `{"t":2,"ev":"task_end","session":"acme/nightly#1","object":"vm1"}`, "without result"),
+		Entry("a session_start without session", `{"t":2,"ev":"session_start","tenant":"acme","job":"nightly"}`, "without session"),
+		Entry("a server that is not the session's", `{"t":2,"ev":"session_start","server":"cc-01","tenant":"legacy","session":"acme/nightly#1"}`, `tenant "legacy" does not match session`),
+		Entry("a second scenario line", `{"t":2,"ev":"scenario","name":"again"}`, "first line"),
+		Entry("a declaration after an event", `{"t":0,"ev":"maintenance_enabled","server":"cc-01"}`+"\n"+`{"t":0,"ev":"server","server":"cc-02","version":"12"}`, "declaration after the first event"),
+		Entry("a key in another case", `{"t":2,"EV":"maintenance_enabled","server":"cc-01"}`, `unknown field "EV"`),
+		Entry("a key twice", `{"t":2,"ev":"maintenance_enabled","server":"cc-01","server":"cc-01"}`, `duplicate key "server"`),
+		Entry("two objects on a line", `{"t":2,"ev":"maintenance_enabled","server":"cc-01"}{"t":3,"ev":"end"}`, "extra data after the JSON object"),
+		Entry("a string for a number", `{"t":"2","ev":"end"}`, `field "t": want an integer, got a string`),
+		Entry("a tenant name with /", `{"t":0,"ev":"tenant","tenant":"a/b","server":"cc-01","client":"vbr 12"}`, "contains / or #"),
+	)
+
+	It("refuses a line longer than 16 MiB with its line number", func() {
+		long := `{"t":2,"ev":"action_rejected","server":"cc-01","text":"` + strings.Repeat("x", 17<<20) + `"}`
+		_, err := scenarios.Verify("long.jsonl", strings.NewReader(handWorld+long+"\n"), nil)
+		var te *scenarios.TraceError
+		Expect(errors.As(err, &te)).To(BeTrue())
+		Expect(te.Line).To(Equal(10))
+		Expect(te.Msg).To(ContainSubstring("longer than 16 MiB"))
+	})
+
 	It("judges a trace without an end event as ending at its last event", func() {
 		vr, err := scenarios.Verify("open.jsonl", strings.NewReader(handWorld+expandMinutes(nightly1+vm1Start+
 			`{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}

@@ -422,7 +422,7 @@ var _ = Describe("maintsim verify", func() {
 			Expect(v.stderr).To(HavePrefix("testdata/traces/" + want))
 		},
 		Entry("a truncated line", "malformed_line.jsonl", "malformed_line.jsonl:7: malformed trace line"),
-		Entry("an unknown key", "unknown_field.jsonl", `unknown_field.jsonl:7: malformed trace line: json: unknown field "byts"`),
+		Entry("an unknown key", "unknown_field.jsonl", `unknown_field.jsonl:7: malformed trace line: unknown field "byts"`),
 		Entry("an undeclared server", "undeclared_server.jsonl", `undeclared_server.jsonl:8: unknown server "cc-02"`),
 	)
 
