@@ -1787,7 +1787,9 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 	case model.RecSessionEnd:
 		s.live = false
-		if s.stopped || disabled() || r.Cause == model.CauseDisabled || r.Cause == model.CauseStop {
+		// Exempt what the trace shows stopped or disabled, not what the
+		// session_end claims: its cause is the record under judgement.
+		if s.stopped || disabled() {
 			return
 		}
 		switch {

@@ -511,4 +511,15 @@ var _ = Describe("INV-16: retry-policy", func() {
 	It("is violated by a session that gives up with retries left", func() {
 		Expect(handViolations("INV-16", nightly1+failed("1", "0m")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"fault","text":"x"}`)).To(HaveLen(1))
 	})
+	// The session_end is what is judged: its cause cannot excuse it. Only a
+	// stop or a tenant disable the trace shows ends the retries.
+	It("is violated by a session that gives up with retries left, whatever cause its end claims", func() {
+		for _, cause := range []string{"stop", "disabled"} {
+			Expect(handViolations("INV-16", nightly1+failed("1", "0m")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"`+cause+`","text":"x"}`)).To(HaveLen(1), cause)
+		}
+	})
+	It("holds for a session that a stop in the trace ended with retries left", func() {
+		Expect(handViolations("INV-16", nightly1+`{"t":@0m,"ev":"stop_requested","session":"acme/nightly#1","mode":"immediate"}
+`+failed("1", "0m")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"stop","mode":"immediate","text":"x"}`)).To(BeEmpty())
+	})
 })
