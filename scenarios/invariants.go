@@ -995,6 +995,9 @@ func (c *invMessage) Observe(r *model.Record) {
 		case c.shown && !s.cond && notice:
 			c.violate(r.At, w, []*model.Record{decided, r},
 				"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
+		case c.shown && !s.cond && r.Text != model.MsgConnectionFailed:
+			c.violate(r.At, w, []*model.Record{decided, r},
+				"shows %q although %s: M6 expects the generic connection error %q", r.Text, c.why(r.Job), model.MsgConnectionFailed)
 		case !c.shown && notice && r.Text != s.eff:
 			sv := at(&c.srv, c.jobServer(r.Job))
 			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, decided, r},

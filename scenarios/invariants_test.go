@@ -285,6 +285,13 @@ var _ = Describe("INV-05: maintenance-message-shown", func() {
 	It("is violated by a generic error where the notice was due", func() {
 		Expect(handViolations("INV-05", fail("acme/nightly#1", model.MsgConnectionFailed))).To(HaveLen(1))
 	})
+	It("is violated by another text than the generic connection error for an old client (M6)", func() {
+		for _, text := range []string{"", model.MsgStoppedByUser, model.MsgTenantDisabled} {
+			v := handViolations("INV-05", fail("legacy/nightly#1", text))
+			Expect(v).To(HaveLen(1), text)
+			Expect(v[0].Message).To(ContainSubstring("generic connection error"))
+		}
+	})
 })
 
 var _ = Describe("INV-06: message-changes-on-restart-only", func() {
