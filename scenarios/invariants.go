@@ -1534,9 +1534,14 @@ func (c *inv13) Observe(r *model.Record) {
 		}
 		o := c.cat.obj(r.Job, r.Object)
 		if t := c.live.ref(o.slot(slotINV13), taskKey(r)); t != nil {
-			later := r.Due > t.due
+			if t.marked && sv != nil && r.Due > t.due && !sv.joined {
+				// A later plan no transfer explains: the bound stays, and
+				// so does the task's due, so that the same plan repeated
+				// is still later, not accepted the second time.
+				return
+			}
 			t.due = r.Due
-			if t.marked && sv != nil && (!later || sv.joined) {
+			if t.marked && sv != nil {
 				sv.deadline = max(sv.deadline, r.Due)
 			}
 		}

@@ -450,6 +450,9 @@ var _ = Describe("INV-13: drain-terminates", func() {
 {"t":@15m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
 		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
 {"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(HaveLen(1))
+		// The same stretching plan twice is no more acceptable than once.
+		stretch := `{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}` + "\n"
+		Expect(handViolations("INV-13", enable+stretch+stretch+`{"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(HaveLen(1))
 	})
 	It("is violated by a task that ends after the drain bound", func() {
 		v := handViolations("INV-13", enable+`{"t":@90m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)
