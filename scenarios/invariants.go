@@ -1452,9 +1452,26 @@ func (c *inv12) Observe(r *model.Record) {
 		if j.inProc > 0 {
 			c.violate(r.At, w, []*model.Record{r}, "session ended with %d tasks still in process", j.inProc)
 			c.reset(r.Job)
+		} else if o := c.unended(r.Job, r.N); o >= 0 {
+			// Every object of the job reaches a terminal state in each of
+			// its sessions: a task_end, Pending for one never started.
+			c.violate(r.At, w, []*model.Record{r}, "session ended without a terminal state for object %s (no task_end in this session)", c.cat.ObjectName(r.Job, o))
 		}
 		j.liveN, j.inProc = 0, 0
 	}
+}
+
+// unended returns the first object of job j with no task_end in session
+// n, or -1. Objects a hand-made trace never declared have no row and are
+// not judged.
+func (c *inv12) unended(j, n int32) int32 {
+	c.cat.obj(j, 0) // the rows exist from the first task record; a session may have had none
+	for i, o := range c.cat.objsOf(j) {
+		if o.inv12.n != n {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // reset forgets the tasks of a job whose session ended badly, so one

@@ -416,9 +416,23 @@ var _ = Describe("INV-12: lifecycle-well-formed", func() {
 {"t":@40m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":1}
 {"t":@40m,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":""}`)).To(BeEmpty())
 	})
+	pending := func(n, object string) string {
+		return `{"t":@0m,"ev":"task_end","session":"acme/nightly#` + n + `","object":"` + object + `","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}` + "\n"
+	}
 	It("is violated by a session that ends twice", func() {
-		Expect(handViolations("INV-12", nightly1+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}
+		Expect(handViolations("INV-12", nightly1+pending("1", "vm1")+pending("1", "vm2")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}
 {"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}`)).To(HaveLen(1))
+	})
+	It("is violated by a session that ends while an object never reached a terminal state in it", func() {
+		v := handViolations("INV-12", nightly1+pending("1", "vm1")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("without a terminal state for object vm2"))
+		// No task_end at all (an M5 session's objects each get one, Pending).
+		Expect(handViolations("INV-12", nightly1+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}`)).To(HaveLen(1))
+		// A task_end of an earlier session does not count for this one.
+		Expect(handViolations("INV-12", nightly1+pending("1", "vm1")+pending("1", "vm2")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}
+{"t":@1m,"ev":"session_start","session":"acme/nightly#2"}
+`+strings.ReplaceAll(pending("2", "vm1"), "@0m", "@1m")+`{"t":@1m,"ev":"session_end","session":"acme/nightly#2","result":"Failed","text":"x"}`)).To(HaveLen(1))
 	})
 	It("is violated by time going backwards", func() {
 		Expect(handViolations("INV-12", `{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}
