@@ -61,6 +61,9 @@ type Problem struct {
 	Msg string
 }
 
+// maxShownLine is how much of a source line an error shows (in runes).
+const maxShownLine = 160
+
 func (e *InputError) Error() string {
 	var b strings.Builder
 	lines := strings.Split(string(e.Source), "\n")
@@ -77,6 +80,13 @@ func (e *InputError) Error() string {
 			line := strings.TrimRight(lines[p.Pos.Line-1], "\r")
 			col := max(p.Pos.Col, 1)
 			pad := []rune(line)
+			// A very long line is shown around the caret only.
+			if len(pad) > maxShownLine {
+				from := max(0, min(col-1-maxShownLine/2, len(pad)-maxShownLine))
+				pad = append(append([]rune("…"), pad[from:from+maxShownLine]...), '…')
+				col = col - from + 1
+				line = string(pad)
+			}
 			caret := make([]rune, 0, col)
 			for j := 0; j < col-1 && j < len(pad); j++ {
 				if pad[j] == '\t' {

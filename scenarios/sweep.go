@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -127,19 +128,16 @@ func LoadSweep(path string) (*Sweep, error) {
 // ParseSweep is LoadSweep on bytes already read; the base file is read
 // with ReadFile, relative to path's directory.
 func ParseSweep(path string, data []byte) (*Sweep, error) {
+	data = normalizeSource(data) // a BOM, CRLF: as in a scenario file
 	sw := &Sweep{Path: path, Source: data, Replicates: 1}
 	ie := &InputError{Path: path, Source: data}
 	fail := func(n ast.Node, format string, args ...any) {
 		ie.Problems = append(ie.Problems, Problem{Pos: nodePos(n), Msg: fmt.Sprintf(format, args...)})
 	}
-	af, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		ie.Problems = append(ie.Problems, syntaxProblem(err))
+	body, p := yamlDocument(data, "a sweep file")
+	if p != nil {
+		ie.Problems = append(ie.Problems, *p)
 		return nil, ie
-	}
-	var body ast.Node
-	if len(af.Docs) > 0 {
-		body = af.Docs[0].Body
 	}
 	pairs, ok := sweepPairs(body)
 	if !ok || len(pairs) == 0 {
@@ -459,7 +457,11 @@ func parseVary(v ast.Node, fail func(ast.Node, string, ...any)) []VaryParam {
 		return nil
 	}
 	var out []VaryParam
-	seen := map[string]bool{}
+	type varied struct {
+		canon, path string
+		line        int
+	}
+	var seen []varied
 	for _, kv := range pairs {
 		key := kv.Key.GetToken().Value
 		vp := VaryParam{Key: key, Pos: nodePos(kv)}
@@ -468,10 +470,19 @@ func parseVary(v ast.Node, fail func(ast.Node, string, ...any)) []VaryParam {
 			if p == "seed" {
 				fail(kv, "vary: seed is set per run (seed = SubSeed(base seed, run)); use the sweep's seed: or replicates:")
 			}
-			if seen[p] {
-				fail(kv, "vary: %s is varied twice", p)
+			// Two paths where one contains the other would set the same
+			// value twice, the later winning, while the run's params
+			// recorded both: refuse them, however the indices are written.
+			c := canonicalPath(p)
+			for _, o := range seen {
+				switch {
+				case o.canon == c:
+					fail(kv, "vary: %s is varied twice (first at line %d)", p, o.line)
+				case pathWithin(c, o.canon) || pathWithin(o.canon, c):
+					fail(kv, "vary: %s overlaps %s (varied at line %d): one would overwrite the other", p, o.path, o.line)
+				}
 			}
-			seen[p] = true
+			seen = append(seen, varied{c, p, nodePos(kv).Line})
 			vp.Paths = append(vp.Paths, p)
 		}
 		seq, ok := scalarNode(kv.Value).(*ast.SequenceNode)
@@ -515,6 +526,19 @@ func parseVary(v ast.Node, fail func(ast.Node, string, ...any)) []VaryParam {
 		out = append(out, vp)
 	}
 	return out
+}
+
+// leadingZeros matches a list index written with leading zeros.
+var leadingZeros = regexp.MustCompile(`\[\s*0*(\d+)\s*\]`)
+
+// canonicalPath writes a vary path's indices plainly (servers[00] is
+// servers[0]), so that two spellings of one path are one path.
+func canonicalPath(p string) string { return leadingZeros.ReplaceAllString(p, "[$1]") }
+
+// pathWithin reports whether path a lies inside path b (b is a, or one of
+// its ancestors): servers[0].task_slots is within servers[0] and servers.
+func pathWithin(a, b string) bool {
+	return a == b || strings.HasPrefix(a, b) && (a[len(b)] == '.' || a[len(b)] == '[')
 }
 
 // flowYAML renders a value as one line of flow YAML.

@@ -265,6 +265,31 @@ vary:
 		))
 	})
 
+	// A value set twice records one thing and runs another: refused,
+	// however the indices are spelt; so is a second YAML document, which
+	// a sweep would otherwise drop.
+	DescribeTable("refuses what it would run differently from what it records",
+		func(sweep, want string) {
+			ie := sweepInputError(writeSweepFiles(miniBase, sweep))
+			Expect(ie.Problems).To(HaveLen(1))
+			Expect(fmt.Sprintf("%d:%d %s", ie.Problems[0].Pos.Line, ie.Problems[0].Pos.Col, ie.Problems[0].Msg)).To(HavePrefix(want))
+		},
+		Entry("a path and its parent", "base: base.yaml\nvary:\n  servers[0]: [{name: cc-01, version: \"12\", task_slots: 4}]\n  servers[0].task_slots: [16]\n",
+			"4:3 vary: servers[0].task_slots overlaps servers[0] (varied at line 3)"),
+		Entry("one path spelt twice", "base: base.yaml\nvary:\n  servers[0].task_slots: [4]\n  servers[00].task_slots: [16]\n",
+			"4:3 vary: servers[00].task_slots is varied twice (first at line 3)"),
+		Entry("linked paths that overlap", "base: base.yaml\nvary:\n  servers[0].task_slots, servers[0]: [[4, {name: cc-01}]]\n",
+			"3:3 vary: servers[0] overlaps servers[0].task_slots"),
+		Entry("a second document", "base: base.yaml\n---\nreplicates: 5\n", "3:1 a sweep file holds one YAML document"),
+	)
+
+	It("reads a sweep file with a byte order mark and CRLF line ends as a scenario file is read", func() {
+		p := writeSweepFiles(miniBase, "\ufeffbase: base.yaml\r\nreplicates: 2\r\n")
+		sw, err := scenarios.LoadSweep(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sw.Replicates).To(Equal(2))
+	})
+
 	It("linked paths take one list per value", func() {
 		p := writeSweepFiles(miniBase, "base: base.yaml\nvary:\n  actions[0].at, actions[1].at: [[+1h, +2h], +3h]\n")
 		ie := sweepInputError(p)
