@@ -163,6 +163,20 @@ var _ = Describe("scenario files: bad input", func() {
 		Expect(err).To(MatchError(ContainSubstring("one YAML document")))
 	})
 
+	It("refuses [ and { nested beyond 64 at the first too deep, before parsing (the parser's time explodes with depth)", func() {
+		deep := "name: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n"
+		ie := inputError(func() error { _, err := scenarios.Parse("x.yaml", []byte(deep)); return err }())
+		Expect(ie.Problems).To(HaveLen(1))
+		Expect(ie.Problems[0].Msg).To(Equal("[ and { nested more than 64 deep"))
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 1, Col: 7 + 64}))
+		Expect(ie.Error()).To(ContainSubstring("…"), "the long line is shown around the caret")
+		// Brackets in quotes, comments and an apostrophe do not count.
+		quoted := "name: \"" + strings.Repeat("[", 100) + "\" # " + strings.Repeat("{", 100) + "\n" +
+			"seed: 1 # it's " + strings.Repeat("[", 100) + "\n"
+		_, err := scenarios.Parse("y.yaml", []byte(quoted))
+		Expect(err).NotTo(HaveOccurred())
+	})
+
 	It("never panics on mangled files, and reports positions inside them", func() {
 		var sources [][]byte
 		for _, p := range examplePaths() {
