@@ -18,6 +18,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxFileBytes bounds what Parse reads: fleets are written with count:,
@@ -451,11 +452,24 @@ func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789_") == ""
 }
 
+// bigInteger reports whether n is an unquoted integer the parser kept as
+// a string because it does not fit 64 bits (a quoted "3" is a string).
+func bigInteger(n ast.Node) (string, bool) {
+	s, ok := n.(*ast.StringNode)
+	if !ok || s.Token == nil || s.Token.Type == token.DoubleQuoteType || s.Token.Type == token.SingleQuoteType || !isDigits(s.Value) {
+		return "", false
+	}
+	return s.Value, true
+}
+
 func (d *yamlDecoder) decodeInt(n ast.Node, v reflect.Value, key string) {
 	in, ok := n.(*ast.IntegerNode)
 	if !ok {
-		if s, isStr := n.(*ast.StringNode); isStr && isDigits(s.Value) {
-			d.fail(n, key, "%s is too large (at most %d)", s.Value, maxIntOf(v))
+		if s, big := bigInteger(n); big && strings.HasPrefix(s, "-") {
+			d.fail(n, key, "%s is too small (at least %d)", s, -maxIntOf(v)-1)
+			return
+		} else if big {
+			d.fail(n, key, "%s is too large (at most %d)", s, maxIntOf(v))
 			return
 		}
 		d.fail(n, key, "want an integer, got %s", describeNode(n))
@@ -484,8 +498,11 @@ func maxIntOf(v reflect.Value) int64 { return int64(1)<<(v.Type().Bits()-1) - 1 
 func (d *yamlDecoder) decodeUint(n ast.Node, v reflect.Value, key string) {
 	in, ok := n.(*ast.IntegerNode)
 	if !ok {
-		if s, isStr := n.(*ast.StringNode); isStr && isDigits(s.Value) {
-			d.fail(n, key, "%s is too large (at most 18446744073709551615)", s.Value)
+		if s, big := bigInteger(n); big && strings.HasPrefix(s, "-") {
+			d.fail(n, key, "%s is negative; want an integer ≥ 0", s)
+			return
+		} else if big {
+			d.fail(n, key, "%s is too large (at most 18446744073709551615)", s)
 			return
 		}
 		d.fail(n, key, "want a non-negative integer, got %s", describeNode(n))

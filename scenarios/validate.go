@@ -269,6 +269,10 @@ func parseSessionRef(s string) (sessionRef, error) {
 	if n < 1 {
 		return sessionRef{}, fmt.Errorf("session numbers start at 1, got %q", s)
 	}
+	if s[hash+1:] != strconv.Itoa(n) {
+		// Sessions are named acme/nightly#1: #01 or #+1 would never match.
+		return sessionRef{}, fmt.Errorf("write the session number plainly, as in %s#%d, got %q", s[:hash], n, s)
+	}
 	return sessionRef{tenant: s[:slash], job: s[slash+1 : hash], n: n}, nil
 }
 

@@ -110,6 +110,10 @@ var badCases = map[string]badCase{
 	"negative retry count":          {"{count: 1, wait: 10m}", "{count: -1, wait: 10m}", "-1", "negative"},
 	"a fleet of zero tenants":       {"    server: cc-01\n    client", "    count: 0\n    server: cc-01\n    client", "0", "a fleet has at least one tenant"},
 	"a zero bandwidth":              {"bandwidth: 200Mbit/s", "bandwidth: 0bit/s", "0bit/s", "is zero"},
+	"a quoted number":               {"seed: 3", `seed: "3"`, `"3"`, `got the string "3"`},
+	"a quoted negative count":       {"task_slots: 8", `task_slots: "-1"`, `"-1"`, `got the string "-1"`},
+	"a huge negative count":         {"task_slots: 8", "task_slots: -99999999999999999999", "-9999", "too small"},
+	"a session number with a zero":  {"session: acme/nightly#1", "session: acme/nightly#01", "acme/nightly#01", "write the session number plainly, as in acme/nightly#1"},
 	"retry wait without a unit":     {"{count: 1, wait: 10m}", "{count: 1, wait: 10}", "10", "has no unit"},
 	"retry as a number":             {"retry: {count: 1, wait: 10m}", "retry: 3", "3", "want a mapping"},
 
