@@ -420,8 +420,8 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 	seen := map[string]int{}
 	for i, it := range o.Items {
 		ip := p.with(i)
-		if it.Name == "" {
-			c.ps.required(ip.with("name"), "the object's name")
+		if !c.ps.checkName(ip.with("name"), it.Name, "object", false) {
+			// reported
 		} else if first, dup := seen[it.Name]; dup {
 			c.ps.at(ip.with("name"), "duplicate object name %q in this job (first at %s)", it.Name, c.ps.where(p.with(first, "name")))
 		} else {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -643,6 +644,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if l.Tenant == nil || *l.Tenant == "" {
 			return r, t.errf("tenant declaration without tenant name")
 		}
+		if strings.ContainsFunc(*l.Tenant, unicode.IsControl) {
+			return r, t.errf("tenant %q contains a control character", *l.Tenant)
+		}
 		if strings.ContainsAny(*l.Tenant, "/#") {
 			return r, t.errf("tenant %q contains / or #, which separate TENANT/JOB#N in session names", *l.Tenant)
 		}
@@ -670,6 +674,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 	case model.RecJob:
 		if l.Tenant == nil || l.Job == nil {
 			return r, t.errf("job declaration needs tenant and job")
+		}
+		if strings.ContainsFunc(*l.Job, unicode.IsControl) {
+			return r, t.errf("job %q contains a control character", *l.Job)
 		}
 		if strings.ContainsAny(*l.Job, "/#") {
 			return r, t.errf("job %q contains / or #, which separate TENANT/JOB#N in session names", *l.Job)

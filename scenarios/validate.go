@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/sim"
@@ -161,6 +162,11 @@ func (ps *problems) checkName(p fieldPath, name, what string, sessionPart bool) 
 		return false
 	case strings.TrimSpace(name) != name:
 		ps.at(p, "%q has leading or trailing spaces", name)
+		return false
+	case strings.ContainsFunc(name, unicode.IsControl):
+		// A newline or a terminal escape would break the session table
+		// and every report that prints the name.
+		ps.at(p, "%q contains a control character", name)
 		return false
 	case sessionPart && strings.ContainsAny(name, "/#"):
 		ps.at(p, "%q contains / or #, which separate TENANT/JOB#N in session names", name)
@@ -332,10 +338,17 @@ func quoteList(names []string) string {
 	if len(names) == 0 {
 		return "none"
 	}
-	if len(names) > show {
-		return strings.Join(names[:show], ", ") + fmt.Sprintf(", … (%d in all)", len(names))
+	shown := make([]string, 0, min(len(names), show))
+	for _, n := range names[:min(len(names), show)] {
+		if strings.ContainsFunc(n, unicode.IsControl) {
+			n = strconv.Quote(n) // a name with a newline must not break the message
+		}
+		shown = append(shown, n)
 	}
-	return strings.Join(names, ", ")
+	if len(names) > show {
+		return strings.Join(shown, ", ") + fmt.Sprintf(", … (%d in all)", len(names))
+	}
+	return strings.Join(shown, ", ")
 }
 
 // actionNeeds is which reference fields each action takes (the rest must

@@ -113,6 +113,8 @@ var badCases = map[string]badCase{
 	"a quoted number":               {"seed: 3", `seed: "3"`, `"3"`, `got the string "3"`},
 	"a quoted negative count":       {"task_slots: 8", `task_slots: "-1"`, `"-1"`, `got the string "-1"`},
 	"a huge negative count":         {"task_slots: 8", "task_slots: -99999999999999999999", "-9999", "too small"},
+	"a newline in a tenant name":    {"- name: acme", `- name: "ac\nme"`, `"ac`, "contains a control character"},
+	"an escape in an object name":   {"{name: vm1,", `{name: "vm\e[31m1",`, `"vm`, "contains a control character"},
 	"a session number with a zero":  {"session: acme/nightly#1", "session: acme/nightly#01", "acme/nightly#01", "write the session number plainly, as in acme/nightly#1"},
 	"retry wait without a unit":     {"{count: 1, wait: 10m}", "{count: 1, wait: 10}", "10", "has no unit"},
 	"retry as a number":             {"retry: {count: 1, wait: 10m}", "retry: 3", "3", "want a mapping"},
