@@ -583,8 +583,12 @@ func (t *TraceReader) jobKind(j int32) (model.JobKind, model.Platform, model.Man
 func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, error) {
 	sem := model.DefaultSemantics()
 	var err error
-	if l.Profile != "" {
+	switch l.Profile {
+	case "":
+	case "vcc", "exchange":
 		sem.Profile = l.Profile
+	default:
+		return r, t.errf("profile: want vcc or exchange, got %q", l.Profile)
 	}
 	if err := parseField(t, "replication_in_maintenance", l.ReplicationInMaint, model.ParseKnob, &sem.ReplicationInMaintenance); err != nil {
 		return r, err
@@ -624,6 +628,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if _, dup := t.servers[*l.Server]; dup {
 			return r, t.errf("server %q declared twice", *l.Server)
 		}
+		if err := t.nonNegative("task_slots", int64(l.TaskSlots), "bandwidth_bps", l.BandwidthBps); err != nil {
+			return r, err
+		}
 		d := &model.Decl{Name: *l.Server, TaskSlots: l.TaskSlots, BandwidthBps: l.BandwidthBps, ConfiguredMessage: l.MaintenanceMessage}
 		if err := parseField(t, "version", l.Version, model.ParseVersion, &d.Version); err != nil {
 			return r, err
@@ -660,6 +667,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if !ok {
 			return r, t.errf("tenant %q on undeclared server %q", *l.Tenant, *l.Server)
 		}
+		if err := t.nonNegative("max_concurrent_tasks", int64(l.MaxConcurrentTasks), "bandwidth_bps", l.BandwidthBps, "rpo_ns", l.RPONS); err != nil {
+			return r, err
+		}
 		d := &model.Decl{Name: *l.Tenant, MaxTasks: l.MaxConcurrentTasks, BandwidthBps: l.BandwidthBps, RPO: time.Duration(l.RPONS)}
 		if err := parseField(t, "client", l.Client, model.ParseClient, &d.Client); err != nil {
 			return r, err
@@ -688,6 +698,9 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		key := *l.Tenant + "/" + *l.Job
 		if _, dup := t.jobs[key]; dup {
 			return r, t.errf("job %q declared twice", key)
+		}
+		if err := t.nonNegative("retry_count", int64(l.RetryCount), "retry_wait_ns", l.RetryWaitNS); err != nil {
+			return r, err
 		}
 		d := &model.Decl{Name: *l.Job, Objects: l.Objects, RetryCount: l.RetryCount, RetryWait: time.Duration(l.RetryWaitNS)}
 		if d.Kind, err = model.ParseJobKind(l.Kind); err != nil {
@@ -725,6 +738,17 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		r.Decl = d
 	}
 	return r, nil
+}
+
+// nonNegative checks a declaration's counts and amounts, given as
+// name, value pairs: a negative one is bad input, as in a scenario file.
+func (t *TraceReader) nonNegative(pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if v := pairs[i+1].(int64); v < 0 {
+			return t.errf("%s: %d is negative", pairs[i], v)
+		}
+	}
+	return nil
 }
 
 // parseField parses an optional enum field of a trace line into dst; an

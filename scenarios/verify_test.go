@@ -120,6 +120,9 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 		Entry("two objects on a line", `{"t":2,"ev":"maintenance_enabled","server":"cc-01"}{"t":3,"ev":"end"}`, "extra data after the JSON object"),
 		Entry("a string for a number", `{"t":"2","ev":"end"}`, `field "t": want an integer, got a string`),
 		Entry("a tenant name with /", `{"t":0,"ev":"tenant","tenant":"a/b","server":"cc-01","client":"vbr 12"}`, "contains / or #"),
+		Entry("a tenant name with a newline", `{"t":0,"ev":"tenant","tenant":"a\nb","server":"cc-01","client":"vbr 12"}`, "control character"),
+		Entry("negative task slots", `{"t":0,"ev":"server","server":"cc-02","version":"12","task_slots":-8}`, "task_slots: -8 is negative"),
+		Entry("a negative retry wait", `{"t":0,"ev":"job","tenant":"acme","job":"x","kind":"backup","retry_wait_ns":-1}`, "retry_wait_ns: -1 is negative"),
 	)
 
 	It("refuses a line longer than 16 MiB with its line number", func() {
