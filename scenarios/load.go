@@ -349,6 +349,9 @@ func (d *yamlDecoder) resolve(n ast.Node, key string) ast.Node {
 	return nil
 }
 
+// lastKey is the last name of a dotted field path ("retry.wait" → "wait").
+func lastKey(key string) string { return key[strings.LastIndexByte(key, '.')+1:] }
+
 // decode stores node n into v. key names the field in messages.
 func (d *yamlDecoder) decode(n ast.Node, v reflect.Value, key string) {
 	if d.nodes++; d.nodes == maxNodes {
@@ -361,7 +364,15 @@ func (d *yamlDecoder) decode(n ast.Node, v reflect.Value, key string) {
 		return
 	}
 	if _, null := n.(*ast.NullNode); null {
-		return // absent: the zero value, defaults apply later
+		// `key:` or `key: null` reads as absent in YAML, but in a file
+		// written by hand it is usually a value forgotten: say so rather
+		// than silently apply the default.
+		if key == "" {
+			d.fail(n, key, "the file holds no scenario (null)")
+		} else {
+			d.fail(n, key, "no value (null); give one, or leave %s out for its default", lastKey(key))
+		}
+		return
 	}
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
