@@ -461,11 +461,11 @@ func (c *compiler) compileSchedule(p fieldPath, s *Schedule) model.Schedule {
 	}
 	switch {
 	case s.Manual:
-		if s.At != nil || s.Daily != "" || s.Every != 0 {
+		if s.At != nil || s.Daily != "" || s.Every != nil {
 			c.ps.at(p.with("manual"), "manual: true does not combine with at, daily or every")
 		}
 		return model.Schedule{Kind: model.ScheduleManual}
-	case s.Daily != "" && s.Every != 0:
+	case s.Daily != "" && s.Every != nil:
 		c.ps.at(p.with("every"), "daily and every do not combine; pick one")
 	case s.Daily != "":
 		if s.At != nil {
@@ -478,12 +478,12 @@ func (c *compiler) compileSchedule(p fieldPath, s *Schedule) model.Schedule {
 		}
 		out.Kind, out.Every = model.SchedulePeriodic, 24*time.Hour
 		out.First = firstDaily(c.start, mins)
-	case s.Every != 0:
-		if s.Every < minEvery {
-			c.ps.at(p.with("every"), "%s is shorter than the minimum period of 1s", s.Every)
+	case s.Every != nil:
+		if *s.Every < minEvery {
+			c.ps.at(p.with("every"), "%s is shorter than the minimum period of 1s", *s.Every)
 			return out
 		}
-		out.Kind, out.Every = model.SchedulePeriodic, time.Duration(s.Every)
+		out.Kind, out.Every = model.SchedulePeriodic, time.Duration(*s.Every)
 		if s.At != nil {
 			out.First, _ = c.time(p.with("at"), s.At)
 		}

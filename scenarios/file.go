@@ -120,7 +120,7 @@ type ObjectSet struct {
 type Schedule struct {
 	At     *TimeSpec    `yaml:"at,omitempty"`
 	Daily  string       `yaml:"daily,omitempty" jsonschema:"pattern=^([01][0-9]|2[0-3]):[0-5][0-9]$" jsonschema_description:"HH:MM UTC"`
-	Every  Duration     `yaml:"every,omitempty"`
+	Every  *Duration    `yaml:"every,omitempty"`
 	Jitter DurationDist `yaml:"jitter,omitempty"`
 	Manual bool         `yaml:"manual,omitempty"`
 }

@@ -219,7 +219,7 @@ func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
 	case 0:
 		j.Schedule = &Schedule{At: first}
 	case 1, 2:
-		j.Schedule = &Schedule{At: first, Every: Duration(genEveryG.Draw(t, "every"))}
+		j.Schedule = &Schedule{At: first, Every: new(Duration(genEveryG.Draw(t, "every")))}
 	default:
 		j.Schedule = &Schedule{Manual: true}
 	}
@@ -297,7 +297,10 @@ func jobStarts(j *Job, start time.Time, horizon time.Duration) []time.Duration {
 		return nil
 	}
 	var first time.Duration
-	every := time.Duration(s.Every)
+	var every time.Duration
+	if s.Every != nil {
+		every = time.Duration(*s.Every)
+	}
 	if s.At != nil {
 		at, ok := s.At.Since(start)
 		if !ok {

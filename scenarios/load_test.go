@@ -313,8 +313,8 @@ tenants:
 			To(Equal(sim.Dist{Kind: sim.DistUniform, A: 0, B: float64(8 * time.Hour)}))
 		Expect(sched(scenarios.Schedule{At: scenarios.After(2 * time.Hour)})).To(Equal(model.Schedule{Kind: model.ScheduleOnce, First: sim.Time(2 * time.Hour)}))
 		Expect(sched(scenarios.Schedule{At: scenarios.AtTime(time.Date(2026, 11, 2, 21, 0, 0, 0, time.UTC))}).First).To(Equal(sim.Time(time.Hour)))
-		Expect(sched(scenarios.Schedule{Every: scenarios.D(4 * time.Hour)})).To(Equal(model.Schedule{Kind: model.SchedulePeriodic, Every: 4 * time.Hour}))
-		Expect(sched(scenarios.Schedule{Every: scenarios.D(4 * time.Hour), At: scenarios.After(time.Hour)}).First).To(Equal(sim.Time(time.Hour)))
+		Expect(sched(scenarios.Schedule{Every: new(scenarios.D(4 * time.Hour))})).To(Equal(model.Schedule{Kind: model.SchedulePeriodic, Every: 4 * time.Hour}))
+		Expect(sched(scenarios.Schedule{Every: new(scenarios.D(4 * time.Hour)), At: scenarios.After(time.Hour)}).First).To(Equal(sim.Time(time.Hour)))
 		Expect(sched(scenarios.Schedule{Manual: true})).To(Equal(model.Schedule{Kind: model.ScheduleManual}))
 	})
 

@@ -121,7 +121,7 @@ func (s Schedule) MarshalYAML() ([]byte, error) {
 		m.add("at", s.At.String())
 	}
 	m.str("daily", s.Daily)
-	if s.Every != 0 {
+	if s.Every != nil {
 		m.add("every", s.Every.String())
 	}
 	if s.Jitter.IsSet() {
