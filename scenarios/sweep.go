@@ -640,6 +640,15 @@ func parseVaryPath(p string) ([]pathSeg, error) {
 // how many segments it took.
 func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
 	n := scalarNode(root)
+	// anchored: an anchor (&name) on the node reached, which the patch
+	// cannot go through or replace, and whose aliases it would leave as
+	// they were.
+	anchored := func(raw ast.Node, d int) error {
+		if a, ok := raw.(*ast.AnchorNode); ok {
+			return fmt.Errorf("%s carries the YAML anchor &%s, which a sweep cannot patch; write the value out instead of anchoring it", pathString(segs[:d]), a.Name.GetToken().Value)
+		}
+		return nil
+	}
 	for d, s := range segs {
 		if _, ok := n.(*ast.AliasNode); ok {
 			return n, d, fmt.Errorf("%s goes through a YAML alias; vary the anchored value instead", pathString(segs[:d]))
@@ -651,6 +660,9 @@ func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
 			}
 			if s.index >= len(seq.Values) {
 				return n, d, nil
+			}
+			if err := anchored(seq.Values[s.index], d+1); err != nil {
+				return n, d, err
 			}
 			n = scalarNode(seq.Values[s.index])
 			continue
@@ -668,6 +680,9 @@ func lookupPath(root ast.Node, segs []pathSeg) (ast.Node, int, error) {
 		}
 		if next == nil {
 			return n, d, nil
+		}
+		if err := anchored(next, d+1); err != nil {
+			return n, d, err
 		}
 		n = scalarNode(next)
 	}

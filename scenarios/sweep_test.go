@@ -283,6 +283,14 @@ vary:
 		Entry("a second document", "base: base.yaml\n---\nreplicates: 5\n", "3:1 a sweep file holds one YAML document"),
 	)
 
+	It("refuses a path through a YAML anchor of the base, naming the anchor", func() {
+		base := strings.Replace(miniBase, "  - name: cc-01\n", "  - &srv\n    name: cc-01\n", 1)
+		ie := sweepInputError(writeSweepFiles(base, "base: base.yaml\nvary:\n  servers[0].task_slots: [4]\n"))
+		Expect(ie.Problems).To(HaveLen(1))
+		Expect(ie.Problems[0].Msg).To(ContainSubstring("servers[0] carries the YAML anchor &srv"))
+		Expect(ie.Problems[0].Pos.Line).To(Equal(3))
+	})
+
 	It("reads a sweep file with a byte order mark and CRLF line ends as a scenario file is read", func() {
 		p := writeSweepFiles(miniBase, "\ufeffbase: base.yaml\r\nreplicates: 2\r\n")
 		sw, err := scenarios.LoadSweep(p)
