@@ -153,7 +153,22 @@ func (c *compiler) compileLimits() sim.Limits {
 	if l == nil {
 		return sim.Limits{}
 	}
-	return sim.Limits{MaxEvents: l.MaxEvents, MaxSpan: c.nonNegative(pathOf("limits", "max_span"), l.MaxSpan)}
+	// Zero is no run at all, not "no limit": refuse it rather than read
+	// it as the default.
+	var out sim.Limits
+	if l.MaxEvents != nil {
+		if *l.MaxEvents == 0 {
+			c.ps.at(pathOf("limits", "max_events"), "0 would stop the run at its first event; leave max_events out for the default")
+		}
+		out.MaxEvents = *l.MaxEvents
+	}
+	if l.MaxSpan != nil {
+		if *l.MaxSpan == 0 {
+			c.ps.at(pathOf("limits", "max_span"), "0s would stop the run at its start; leave max_span out for the default")
+		}
+		out.MaxSpan = c.nonNegative(pathOf("limits", "max_span"), *l.MaxSpan)
+	}
+	return out
 }
 
 func (c *compiler) compileServers() {

@@ -42,8 +42,8 @@ type SemanticsConfig struct {
 // LimitsConfig bounds a run (sim.Limits); zero fields take the engine's
 // defaults.
 type LimitsConfig struct {
-	MaxEvents uint64   `yaml:"max_events,omitempty" jsonschema_description:"most events a run may dispatch; default 2000000000"`
-	MaxSpan   Duration `yaml:"max_span,omitempty" jsonschema_description:"latest simulated time an event may be scheduled at; default 3650d"`
+	MaxEvents *uint64   `yaml:"max_events,omitempty" jsonschema:"minimum=1" jsonschema_description:"most events a run may dispatch; default 2000000000"`
+	MaxSpan   *Duration `yaml:"max_span,omitempty" jsonschema_description:"latest simulated time an event may be scheduled at; default 3650d"`
 }
 
 // Server is a Cloud Connect server.

@@ -357,7 +357,7 @@ tenants:
 
 	It("fills Limits from the limits block", func() {
 		f := minimal()
-		f.Limits = &scenarios.LimitsConfig{MaxEvents: 1000, MaxSpan: scenarios.D(48 * time.Hour)}
+		f.Limits = &scenarios.LimitsConfig{MaxEvents: new(uint64(1000)), MaxSpan: new(scenarios.D(48 * time.Hour))}
 		sc, err := scenarios.Compile("l", f)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.Limits).To(Equal(sim.Limits{MaxEvents: 1000, MaxSpan: 48 * time.Hour}))

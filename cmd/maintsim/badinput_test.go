@@ -113,6 +113,7 @@ var badCases = map[string]badCase{
 	"a quoted number":               {"seed: 3", `seed: "3"`, `"3"`, `got the string "3"`},
 	"a quoted negative count":       {"task_slots: 8", `task_slots: "-1"`, `"-1"`, `got the string "-1"`},
 	"a huge negative count":         {"task_slots: 8", "task_slots: -99999999999999999999", "-9999", "too small"},
+	"max_events: 0":                 {"until: +12h\n", "until: +12h\nlimits: {max_events: 0}\n", "0}", "0 would stop the run at its first event"},
 	"a null value":                  {"task_slots: 8", "task_slots: null", "null", "no value (null); give one, or leave task_slots out for its default"},
 	"a null retry wait":             {"{count: 1, wait: 10m}", "{count: 1, wait: null}", "null", "no value (null)"},
 	"a newline in a tenant name":    {"- name: acme", `- name: "ac\nme"`, `"ac`, "contains a control character"},
