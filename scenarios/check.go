@@ -126,6 +126,14 @@ func runCase(f *File, opt *CheckOptions) (res caseResult) {
 	if limits == (sim.Limits{}) {
 		limits = CheckLimits
 	}
+	// A scenario's own limits: block holds for its perturbations too, as
+	// it does for `maintsim run`.
+	if sc.Limits.MaxEvents > 0 {
+		limits.MaxEvents = sc.Limits.MaxEvents
+	}
+	if sc.Limits.MaxSpan > 0 {
+		limits.MaxSpan = sc.Limits.MaxSpan
+	}
 	if _, err := Simulate(&spec, limits, set); err != nil {
 		res.violated, res.err = []string{ErrorCheck}, err.Error()
 	}
@@ -221,6 +229,12 @@ func newExplorer(opt CheckOptions) (*explorer, error) {
 				return nil, err
 			}
 			base := runCase(withHold(b.File), &e.opt)
+			if base.err != "" && e.opt.Mutants == 0 {
+				// As written, the scenario does not run to its end (a limit,
+				// a world the model refuses): what `maintsim run` reports as
+				// bad input is bad input here too, not a silent exclusion.
+				return nil, fmt.Errorf("%s: the scenario as written does not run: %s", b.Path, base.err)
+			}
 			for _, id := range base.violated {
 				if !e.excluded[id] {
 					e.excluded[id] = true

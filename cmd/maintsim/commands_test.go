@@ -161,6 +161,11 @@ tenants:
 		r := ms("", "run", "testdata/exit/limit_reached.yaml")
 		Expect(r.code).To(Equal(2), r.String())
 		Expect(r.stderr).To(ContainSubstring("limit max_events=3 reached"))
+		// check perturbs it under the same limits, and refuses it as run does.
+		c := ms("", "check", "testdata/exit/limit_reached.yaml", "--runs", "3")
+		Expect(c.code).To(Equal(2), c.String())
+		Expect(c.stderr).To(ContainSubstring("the scenario as written does not run"))
+		Expect(c.stderr).To(ContainSubstring("limit max_events=3 reached"))
 	})
 })
 
