@@ -52,6 +52,7 @@ type jobFact struct {
 	MaxTasks       int32 // the tenant's max_concurrent_tasks (0: none)
 	TaskSlots      int32 // the server's task_slots (0: none)
 	RetryCount     int32
+	Objects        int32 // declared objects (INV-12: each reaches a terminal state in each session)
 	Flags          model.Flags
 	Kind           model.JobKind
 	CreatesRP      bool // a committed task makes a restore point (unknown job: true)
@@ -82,7 +83,7 @@ func (c *Catalog) buildFacts() {
 		f := unknownJob
 		if d != nil {
 			f.Decl, f.Kind, f.CreatesRP, f.Local = d, d.Kind, d.Kind.CreatesRestorePoints(), d.Target == model.TargetLocal
-			f.RetryCount, f.RetryWait = d.RetryCount, d.RetryWait
+			f.RetryCount, f.RetryWait, f.Objects = d.RetryCount, d.RetryWait, int32(len(d.Objects))
 		}
 		if j < len(c.JobFlags) {
 			f.Flags = c.JobFlags[j]
