@@ -84,8 +84,10 @@ type CheckResult struct {
 	// violated it; in Collect mode over every case.
 	Caught map[string]int
 	// Excluded lists invariants that an unperturbed base scenario already
-	// violates: they are not searched for.
+	// violates; ExcludedBy says which base: each is not searched for in
+	// the perturbations of that base only.
 	Excluded       []string
+	ExcludedBy     map[string][]string // base path → invariant IDs
 	Counterexample *Counterexample
 }
 
@@ -203,7 +205,7 @@ func check(opt CheckOptions) (*CheckResult, error) {
 type explorer struct {
 	opt      CheckOptions
 	gen      *rapid.Generator[*File]
-	excluded map[string]bool
+	excluded []map[string]bool // per base (File.base - 1)
 	res      *CheckResult
 
 	// The property's state (property): the target invariant, the last
@@ -221,7 +223,7 @@ type explorer struct {
 // newExplorer compiles and runs the base scenarios (what they already
 // violate is not searched for) and picks the generator.
 func newExplorer(opt CheckOptions) (*explorer, error) {
-	e := &explorer{opt: opt, gen: GenFileWith(opt.Gen), excluded: map[string]bool{},
+	e := &explorer{opt: opt, gen: GenFileWith(opt.Gen),
 		res: &CheckResult{Seed: opt.Seed, Caught: map[string]int{}}}
 	if len(opt.Bases) > 0 {
 		for _, b := range opt.Bases {
@@ -235,12 +237,20 @@ func newExplorer(opt CheckOptions) (*explorer, error) {
 				// bad input is bad input here too, not a silent exclusion.
 				return nil, fmt.Errorf("%s: the scenario as written does not run: %s", b.Path, base.err)
 			}
+			ex := map[string]bool{}
 			for _, id := range base.violated {
-				if !e.excluded[id] {
-					e.excluded[id] = true
+				ex[id] = true
+				if !slices.Contains(e.res.Excluded, id) {
 					e.res.Excluded = append(e.res.Excluded, id)
 				}
+				if e.res.ExcludedBy == nil {
+					e.res.ExcludedBy = map[string][]string{}
+				}
+				if !slices.Contains(e.res.ExcludedBy[b.Path], id) { // a path given twice
+					e.res.ExcludedBy[b.Path] = append(e.res.ExcludedBy[b.Path], id)
+				}
 			}
+			e.excluded = append(e.excluded, ex)
 		}
 		slices.Sort(e.res.Excluded)
 		e.gen = GenPerturbations(opt.Bases, opt.Gen)
@@ -248,11 +258,16 @@ func newExplorer(opt CheckOptions) (*explorer, error) {
 	return e, nil
 }
 
-// bad lists the invariants r violates that are searched for.
-func (e *explorer) bad(r caseResult) []string {
+// bad lists the invariants r, the result of case f, violates that are
+// searched for in f: what f's base already violates as written is not.
+func (e *explorer) bad(f *File, r caseResult) []string {
+	var ex map[string]bool
+	if f.base > 0 {
+		ex = e.excluded[f.base-1]
+	}
 	var bad []string
 	for _, id := range r.violated {
-		if !e.excluded[id] {
+		if !ex[id] {
 			bad = append(bad, id)
 		}
 	}
@@ -295,7 +310,7 @@ func (e *explorer) property(t *rapid.T) {
 	if e.target == "" {
 		e.cases++
 	}
-	bad := e.bad(r)
+	bad := e.bad(f, r)
 	if e.opt.Collect {
 		for _, id := range bad {
 			e.res.Caught[id]++

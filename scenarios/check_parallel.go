@@ -176,7 +176,7 @@ func (e *explorer) explore(workers int) exploration {
 				lower(i)
 				continue
 			}
-			bad := e.bad(runCase(f, &e.opt)) // runCase turns a panic into ErrorCheck
+			bad := e.bad(f, runCase(f, &e.opt)) // runCase turns a panic into ErrorCheck
 			if e.opt.Collect {
 				for _, id := range bad {
 					o.caught[id]++

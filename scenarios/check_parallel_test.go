@@ -250,3 +250,22 @@ func BenchmarkCheckWorkers(b *testing.B) {
 		})
 	}
 }
+
+var _ = Describe("check: exclusion per base", func() {
+	It("what one base violates as written is not searched in its perturbations, but is in a clean base's", func() {
+		var bases []BaseScenario
+		for _, p := range []string{"examples/exchange-seed-runbook.yaml", "examples/exchange-pitfall-no-backup.yaml"} {
+			f, err := LoadFile(p)
+			gm.Expect(err).NotTo(gm.HaveOccurred())
+			bases = append(bases, BaseScenario{Path: p, File: f})
+		}
+		e, err := newExplorer(CheckOptions{Runs: 1, Bases: bases}.withDefaults())
+		gm.Expect(err).NotTo(gm.HaveOccurred())
+		gm.Expect(e.res.Excluded).To(gm.Equal([]string{"INV-X2"}))
+		gm.Expect(e.res.ExcludedBy).To(gm.Equal(map[string][]string{bases[1].Path: {"INV-X2"}}))
+		r := caseResult{violated: []string{"INV-X2", "INV-X1"}}
+		gm.Expect(e.bad(&File{base: 1}, r)).To(gm.Equal([]string{"INV-X2", "INV-X1"}), "the clean runbook's perturbation")
+		gm.Expect(e.bad(&File{base: 2}, r)).To(gm.Equal([]string{"INV-X1"}), "the pitfall's perturbation")
+		gm.Expect(e.bad(&File{}, r)).To(gm.Equal([]string{"INV-X2", "INV-X1"}), "a random world")
+	})
+})

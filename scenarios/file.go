@@ -26,6 +26,11 @@ type File struct {
 	Clients   []Client         `yaml:"clients,omitempty" jsonschema_description:"exchange profile: clients, each homed on a server with mailboxes in one database"`
 	Actions   []Action         `yaml:"actions,omitempty" jsonschema_description:"operator actions, each at a time; same-time actions run in file order"`
 	Expect    []Expect         `yaml:"expect,omitempty" jsonschema_description:"expectations that make the file a test"`
+
+	// base is, for a perturbation `check` drew, which of its base
+	// scenarios it came from (index + 1; 0: none): what that base already
+	// violates as written is not searched for in it. Not part of the file.
+	base int
 }
 
 // SemanticsConfig holds the profile knobs of SEMANTICS.md. Empty strings

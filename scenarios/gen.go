@@ -428,6 +428,7 @@ func GenPerturbations(bases []BaseScenario, cfg GenConfig) *rapid.Generator[*Fil
 			panic(fmt.Sprintf("check: cannot copy %s: %v", ps[i].path, err))
 		}
 		perturb(t, f, cfg)
+		f.base = i + 1
 		return f
 	})
 }
