@@ -139,16 +139,19 @@ func (w *ExchangeWorld) delivered(sv int32, gen uint32) {
 }
 
 // settle re-examines deliveries after a state change: one whose server's
-// HubTransport went Inactive, or whose database can no longer take it, is
-// aborted and its message stays queued (X2, X5); then idle servers start
-// again.
+// HubTransport went Inactive, whose database was dismounted, or whose
+// database's server's MailboxDeliveryProxy went Inactive is aborted and
+// its message stays queued (X2, X5); then idle servers start again. A
+// MailboxDeliveryProxy going Draining takes no new delivery (deliverable)
+// but lets the one in flight complete: X2, "work in flight completes".
 func (w *ExchangeWorld) settle() {
 	for i := range w.servers {
 		s := &w.servers[i]
 		if !s.busy {
 			continue
 		}
-		if s.eff[CompHubTransport] == StateInactive || !w.deliverable(s.busyDB) {
+		db := &w.dbs[s.busyDB]
+		if s.eff[CompHubTransport] == StateInactive || !db.mounted || w.servers[db.active].eff[CompMailboxDeliveryProxy] == StateInactive {
 			s.busy = false
 			s.gen++
 		}

@@ -223,6 +223,29 @@ var _ = Describe("Exchange profile (X1–X5)", func() {
 		conserve(recs)
 	})
 
+	// Deliveries of ten minutes and mail every six seconds: ex-01 is always
+	// mid-delivery when the component changes at 1h.
+	DescribeTable("X2: MailboxDeliveryProxy Draining lets the delivery in flight complete and starts no other; Inactive aborts it",
+		func(st model.CompState, inFlight int) {
+			sp := exWorld(setState(time.Hour, ex01, model.CompMailboxDeliveryProxy, st, model.ReqMaintenance),
+				setState(2*time.Hour, ex01, model.CompMailboxDeliveryProxy, model.StateActive, model.ReqMaintenance))
+			sp.Exchange.Servers[0].DeliveryTime = sim.Const(float64(10 * time.Minute))
+			recs := runMachine(sp)
+			done := 0
+			for _, r := range ofKind(recs, model.RecExMsgDelivered) {
+				// DB02 is active on ex-02, whose MailboxDeliveryProxy stays Active.
+				if r.Server == ex01 && r.Ex.Database == db01 && r.At > at(time.Hour) && r.At < at(2*time.Hour) {
+					Expect(r.At).To(BeNumerically("<=", at(time.Hour+10*time.Minute)), "only the delivery started before 1h")
+					done++
+				}
+			}
+			Expect(done).To(Equal(inFlight))
+			conserve(recs)
+		},
+		Entry("Draining: work in flight completes", model.StateDraining, 1),
+		Entry("Inactive: nothing is served", model.StateInactive, 0),
+	)
+
 	It("X2: Redirect-Message moves the queue to a target that accepts, keeping every message; a target that does not accept refuses", func() {
 		recs := runMachine(exWorld(
 			exAct(time.Hour, model.ExActDismount, model.None, db02),
