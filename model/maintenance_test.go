@@ -619,6 +619,26 @@ var _ = Describe("Cloud Connect maintenance (vcc profile)", func() {
 			Expect(s.Cause).To(Equal(model.CauseFault))
 		})
 
+		// acme has one task slot (MaxTasks 1): its local job waits behind
+		// the cloud job's task, and takes the slot the fault frees.
+		DescribeTable("M13, M14: a local job waiting for the tenant's task slot starts when a fault frees it",
+			func(down model.ActionKind) {
+				sp := world(1, server(h(1)+sim.Time(10*time.Minute), down))
+				addJob(sp, model.JobSpec{Name: "loc", Tenant: 0, Kind: model.KindBackup, Platform: model.PlatformVSphere,
+					Target: model.TargetLocal, Objects: objs(1, mins(20)), Schedule: once(h(1))})
+				tr := mustRun(sp)
+				Expect(tr.session("nightly", 1).Result).To(Equal(model.ResultFailed))
+				loc := tr.session("loc", 1)
+				Expect(loc.Starts).To(HaveLen(1))
+				Expect(loc.Starts[0].At).To(Equal(h(1)+sim.Time(10*time.Minute)), "at the fault, not never")
+				Expect(loc.Result).To(Equal(model.ResultSuccess))
+				Expect(loc.RP).To(Equal([]string{"vm1"}))
+			},
+			Entry("service stopped", model.ActStopService),
+			Entry("powered off", model.ActPowerOff),
+			Entry("service restarted", model.ActRestartService),
+		)
+
 		It("M13: a job whose target is not the provider does not depend on the server", func() {
 			sp := world(3, server(h(0.5), model.ActStopService))
 			sp.Jobs[0].Target = model.TargetLocal

@@ -800,7 +800,8 @@ func (w *World) stopService(sv int32, why string) {
 	}
 	srv.service = false
 	w.emit(Record{Kind: RecServiceStopped, Server: sv, Tenant: None, Job: None, Object: None, Text: why})
-	for _, slot := range w.sessionsOn(sv) {
+	live := w.sessionsOn(sv)
+	for _, slot := range live {
 		s := &w.sessions[slot]
 		if s.waitRetry || s.state == SessionStopped || w.jobs[s.job].Target == TargetLocal {
 			continue // M13: local-target jobs are not operations against the server (M8)
@@ -812,6 +813,12 @@ func (w *World) stopService(sv int32, why string) {
 		if s.inFlight == 0 {
 			w.endAttempt(slot)
 		}
+	}
+	// The failed tasks freed their tenants' task slots: a tenant's local
+	// job waiting for one starts now (M14: extra tasks wait, M8: a local
+	// job runs on), not at the tenant's next task end.
+	for _, slot := range live {
+		w.pumpTenant(w.sessions[slot].tenant)
 	}
 	w.pumpServer(sv)
 }
