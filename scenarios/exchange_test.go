@@ -376,6 +376,57 @@ expect:
 		}))
 	})
 
+	// A correct runbook for ex-01 (entry 1h–1h4m, exit 2h–2h4m), then
+	// HealthAPI takes FrontendTransport Draining at HOLD; a second window
+	// opens at 4h, where the first is judged.
+	DescribeTable("X4 requester-left-set: a hold in place at the exit's last step is left set; one a requester takes after it is not",
+		func(hold string, violated bool) {
+			src := `
+name: left set or not
+seed: 21
+start: 2026-11-02T20:00:00Z
+until: +6h
+semantics: {profile: exchange}
+servers:
+  - {name: ex-01, version: "2019", dag: D, message_rate: 100/h, delivery_time: 5s}
+  - {name: ex-02, version: "2019", dag: D, message_rate: 100/h, delivery_time: 5s}
+databases:
+  - {name: DB01, copies: [{server: ex-01}, {server: ex-02}]}
+clients:
+  - {name: c1, server: ex-01, database: DB01, protocol: owa}
+actions:
+  - {at: +30m, do: backup_databases}
+  - {at: +30m, do: notify_users}
+  - {at: +1h, do: redirect_clients, server: ex-01, target: ex-02}
+  - {at: +1h1m, do: set_mailbox_server, server: ex-01, database_copy_auto_activation_policy: Blocked}
+  - {at: +1h2m, do: suspend_mailbox_database_copy, database: DB01, server: ex-01}
+  - {at: +1h3m, do: dismount_database, database: DB01}
+  - {at: +1h4m, do: set_server_component_state, server: ex-01, component: HubTransport, state: Draining, requester: Maintenance}
+  - {at: ` + hold + `, do: set_server_component_state, server: ex-01, component: FrontendTransport, state: Draining, requester: HealthAPI}
+  - {at: +2h, do: set_server_component_state, server: ex-01, component: HubTransport, state: Active, requester: Maintenance}
+  - {at: +2h1m, do: mount_database, database: DB01}
+  - {at: +2h2m, do: resume_mailbox_database_copy, database: DB01, server: ex-01}
+  - {at: +2h3m, do: set_mailbox_server, server: ex-01, database_copy_auto_activation_policy: Unrestricted}
+  - {at: +2h4m, do: redirect_clients, server: ex-01, target: ex-01}
+  - {at: +3h30m, do: backup_databases}
+  - {at: +3h30m, do: notify_users}
+  - {at: +4h, do: redirect_clients, server: ex-01, target: ex-02}
+`
+			sc, err := scenarios.Parse("x.yaml", []byte(src))
+			Expect(err).NotTo(HaveOccurred())
+			out, err := scenarios.RunScenario(sc, scenarios.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			if violated {
+				Expect(out).To(scentest.ViolateInvariant("INV-X2"))
+				Expect(fmt.Sprint(out.Summary.Invariants)).To(ContainSubstring("requester-left-set"))
+			} else {
+				Expect(out).To(scentest.HaveSucceeded())
+			}
+		},
+		Entry("taken during the window, still held at the next entry", "+1h30m", true),
+		Entry("taken after the exit's last step", "+3h", false),
+	)
+
 	// X5: a message queued on a server that does not come back is lost;
 	// messages_lost (and messages: {lost: N}) counts it as INV-X1 does.
 	It("X5: messages stranded on a server whose HubTransport is Inactive at the end are lost, as INV-X1 says", func() {

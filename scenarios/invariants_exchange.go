@@ -281,6 +281,7 @@ var exitNames = [...]string{"", "bring the clients back", "restore the auto-acti
 
 type invX2 struct {
 	checker
+	seq     uint64 // component-state records seen: orders holds against exit steps
 	servers []x2server
 	dbs     []x2db
 	clients []x2client
@@ -288,6 +289,7 @@ type invX2 struct {
 
 type x2server struct {
 	holds    [model.NumComponents][model.NumRequesters]model.CompState
+	heldFrom [model.NumComponents][model.NumRequesters]uint64 // seq of the record that set the hold
 	policy   model.ActivationPolicy
 	backup   bool // a backup covered this server since its last window opened
 	notified bool
@@ -307,7 +309,8 @@ type x2client struct{ home, at int32 }
 // the next entry after its exit, or the end.
 type x2window struct {
 	exiting  bool
-	maxEntry int // highest entry rank done
+	lastExit uint64 // seq at the window's latest exit step
+	maxEntry int    // highest entry rank done
 	maxExit  int // highest exit rank done (in exit numbering, 5 = components first)
 	reported map[string]bool
 	// pre-entry state
@@ -425,6 +428,7 @@ func (c *invX2) Observe(r *model.Record) {
 		if s == nil {
 			return
 		}
+		c.seq++
 		prev := s.holds[x.Component][x.Requester]
 		if x.Requester == model.ReqMaintenance {
 			switch {
@@ -434,7 +438,10 @@ func (c *invX2) Observe(r *model.Record) {
 				c.exit(r.Server, stepDrain, r)
 			}
 		}
-		s.holds[x.Component][x.Requester] = x.State
+		if x.State != prev {
+			s.holds[x.Component][x.Requester] = x.State
+			s.heldFrom[x.Component][x.Requester] = c.seq
+		}
 	}
 }
 
@@ -636,6 +643,7 @@ func (c *invX2) exit(sv int32, k int, r *model.Record) {
 		return
 	}
 	w.exiting = true
+	w.lastExit = c.seq
 	e := stepDrain + 1 - k // exit position: 1 = components Active … 5 = clients back
 	step := c.stepName(r)
 	srvName := c.cat.ServerName(sv)
@@ -703,7 +711,10 @@ func (c *invX2) judgeExit(sv int32, r *model.Record) {
 	srvName := c.cat.ServerName(sv)
 	for k := range model.NumComponents {
 		for q := range model.NumRequesters {
-			if st := s.holds[k][q]; st != model.StateActive && st != w.holds[k][q] {
+			// X4 "a requester left set after exit": a hold in place when
+			// the exit's last step was taken. One a requester (a health
+			// probe, setup) took after it is not the runbook's doing.
+			if st := s.holds[k][q]; st != model.StateActive && st != w.holds[k][q] && s.heldFrom[k][q] <= w.lastExit {
 				comp, req := model.Component(k), model.Requester(q)
 				c.once(w, "left-"+comp.String()+"-"+req.String(), r, sv, []string{"component " + comp.String()},
 					"X4 pitfall requester-left-set: after the exit, %s on %s is still held %s by requester %s (it was not before entry)",
