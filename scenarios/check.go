@@ -363,7 +363,7 @@ func (e *explorer) result() (*CheckResult, error) {
 
 // dropActions finishes rapid's shrinking: it removes, one at a time from
 // the last, every operator action without which the case still violates
-// the target and nothing it did not violate before. rapid cannot go below the generator's fewest actions (selftest
+// the target and makes no finding it did not make before (findings). rapid cannot go below the generator's fewest actions (selftest
 // draws at least three, often the same one thrice); a counterexample
 // should show only what it needs.
 func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
@@ -381,11 +381,38 @@ func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
 		// Still the target, and nothing new: without an action an operator
 		// runbook can break (INV-15, INV-X2), a violation of its own.
 		cr := runCase(&c, &e.opt)
-		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(cr.violated, func(id string) bool { return !slices.Contains(r.violated, id) }) && holds(&c) {
+		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(findings(r), k) }) && holds(&c) {
 			f, r = &c, cr
 		}
 	}
 	return f, r
+}
+
+// findings names what a case violates, finer than invariant IDs where one
+// invariant judges several rules: INV-X2's X4 pitfalls and X3 order
+// findings are told apart, so dropping a runbook step that turns a
+// requester-left-set into a no-backup does not pass for the same failure.
+func findings(r caseResult) []string {
+	var out []string
+	for _, ir := range r.results {
+		for _, v := range ir.Violations {
+			k := ir.ID
+			if rest, ok := strings.CutPrefix(v.Message, "X4 pitfall "); ok {
+				name, _, _ := strings.Cut(rest, ":")
+				k += " X4 " + name
+			} else if strings.HasPrefix(v.Message, "X3") {
+				rule, _, _ := strings.Cut(v.Message, ":")
+				k += " " + rule
+			}
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	if r.err != "" {
+		out = append(out, ErrorCheck)
+	}
+	return out
 }
 
 // withHold returns a copy of f that expects every invariant to hold and

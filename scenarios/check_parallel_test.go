@@ -269,3 +269,27 @@ var _ = Describe("check: exclusion per base", func() {
 		gm.Expect(e.bad(&File{}, r)).To(gm.Equal([]string{"INV-X2", "INV-X1"}), "a random world")
 	})
 })
+
+var _ = Describe("check: the final shrink keeps the failure it found", func() {
+	It("dropping runbook steps may not turn requester-left-set into other INV-X2 findings (no-backup, order)", func() {
+		f, err := LoadFile("examples/exchange-pitfall-requester-left-set.yaml")
+		gm.Expect(err).NotTo(gm.HaveOccurred())
+		e, err := newExplorer(CheckOptions{Runs: 1}.withDefaults())
+		gm.Expect(err).NotTo(gm.HaveOccurred())
+		e.target = "INV-X2"
+		r := runCase(f, &e.opt)
+		gm.Expect(findings(r)).To(gm.ContainElement("INV-X2 X4 requester-left-set"))
+		gm.Expect(findings(r)).NotTo(gm.ContainElement("INV-X2 X4 no-backup"))
+		small, sr := e.dropActions(f, r)
+		gm.Expect(findings(sr)).To(gm.ContainElement("INV-X2 X4 requester-left-set"))
+		for _, k := range findings(sr) {
+			gm.Expect(findings(r)).To(gm.ContainElement(k), "a finding the case did not make")
+		}
+		var kept []string
+		for _, a := range small.Actions {
+			kept = append(kept, a.Do)
+		}
+		gm.Expect(kept).To(gm.ContainElements("backup_databases", "notify_users"), "without them the case fails for another reason")
+		gm.Expect(len(small.Actions)).To(gm.BeNumerically("<", len(f.Actions)), "what the failure does not need still goes")
+	})
+})
