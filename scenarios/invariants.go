@@ -652,9 +652,14 @@ func (c *inv01) Observe(r *model.Record) {
 		if rp {
 			c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended %s but committed a restore point", r.Result)
 		}
+	case !t.live:
+		// A restore point is created only by a task that commits, and a
+		// task commits what it transferred after its task_start (INV-01:
+		// "transferred all its bytes").
+		c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended Success but never started (no task_start): it transferred nothing, so it cannot have committed")
 	case r.Phase != model.PhaseCommit:
 		c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended Success from phase %s, without going through Commit", r.Phase)
-	case t.live && r.Bytes != t.bytes:
+	case r.Bytes != t.bytes:
 		c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended Success after transferring %d of its %d bytes", r.Bytes, t.bytes)
 	case c.createsRP(r.Job) && !rp:
 		c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended Success without committing a restore point")
@@ -1108,10 +1113,25 @@ type inv09sess struct {
 }
 
 var inv09Kinds = kindSet(model.RecSessionStart, model.RecStopRequested, model.RecTaskStart, model.RecTaskEnd,
-	model.RecRestorePointRemoved, model.RecSessionEnd)
+	model.RecRestorePointRemoved, model.RecSessionEnd, model.RecTenantDisabled)
 
 func (c *inv09) Observe(r *model.Record) {
 	if !inv09Kinds.has(r.Kind) {
+		return
+	}
+	if r.Kind == model.RecTenantDisabled {
+		// M12: a disable terminates the tenant's running sessions "as an
+		// immediate stop", so S2's outcome applies to each of them. A
+		// disable is rare: a pass over the jobs is fine.
+		for j, t := range c.cat.JobTenant {
+			if t != r.Tenant {
+				continue
+			}
+			if row := c.cat.row(int32(j)); row != nil && row.inv09.live && !row.inv09.imm {
+				row.inv09.imm = true
+				*c.perJob(&c.stops, int32(j)) = *r
+			}
+		}
 		return
 	}
 	row := c.cat.row(r.Job)
@@ -1157,7 +1177,7 @@ func (c *inv09) Observe(r *model.Record) {
 	case model.RecSessionEnd:
 		s.live = false
 		if s.imm && r.Result != model.ResultFailed {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "session ended %s after an immediate stop (S2: Failed)", r.Result)
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "session ended %s after an immediate stop or its tenant's disable (S2, M12: Failed)", r.Result)
 		}
 	}
 }
@@ -1819,15 +1839,22 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 	case model.RecSessionEnd:
 		s.live = false
+		// An object failed in the last attempt: the session failed, stopped
+		// or disabled or not (S8: the result reflects the last attempt; S2,
+		// M12: a terminated session is Failed anyway).
+		if s.attemptFailed && r.Result != model.ResultFailed {
+			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+			return
+		}
 		// Exempt what the trace shows stopped or disabled, not what the
 		// session_end claims: its cause is the record under judgement.
 		if s.stopped || disabled() {
 			return
 		}
 		switch {
-		case s.attemptFailed && r.Result != model.ResultFailed:
-			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
-		case !s.attemptFailed && r.Result != model.ResultSuccess:
+		case !s.attemptFailed && r.Result == model.ResultFailed:
+			// Warning is not judged: a real system ends sessions Warning
+			// for reasons of its own (the model only after a graceful stop).
 			c.violate(r.At, w, []*model.Record{r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case s.attemptFailed && !s.manual && s.attempt-1 < count:
 			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)

@@ -160,6 +160,11 @@ var _ = Describe("INV-01: no-half-transfer", func() {
 {"t":@10m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)
 		Expect(v).To(HaveLen(1))
 	})
+	It("is violated by a Success with a restore point for a task that never started (a restore point is created only by a task that commits)", func() {
+		v := handViolations("INV-01", nightly1+`{"t":@20m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":false,"restore_point":true,"snapshot_removed":true,"bytes":100}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("never started"))
+	})
 	It("is violated by a failed task that left a restore point", func() {
 		v := handViolations("INV-01", nightly1+vm1Start+`
 {"t":@10m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"restore_point":true,"snapshot_removed":true,"bytes":40}`)
@@ -354,6 +359,26 @@ var _ = Describe("INV-09: immediate-stop-outcome", func() {
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Canceled","cause":"stop","bytes":0}
 {"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"stop","mode":"immediate","text":"Stopped by user"}`)).To(BeEmpty())
 	})
+	// M12: a disable terminates the tenant's running sessions "as an
+	// immediate stop"; S2's outcome applies.
+	disable := nightly1 + vm1Start + `{"t":@5m,"ev":"tenant_disabled","tenant":"acme"}` + "\n"
+	It("M12: holds for a disable that fails the in-process task and the session", func() {
+		Expect(handViolations("INV-09", disable+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"disabled","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"disabled","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"disabled","text":"Tenant account is disabled"}`)).To(BeEmpty())
+	})
+	It("M12: is violated by a task in process at the disable that commits, and a session that ends Success", func() {
+		v := handViolations("INV-09", disable+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"disabled","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":""}`)
+		Expect(v).To(HaveLen(2))
+		Expect(v[1].Message).To(ContainSubstring("disable"))
+	})
+	It("M12: does not judge another tenant's session", func() {
+		Expect(handViolations("INV-09", `{"t":@0m,"ev":"session_start","session":"legacy/nightly#1"}
+{"t":@1m,"ev":"tenant_disabled","tenant":"acme"}
+{"t":@20m,"ev":"session_end","session":"legacy/nightly#1","result":"Success","text":""}`)).To(BeEmpty())
+	})
 	It("is violated by an in-process task that commits", func() {
 		Expect(handViolations("INV-09", stop+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"restore_point":true,"snapshot_removed":true,"bytes":5}`)).To(HaveLen(1))
 	})
@@ -531,6 +556,17 @@ var _ = Describe("INV-16: retry-policy", func() {
 	It("is violated by more retries than retry.count", func() {
 		Expect(handViolations("INV-16", nightly1+failed("1", "0m")+`{"t":@10m,"ev":"attempt_start","session":"acme/nightly#1","attempt":2}
 `+strings.ReplaceAll(failed("1", "10m"), `"object"`, `"attempt":2,"object"`)+`{"t":@20m,"ev":"attempt_start","session":"acme/nightly#1","attempt":3}`)).To(HaveLen(1))
+	})
+	It("is violated by a session that ends Success although its last attempt failed, even when its tenant was disabled (the result reflects the last attempt)", func() {
+		Expect(handViolations("INV-16", nightly1+`{"t":@0m,"ev":"tenant_disabled","tenant":"acme"}
+`+failed("1", "0m")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":""}`)).To(HaveLen(1))
+	})
+	It("lets a session that was not stopped end Warning when nothing failed (a real system's warnings), but not Failed", func() {
+		ok := nightly1 + vm1Start + vm1Success + `{"t":@20m,"ev":"task_start","session":"acme/nightly#1","object":"vm2","bytes":100,"due":@40m}
+{"t":@40m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}
+`
+		Expect(handViolations("INV-16", ok+`{"t":@40m,"ev":"session_end","session":"acme/nightly#1","result":"Warning","text":"1 VM processed with warnings"}`)).To(BeEmpty())
+		Expect(handViolations("INV-16", ok+`{"t":@40m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}`)).To(HaveLen(1))
 	})
 	It("is violated by a session that gives up with retries left", func() {
 		Expect(handViolations("INV-16", nightly1+failed("1", "0m")+`{"t":@0m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"fault","text":"x"}`)).To(HaveLen(1))
