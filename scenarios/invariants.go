@@ -1529,7 +1529,9 @@ type inv13 struct {
 type inv13srv struct {
 	live     int32    // affected tasks in process at an enable, still in process
 	deadline sim.Time // the latest planned end seen of those tasks
-	// joined: a transfer started on the server while it drains. Under M14
+	// joined: a transfer started on the server while it drains, seen as a
+	// task_phase Transfer or as a task_start (whose transfer begins at its
+	// transfer_at: an export need not write task_phase for it). Under M14
 	// only that can push a planned end later (a smaller bandwidth share),
 	// so a later plan without it is the model stretching its own drain.
 	joined bool
@@ -1571,6 +1573,9 @@ func (c *inv13) Observe(r *model.Record) {
 	case model.RecTaskStart:
 		o := c.cat.obj(r.Job, r.Object)
 		c.live.set(o.slot(slotINV13), taskKey(r), inv13task{due: r.Due, n: r.N})
+		if f := c.cat.fact(r.Job); f.Server >= 0 && int(f.Server) < len(c.srv) && c.srv[f.Server].live > 0 && !f.Local {
+			c.srv[f.Server].joined = true
+		}
 	case model.RecTaskPhase, model.RecTaskPlan:
 		sv := at(&c.srv, c.jobServer(r.Job))
 		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 {

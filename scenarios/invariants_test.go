@@ -484,6 +484,12 @@ var _ = Describe("INV-13: drain-terminates", func() {
 {"t":@7m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
 {"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
 	})
+	It("follows such a plan when the export writes no task_phase: the joining task's task_start shows the transfer (transfer_at)", func() {
+		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"session_start","session":"acme/restore#1"}
+{"t":@6m,"ev":"task_start","session":"acme/restore#1","object":"vm1","phase":"Snapshot","bytes":100,"due":@40m,"transfer_at":@7m,"commit_at":@39m}
+{"t":@7m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
+{"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
+	})
 	It("follows a plan moved earlier, but not one the model stretches on its own", func() {
 		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@15m,"transfer_at":@1m,"commit_at":@14m}
 {"t":@15m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
