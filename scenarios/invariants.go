@@ -985,6 +985,19 @@ func (c *invMessage) Observe(r *model.Record) {
 		}
 		s.live = false
 		if r.Result != model.ResultFailed || r.Cause != model.CauseMaintenance {
+			// INV-05's "no maintenance text otherwise": a session that did
+			// not fail because of maintenance (a fault, M13; a stop; a
+			// success) shows no maintenance notice. Only the notice itself
+			// is recognised: a real system's other texts are its own.
+			if sv := at(&c.srv, c.jobServer(r.Job)); c.shown && sv != nil && r.Text != "" &&
+				(r.Text == sv.effective || r.Text == model.DefaultNotice || r.Text == sv.configured) {
+				why := ""
+				if r.Cause != model.CauseNone {
+					why = " (cause " + r.Cause.String() + ")"
+				}
+				c.violate(r.At, whoOf(r), []*model.Record{r},
+					"ended %s%s with the maintenance notice %q: only a session maintenance failed shows it (M6, M13)", r.Result, why, r.Text)
+			}
 			return
 		}
 		if !s.have {

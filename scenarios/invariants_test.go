@@ -290,6 +290,25 @@ var _ = Describe("INV-05: maintenance-message-shown", func() {
 	It("is violated by a generic error where the notice was due", func() {
 		Expect(handViolations("INV-05", fail("acme/nightly#1", model.MsgConnectionFailed))).To(HaveLen(1))
 	})
+	It("M13: is violated by the notice on a session a service stop failed (no maintenance text otherwise), not by the generic error", func() {
+		faulted := func(text string) string {
+			return `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@1m,"ev":"service_stopped","server":"cc-01"}
+{"t":@5m,"ev":"session_start","session":"acme/nightly#1"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Pending","result":"Failed","cause":"fault","bytes":0}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"fault","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"fault","text":"` + text + `"}`
+		}
+		v := handViolations("INV-05", faulted(model.DefaultNotice))
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("cause fault"))
+		Expect(handViolations("INV-05", faulted(model.MsgConnectionFailed))).To(BeEmpty())
+	})
+	It("is violated by the notice on a session that succeeded, not by a real system's own text", func() {
+		ok := nightly1 + vm1Start + vm1Success
+		Expect(handViolations("INV-05", ok+`{"t":@20m,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":"`+model.DefaultNotice+`"}`)).To(HaveLen(1))
+		Expect(handViolations("INV-05", ok+`{"t":@20m,"ev":"session_end","session":"acme/nightly#1","result":"Warning","text":"1 VM processed with warnings"}`)).To(BeEmpty())
+	})
 	It("is violated by another text than the generic connection error for an old client (M6)", func() {
 		for _, text := range []string{"", model.MsgStoppedByUser, model.MsgTenantDisabled} {
 			v := handViolations("INV-05", fail("legacy/nightly#1", text))
