@@ -205,7 +205,7 @@ type traceLine struct {
 	Tenant  *string `json:"tenant"`
 	Job     *string `json:"job"`
 	Session string  `json:"session"`
-	Attempt int32   `json:"attempt"`
+	Attempt *int32  `json:"attempt"`
 	Object  *string `json:"object"`
 	Phase   string  `json:"phase"`
 	Result  string  `json:"result"`
@@ -281,6 +281,10 @@ type TraceReader struct {
 	// among them: a scenario line comes first, declarations before events.
 	lines  int
 	events bool
+	// scenario: the trace has a scenario line (its profile is in sem);
+	// endLine: the line of the end event, which is the trace's last.
+	scenario, profileGiven bool
+	endLine                int
 }
 
 // NewTraceReader reads from r; path names the file in errors.
@@ -310,6 +314,13 @@ func (t *TraceReader) Next() (model.Record, error) {
 		if err := json.Unmarshal([]byte(raw), &l, json.RejectUnknownMembers(true)); err != nil {
 			return model.Record{}, t.errf("malformed trace line: %s", describeJSONError(err))
 		}
+		// The decoder reads null as the zero value (or as an absent key):
+		// as in a scenario file, a key is either given a value or left out.
+		if strings.Contains(raw, "null") {
+			if key, ok := nullKey(raw); ok {
+				return model.Record{}, t.errf("malformed trace line: field %q: null; give a value, or leave the key out for its default (docs/trace-format.md)", key)
+			}
+		}
 		return t.record(&l)
 	}
 	if err := t.sc.Err(); err != nil {
@@ -320,6 +331,21 @@ func (t *TraceReader) Next() (model.Record, error) {
 		return model.Record{}, t.errf("reading: %v", err)
 	}
 	return model.Record{}, io.EOF
+}
+
+// nullKey finds a null value in a (well-formed) JSON line and names it by
+// its key: "bytes", or "objects/1" inside an array.
+func nullKey(raw string) (string, bool) {
+	dec := jsontext.NewDecoder(strings.NewReader(raw))
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return "", false
+		}
+		if tok.Kind() == 'n' {
+			return strings.TrimPrefix(string(dec.StackPointer()), "/"), true
+		}
+	}
 }
 
 // describeJSONError says what is wrong with a trace line in the trace
@@ -409,6 +435,9 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	if r.At < 0 {
 		return r, t.errf("field t: negative time %d", r.At)
 	}
+	if t.endLine > 0 {
+		return r, t.errf("an ev %q line after the end event of line %d: end is the trace's last line, and there is one at most (docs/trace-format.md)", l.Ev, t.endLine)
+	}
 	t.lines++
 	decl := kind == model.RecScenario || kind == model.RecServer || kind == model.RecTenant || kind == model.RecJob ||
 		kind == model.RecExDatabase || kind == model.RecExClient
@@ -417,8 +446,16 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 		return r, t.errf("a scenario line must be the trace's first line (docs/trace-format.md)")
 	case decl && t.events:
 		return r, t.errf("a %s declaration after the first event: declarations come first (docs/trace-format.md)", l.Ev)
+	case decl && r.At != 0:
+		return r, t.errf("field t: an ev %q line is at t 0, got %d: the scenario line and the declarations describe the world at its start (docs/trace-format.md)", l.Ev, r.At)
 	case !decl:
 		t.events = true
+	}
+	if kind == model.RecEnd {
+		t.endLine = t.line
+	}
+	if p := kindProfile(kind); p != "" && p != t.sem.Profile {
+		return r, t.profileErr(l.Ev, p) // tracefile_exchange.go
 	}
 	if kind == model.RecExDatabase || kind == model.RecExClient || kind == model.RecServer && t.sem.Profile == "exchange" {
 		return t.exchangeDecl(l, r) // tracefile_exchange.go
@@ -431,6 +468,12 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	}
 	if err := t.requireKeys(kind, l); err != nil {
 		return r, err
+	}
+	if l.Attempt != nil && *l.Attempt < 1 {
+		return r, t.errf("field attempt: %d; an attempt is 1 for the first pass, 2, 3 … for S8 retries (docs/trace-format.md)", *l.Attempt)
+	}
+	if l.Bytes < 0 {
+		return r, t.errf("field bytes: %d is negative", l.Bytes)
 	}
 	if l.Server != nil {
 		id, ok := t.servers[*l.Server]
@@ -479,7 +522,10 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 			return r, t.errf("server %q is not the server of session %q's tenant", *l.Server, l.Session)
 		}
 		r.Job, r.N, r.Tenant, r.Server = id, int32(n), tn, t.tenSrv[tn]
-		r.Attempt = max(l.Attempt, 1)
+		r.Attempt = 1
+		if l.Attempt != nil {
+			r.Attempt = *l.Attempt
+		}
 	}
 	if l.Object != nil {
 		if r.Job < 0 {
@@ -493,6 +539,9 @@ func (t *TraceReader) record(l *traceLine) (model.Record, error) {
 	}
 	if err := parseField(t, "field phase", l.Phase, model.ParsePhase, &r.Phase); err != nil {
 		return r, err
+	}
+	if kind == model.RecTaskStart && l.Phase != "" && r.Phase != model.PhaseSnapshot {
+		return r, t.errf("field phase: a task_start is in phase Snapshot (the task took its snapshot), got %s (docs/trace-format.md)", l.Phase)
 	}
 	if err := parseField(t, "field result", l.Result, model.ParseResult, &r.Result); err != nil {
 		return r, err
@@ -599,6 +648,12 @@ func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, 
 	if err := parseField(t, "graceful_stop_result", l.GracefulStopResult, model.ParseResult, &sem.GracefulStopResult); err != nil {
 		return r, err
 	}
+	if g := sem.GracefulStopResult; g != model.ResultWarning && g != model.ResultSuccess {
+		return r, t.errf("graceful_stop_result: want Warning or Success, got %q (the S3 knob, as in a scenario file)", l.GracefulStopResult)
+	}
+	if err := t.nonNegative("snapshot_time_ns", deref(l.SnapshotTimeNS), "commit_time_ns", deref(l.CommitTimeNS)); err != nil {
+		return r, err
+	}
 	if l.SnapshotTimeNS != nil {
 		sem.SnapshotTime = time.Duration(*l.SnapshotTimeNS)
 	}
@@ -613,7 +668,7 @@ func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, 
 	} else if l.Time != "" {
 		start, _ = time.Parse(time.RFC3339Nano, l.Time)
 	}
-	t.sem = sem
+	t.sem, t.scenario, t.profileGiven = sem, true, l.Profile != ""
 	r.Decl = &model.Decl{Name: l.Name, Seed: l.Seed, Start: start, Semantics: sem}
 	return r, nil
 }
@@ -763,6 +818,13 @@ func parseField[T any](t *TraceReader, what, v string, parse func(string) (T, er
 	}
 	*dst = x
 	return nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func orDefault(s, d string) string {

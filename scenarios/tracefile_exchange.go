@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/maintsim/maintsim/model"
@@ -61,6 +62,44 @@ type exCopyLine struct {
 var distNames = []string{"", "const", "uniform", "exponential", "lognormal"}
 
 func isExchangeKind(k model.RecordKind) bool { return k >= model.RecExDatabase }
+
+// kindProfile is the profile whose traces hold a line of kind k: "vcc" for
+// tenants, jobs, sessions, tasks and the Cloud Connect server events,
+// "exchange" for databases, clients, components and messages, "" for the
+// lines both have (scenario, server, action_rejected, end).
+func kindProfile(k model.RecordKind) string {
+	switch {
+	case isExchangeKind(k):
+		return "exchange"
+	case k == model.RecScenario || k == model.RecServer || k == model.RecActionRejected || k == model.RecEnd:
+		return ""
+	}
+	return "vcc"
+}
+
+// profileErr refuses a line of the other profile: a trace is one profile's
+// world, judged by that profile's invariants only, so a line of the other
+// would never be judged.
+func (t *TraceReader) profileErr(ev, lineProfile string) error {
+	var whose string
+	switch {
+	case !t.scenario:
+		whose = "it has no scenario line, so its profile is vcc"
+	case !t.profileGiven:
+		whose = "its scenario line names no profile, so vcc"
+	default:
+		whose = fmt.Sprintf("its scenario line says \"profile\":%q", t.sem.Profile)
+	}
+	return t.errf("ev %q is a line of the %s profile, but the trace is of the %s profile (%s): a trace holds one profile's entities and events (docs/trace-format.md, docs/exchange.md)",
+		ev, traceProfileName(lineProfile), traceProfileName(t.sem.Profile), whose)
+}
+
+func traceProfileName(p string) string {
+	if p == "exchange" {
+		return "exchange"
+	}
+	return "Cloud Connect (vcc)"
+}
 
 func (b jbuf) float(k string, v float64) jbuf { return strconv.AppendFloat(b.key(k), v, 'g', -1, 64) }
 

@@ -16,13 +16,16 @@ import (
 
 // VerifyResult is the verdict on a recorded trace.
 type VerifyResult struct {
-	Path       string            `json:"path"`
-	Scenario   string            `json:"scenario,omitempty"`
-	Seed       uint64            `json:"seed,omitempty"`
-	Records    uint64            `json:"records"`
-	TraceHash  string            `json:"trace_hash"` // over the records read, as a run computes it
-	Passed     bool              `json:"passed"`
-	Invariants []InvariantResult `json:"invariants"`
+	Path     string `json:"path"`
+	Scenario string `json:"scenario,omitempty"`
+	// ScenarioLine says the trace has a scenario line (Scenario is its
+	// name, which may be empty).
+	ScenarioLine bool              `json:"-"`
+	Seed         uint64            `json:"seed,omitempty"`
+	Records      uint64            `json:"records"`
+	TraceHash    string            `json:"trace_hash"` // over the records read, as a run computes it
+	Passed       bool              `json:"passed"`
+	Invariants   []InvariantResult `json:"invariants"`
 	// SyntheticEnd says the trace had no `end` event: one was added at the
 	// latest event's time so that liveness invariants (INV-13) judge the
 	// trace as ending there.
@@ -51,7 +54,7 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 		}
 		switch {
 		case rec.Kind == model.RecScenario && rec.Decl != nil:
-			res.Scenario, res.Seed = rec.Decl.Name, rec.Decl.Seed
+			res.Scenario, res.Seed, res.ScenarioLine = rec.Decl.Name, rec.Decl.Seed, true
 		}
 		hash.Observe(&rec)
 		set.Observe(&rec)

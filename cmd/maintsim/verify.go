@@ -60,8 +60,11 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 		}
 	} else {
 		name := res.Scenario
-		if name == "" {
+		switch {
+		case !res.ScenarioLine:
 			name = "(no scenario line)"
+		case name == "":
+			name = "(scenario without a name)"
 		}
 		fmt.Fprintf(w, "%s: %s, seed %d, %d events, trace_hash %s\n", path, name, res.Seed, res.Records, res.TraceHash)
 		if res.SyntheticEnd {
