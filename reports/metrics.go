@@ -251,6 +251,9 @@ func walkMetrics(prefix string, v reflect.Value, out *[]metricRow) {
 			if omitempty && fv.IsZero() || prefix == "" && isRecordList(f.Type) {
 				continue // lists of records are metricTables' job
 			}
+			if fv.Kind() == reflect.Slice && fv.Len() == 0 {
+				continue // an empty list (rpo_violators: []) is no row of the table
+			}
 			walkMetrics(join(prefix, name), fv, out)
 		}
 	case reflect.Map:

@@ -12,7 +12,7 @@ type ExpectationResult struct {
 	Name     string   `json:"name"` // "acme/nightly#1" or "invariants"
 	Violated string   `json:"violated,omitempty"`
 	Passed   bool     `json:"passed"`
-	Diffs    []string `json:"diffs,omitempty"` // "result: expected Failed, got Success"
+	Diffs    []string `json:"diffs"` // "result: expected Failed, got Success"
 }
 
 func evaluate(sc *Scenario, s *Summary) []ExpectationResult {

@@ -59,7 +59,7 @@ type InvariantResult struct {
 	Name       string      `json:"name"`
 	Rules      []string    `json:"rules"`
 	Holds      bool        `json:"holds"`
-	Violations []Violation `json:"violations,omitempty"`
+	Violations []Violation `json:"violations"`
 }
 
 // invariantSet runs a list of checkers behind one shared catalog. Only
@@ -193,7 +193,7 @@ func (s *invariantSet) results() []InvariantResult {
 			continue
 		}
 		v := s.checkers[i].Violations()
-		out = append(out, InvariantResult{ID: inv.ID, Name: inv.Name, Rules: inv.Rules, Holds: len(v) == 0, Violations: v})
+		out = append(out, InvariantResult{ID: inv.ID, Name: inv.Name, Rules: inv.Rules, Holds: len(v) == 0, Violations: nonNil(v)})
 	}
 	return out
 }

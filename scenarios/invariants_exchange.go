@@ -311,7 +311,7 @@ type x2window struct {
 	exiting  bool
 	lastExit uint64 // seq at the window's latest exit step
 	maxEntry int    // highest entry rank done
-	maxExit  int // highest exit rank done (in exit numbering, 5 = components first)
+	maxExit  int    // highest exit rank done (in exit numbering, 5 = components first)
 	reported map[string]bool
 	// pre-entry state
 	holds     [model.NumComponents][model.NumRequesters]model.CompState

@@ -61,7 +61,7 @@ type Metrics struct {
 	RPOGapMaxSeconds float64 `json:"rpo_gap_max"`
 	// RPOViolators names those tenants, in declaration order (summary JSON
 	// only; at most MaxRPOViolators).
-	RPOViolators []string `json:"rpo_violators,omitempty"`
+	RPOViolators []string `json:"rpo_violators"`
 
 	// Task slots of servers with a task_slots limit.
 	SlotUtilisationPeak float64 `json:"slot_utilisation_peak"`
@@ -76,7 +76,7 @@ type Metrics struct {
 
 	// Windows details each maintenance window (summary JSON and reports
 	// only; sweep records carry the scalar metrics above).
-	Windows []WindowMetrics `json:"windows,omitempty"`
+	Windows []WindowMetrics `json:"windows"`
 
 	// Exchange are the message metrics of an exchange profile run (nil
 	// otherwise); its drain_time is also the run's drain_time above.

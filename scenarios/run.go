@@ -161,6 +161,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	}
 	s.Replay = replayCommand(opt.Command, sc.Path, spec.Seed)
 	s.Expectations = evaluate(sc, s)
+	s.fillLists()
 	s.Passed = judge(s)
 	out.Summary = s
 	return out, nil

@@ -26,7 +26,7 @@ type Summary struct {
 	Invariants        []InvariantResult   `json:"invariants"`
 	Expectations      []ExpectationResult `json:"expectations"`
 	Metrics           Metrics             `json:"metrics"`
-	Notices           []string            `json:"notices,omitempty"` // operator actions refused, no-ops (M1, M2, S5)
+	Notices           []string            `json:"notices"` // operator actions refused, no-ops (M1, M2, S5)
 	// Exchange is the end state of an exchange profile run (nil otherwise).
 	Exchange *ExchangeSummary `json:"exchange,omitempty"`
 }
@@ -187,6 +187,31 @@ func (b *summaryBuilder) finish() *Summary {
 		}
 	}
 	return &Summary{Sessions: b.sessions, SessionsTruncated: b.trunc, Notices: b.notices}
+}
+
+// fillLists makes every list of the summary a list in its JSON, [] when
+// empty (docs/reports.md): a script reads inv["violations"] or
+// metrics["windows"] without a special case for a run where nothing
+// happened.
+func (s *Summary) fillLists() {
+	s.Invariants = nonNil(s.Invariants)
+	for i := range s.Invariants {
+		s.Invariants[i].Violations = nonNil(s.Invariants[i].Violations)
+	}
+	s.Expectations = nonNil(s.Expectations)
+	for i := range s.Expectations {
+		s.Expectations[i].Diffs = nonNil(s.Expectations[i].Diffs)
+	}
+	s.Notices = nonNil(s.Notices)
+	s.Metrics.Windows = nonNil(s.Metrics.Windows)
+	s.Metrics.RPOViolators = nonNil(s.Metrics.RPOViolators)
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // Session finds a session by ID.
