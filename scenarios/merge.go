@@ -25,6 +25,25 @@ type SweepFile struct {
 	Path    string
 	Header  SweepHeader
 	Records []SweepRecord
+	// Lines are the records' line numbers in the file (1-based), aligned
+	// with Records; nil when the file was not read by ReadSweepFile.
+	Lines []int
+}
+
+// line is the line number of record i, 0 if unknown.
+func (f *SweepFile) line(i int) int {
+	if i < len(f.Lines) {
+		return f.Lines[i]
+	}
+	return 0
+}
+
+// at names a line of the file: "PATH:LINE", or "PATH" if line is unknown.
+func (f *SweepFile) at(line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", f.Path, line)
+	}
+	return f.Path
 }
 
 // MaxSweepLineBytes bounds one line of a sweep file.
@@ -70,6 +89,7 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 			return nil, fail(line, "bad sweep record: %v", err)
 		}
 		sf.Records = append(sf.Records, rec)
+		sf.Lines = append(sf.Lines, line)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fail(line+1, "%v", err)
@@ -148,21 +168,37 @@ func MergeSweeps(files []*SweepFile) (*SweepResult, error) {
 	if len(me.Problems) > 0 {
 		return nil, me
 	}
+	// Every file has this grid: the run indices, and what each run's
+	// record must say, follow from it.
+	if msg := checkHeader(&ref.Header); msg != "" {
+		return nil, &MergeError{Problems: []string{fmt.Sprintf("%s:1: %s", ref.Path, msg)}}
+	}
+	me.Problems = append(me.Problems, checkShards(files, ref)...)
 	h := ref.Header
 	h.Shard = Whole
 	total := h.Runs
 	where := make([][]string, total)
 	var byRun []SweepRecord
 	for _, f := range files {
-		for _, r := range f.Records {
+		s := f.Header.Shard
+		shardOK := s.Count >= 1 && s.Index >= 1 && s.Index <= s.Count
+		for i, r := range f.Records {
+			at := f.at(f.line(i))
 			if r.Run < 0 || r.Run >= total {
-				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d is outside the sweep's runs 0–%d", f.Path, r.Run, total-1))
+				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d is outside the sweep's runs 0–%d", at, r.Run, total-1))
 				continue
 			}
-			if msg := checkRecord(&h, &r); msg != "" {
-				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d: %s", f.Path, r.Run, msg))
+			if shardOK && r.Run%s.Count != s.Index-1 {
+				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d is not a run of shard %s, which the file's header claims (its runs are %d modulo %d)",
+					at, r.Run, s, s.Index-1, s.Count))
 				continue
 			}
+			params, msg := checkRecord(&h, &r)
+			if msg != "" {
+				me.Problems = append(me.Problems, fmt.Sprintf("%s: run %d: %s", at, r.Run, msg))
+				continue
+			}
+			r.Params = params // the grid's bytes: equal in value, and identical whatever the input's spacing
 			if len(where[r.Run]) == 0 {
 				byRun = append(byRun, r)
 			}
@@ -197,6 +233,80 @@ func MergeSweeps(files []*SweepFile) (*SweepResult, error) {
 	return res, nil
 }
 
+// checkHeader verifies that a header's counts follow from its vary
+// values and replicates, so that each run's grid point and parameters can
+// be derived from it.
+func checkHeader(h *SweepHeader) string {
+	if h.Replicates < 1 || h.Replicates > MaxSweepRuns {
+		return fmt.Sprintf("replicates %d: want 1 to %d", h.Replicates, MaxSweepRuns)
+	}
+	points := 1
+	for k, v := range h.Vary {
+		if (v.Path == "") == (len(v.Paths) == 0) {
+			return fmt.Sprintf("vary[%d]: want either path or paths", k)
+		}
+		if len(v.Values) == 0 {
+			return fmt.Sprintf("vary[%d]: no values", k)
+		}
+		if len(v.Paths) > 0 {
+			for i, val := range v.Values {
+				var parts []json.RawMessage
+				if err := json.Unmarshal(val, &parts); err != nil || len(parts) != len(v.Paths) {
+					return fmt.Sprintf("vary[%d].values[%d] is %s: want a list of %d values, one per path", k, i, val, len(v.Paths))
+				}
+			}
+		}
+		points *= len(v.Values)
+		if points > MaxSweepRuns {
+			return fmt.Sprintf("vary: more than %d grid points", MaxSweepRuns)
+		}
+	}
+	if h.Points != points {
+		return fmt.Sprintf("points %d, but its vary values make %d grid points", h.Points, points)
+	}
+	if h.Runs != points*h.Replicates {
+		return fmt.Sprintf("runs %d, but %d points × %d replicates make %d", h.Runs, points, h.Replicates, points*h.Replicates)
+	}
+	if h.Runs > MaxSweepRuns {
+		return fmt.Sprintf("runs %d: a sweep has at most %d", h.Runs, MaxSweepRuns)
+	}
+	return ""
+}
+
+// checkShards verifies the files' shard headers: one count N for all,
+// every index within 1..N, no index claimed by two files. The expected
+// count is the one most files give (ties: ref's).
+func checkShards(files []*SweepFile, ref *SweepFile) []string {
+	counts := map[int]int{}
+	for _, f := range files {
+		counts[f.Header.Shard.Count]++
+	}
+	wantN, byN := ref.Header.Shard.Count, ref
+	for _, f := range files {
+		if n := f.Header.Shard.Count; n >= 1 && (wantN < 1 || counts[n] > counts[wantN]) {
+			wantN, byN = n, f
+		}
+	}
+	var problems []string
+	claimed := map[int]*SweepFile{}
+	for _, f := range files {
+		s := f.Header.Shard
+		switch {
+		case s.Count < 1 || s.Index < 1 || s.Index > s.Count:
+			problems = append(problems, fmt.Sprintf("%s:1: shard %s (index %d, count %d) is not a shard: want 1 ≤ index ≤ count",
+				f.Path, s, s.Index, s.Count))
+		case s.Count != wantN:
+			problems = append(problems, fmt.Sprintf("%s:1: shard count %d (shard %s), but %s is shard %s: the shards of one sweep have one count",
+				f.Path, s.Count, s, byN.Path, byN.Header.Shard))
+		case claimed[s.Index] != nil:
+			problems = append(problems, fmt.Sprintf("%s:1: shard %s again: %s is shard %s too", f.Path, s, claimed[s.Index].Path, s))
+		default:
+			claimed[s.Index] = f
+		}
+	}
+	return problems
+}
+
 // gridKey is everything of a header that must agree between shards.
 func gridKey(h SweepHeader) string {
 	h.Shard, h.Name = Shard{}, ""
@@ -212,27 +322,96 @@ func short(hash string) string {
 }
 
 // checkRecord verifies a record against the grid: its point, replicate,
-// seed and metric names follow from its run index.
-func checkRecord(h *SweepHeader, r *SweepRecord) string {
+// seed, params and metric names follow from its run index, and every
+// metric is a number or null. It returns the grid's params for the run
+// (equal in value to the record's).
+func checkRecord(h *SweepHeader, r *SweepRecord) (OrderedObject, string) {
 	if h.Replicates < 1 {
-		return "header has no replicates"
+		return nil, "header has no replicates"
 	}
 	if r.Point != r.Run/h.Replicates || r.Replicate != r.Run%h.Replicates {
-		return fmt.Sprintf("point %d, replicate %d do not match the grid (want %d, %d)", r.Point, r.Replicate, r.Run/h.Replicates, r.Run%h.Replicates)
+		return nil, fmt.Sprintf("point %d, replicate %d do not match the grid (want %d, %d)", r.Point, r.Replicate, r.Run/h.Replicates, r.Run%h.Replicates)
 	}
 	sw := Sweep{BaseSeed: h.BaseSeed, CommonSeeds: h.CommonSeeds, Replicates: h.Replicates}
 	if want := sw.RunSeed(r.Run); r.Seed != want {
-		return fmt.Sprintf("seed %d, the grid gives %d", r.Seed, want)
+		return nil, fmt.Sprintf("seed %d, the grid gives %d", r.Seed, want)
+	}
+	params := gridParams(h, r.Point)
+	if msg := compareParams(r.Params, params); msg != "" {
+		return nil, fmt.Sprintf("%s (grid point %d)", msg, r.Point)
 	}
 	if len(r.Metrics) != len(h.Metrics) {
-		return fmt.Sprintf("%d metrics, the header lists %d", len(r.Metrics), len(h.Metrics))
+		return nil, fmt.Sprintf("%d metrics, the header lists %d", len(r.Metrics), len(h.Metrics))
 	}
 	for i, nv := range r.Metrics {
 		if nv.Name != h.Metrics[i] {
-			return fmt.Sprintf("metric %d is %s, the header says %s", i, nv.Name, h.Metrics[i])
+			return nil, fmt.Sprintf("metric %d is %s, the header says %s", i, nv.Name, h.Metrics[i])
+		}
+		if _, ok := numberOf(nv.Value); !ok && strings.TrimSpace(string(nv.Value)) != "null" {
+			return nil, fmt.Sprintf("metrics: %s is %s: want a number or null", nv.Name, nv.Value)
+		}
+	}
+	return params, ""
+}
+
+// gridParams are the parameter values of grid point p as the header
+// gives them, in the order a sweep writes a record's params (vary keys in
+// order, the last varying fastest; linked paths each on their own).
+// The header must have passed checkHeader.
+func gridParams(h *SweepHeader, p int) OrderedObject {
+	idx := make([]int, len(h.Vary))
+	for k := len(h.Vary) - 1; k >= 0; k-- {
+		n := len(h.Vary[k].Values)
+		idx[k] = p % n
+		p /= n
+	}
+	var out OrderedObject
+	for k, v := range h.Vary {
+		val := v.Values[idx[k]]
+		if v.Path != "" {
+			out = append(out, NamedValue{Name: v.Path, Value: val})
+			continue
+		}
+		var parts []json.RawMessage
+		_ = json.Unmarshal(val, &parts) // a list of len(v.Paths): checkHeader
+		for i, path := range v.Paths {
+			out = append(out, NamedValue{Name: path, Value: parts[i]})
+		}
+	}
+	return out
+}
+
+// compareParams says how a record's params differ from the grid's, ""
+// if they are equal (as JSON values written by a sweep: member order and
+// number forms count, spacing does not).
+func compareParams(got, want OrderedObject) string {
+	names := func(o OrderedObject) string {
+		var s []string
+		for _, nv := range o {
+			s = append(s, nv.Name)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	}
+	if len(got) != len(want) {
+		return fmt.Sprintf("params has the paths %s, the grid's are %s", names(got), names(want))
+	}
+	for i := range want {
+		if got[i].Name != want[i].Name {
+			return fmt.Sprintf("params has the paths %s, the grid's are %s", names(got), names(want))
+		}
+		if !sameJSON(got[i].Value, want[i].Value) {
+			return fmt.Sprintf("params: %s is %s, the grid gives %s", want[i].Name, got[i].Value, want[i].Value)
 		}
 	}
 	return ""
+}
+
+func sameJSON(a, b json.RawMessage) bool {
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
 // runRanges prints sorted run numbers as ranges: 3–5, 9.

@@ -803,9 +803,13 @@ func (s Shard) RunIndices(total int) []int {
 
 // ParseShard decides the shard from --shard (K/N, or N alone) and the
 // environment: JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, 0-based) or
-// SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) with
-// SLURM_ARRAY_TASK_COUNT. An explicit K/N wins over the environment; an
-// index from the environment needs a count from --shard N or Slurm.
+// SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT. A Slurm array may be
+// numbered from 0 (--array=0-3) or 1 (--array=1-4): when Slurm sets
+// SLURM_ARRAY_TASK_MIN the shard is SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN
+// (0-based), else SLURM_ARRAY_TASK_ID itself; with SLURM_ARRAY_TASK_MAX too,
+// the array must be one task per shard (MAX − MIN + 1 = N, no step). An
+// explicit K/N wins over the environment; an index from the environment
+// needs a count from --shard N or Slurm.
 func ParseShard(flag string, getenv func(string) string) (Shard, error) {
 	flag = strings.TrimSpace(flag)
 	count, index := 0, 0
@@ -825,38 +829,30 @@ func ParseShard(flag string, getenv func(string) string) (Shard, error) {
 			return Shard{Index: index, Count: count}, nil
 		}
 	}
-	envIndex := func(name string, base int) (int, bool, error) {
+	// envInt reads a non-negative integer variable; set is false if empty.
+	envInt := func(name string) (n int, set bool, err error) {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {
 			return 0, false, nil
 		}
-		i, err := strconv.Atoi(v)
-		if err != nil || i-base < 0 {
-			return 0, false, fmt.Errorf("%s=%q: want an integer ≥ %d", name, v, base)
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			return 0, false, fmt.Errorf("%s=%q: want an integer ≥ 0", name, v)
 		}
-		return i - base, true, nil
+		return n, true, nil
 	}
-	i, ok, err := envIndex("JOB_COMPLETION_INDEX", 0)
+	i, ok, err := envInt("JOB_COMPLETION_INDEX")
 	if err != nil {
 		return Shard{}, err
 	}
 	src := "JOB_COMPLETION_INDEX"
 	if !ok {
-		minID := 0
-		if m := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_MIN")); m != "" {
-			if minID, err = strconv.Atoi(m); err != nil {
-				return Shard{}, fmt.Errorf("SLURM_ARRAY_TASK_MIN=%q: want an integer", m)
-			}
-		}
-		if i, ok, err = envIndex("SLURM_ARRAY_TASK_ID", minID); err != nil {
+		src = "SLURM_ARRAY_TASK_ID"
+		if i, ok, err = envInt("SLURM_ARRAY_TASK_ID"); err != nil {
 			return Shard{}, err
 		}
-		src = "SLURM_ARRAY_TASK_ID"
-		if ok && count == 0 {
-			if c := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_COUNT")); c != "" {
-				if count, err = strconv.Atoi(c); err != nil || count < 1 {
-					return Shard{}, fmt.Errorf("SLURM_ARRAY_TASK_COUNT=%q: want an integer ≥ 1", c)
-				}
+		if ok {
+			if err := slurmShard(&i, &count, flag != "", envInt); err != nil {
+				return Shard{}, err
 			}
 		}
 	}
@@ -871,6 +867,60 @@ func ParseShard(flag string, getenv func(string) string) (Shard, error) {
 		return Shard{}, fmt.Errorf("%s gives shard %d (0-based) but there are only %d shards", src, i, count)
 	}
 	return Shard{Index: i + 1, Count: count}, nil
+}
+
+// slurmShard turns SLURM_ARRAY_TASK_ID (in *i) into a 0-based shard index
+// and, unless --shard N gave it (countFlag), takes the count from
+// SLURM_ARRAY_TASK_COUNT. It refuses an array that is not one task per
+// shard, numbered from SLURM_ARRAY_TASK_MIN: a step (--array=0-14:2), gaps
+// (--array=0,1,5), or an array of another size than the shard count (such
+// as one task resubmitted alone, which Slurm numbers as an array of one).
+func slurmShard(i, count *int, countFlag bool, envInt func(string) (int, bool, error)) error {
+	id := *i
+	minID, hasMin, err := envInt("SLURM_ARRAY_TASK_MIN")
+	if err != nil {
+		return err
+	}
+	maxID, hasMax, err := envInt("SLURM_ARRAY_TASK_MAX")
+	if err != nil {
+		return err
+	}
+	tasks, hasTasks, err := envInt("SLURM_ARRAY_TASK_COUNT")
+	if err != nil {
+		return err
+	}
+	if hasTasks && tasks < 1 {
+		return fmt.Errorf("SLURM_ARRAY_TASK_COUNT=%d: want an integer ≥ 1", tasks)
+	}
+	if !hasMin { // no range known: IDs are taken as 0-based shard indices
+		if !countFlag && hasTasks {
+			*count = tasks
+		}
+		return nil
+	}
+	if id < minID {
+		return fmt.Errorf("SLURM_ARRAY_TASK_ID=%d is below SLURM_ARRAY_TASK_MIN=%d", id, minID)
+	}
+	*i = id - minID
+	if !countFlag && hasTasks {
+		*count = tasks
+	}
+	if !hasMax {
+		return nil
+	}
+	if maxID < minID || id > maxID {
+		return fmt.Errorf("SLURM_ARRAY_TASK_ID=%d is outside SLURM_ARRAY_TASK_MIN=%d to SLURM_ARRAY_TASK_MAX=%d", id, minID, maxID)
+	}
+	span := maxID - minID + 1
+	if hasTasks && tasks != span {
+		return fmt.Errorf("the Slurm array has %d tasks with IDs %d to %d (SLURM_ARRAY_TASK_COUNT, _MIN, _MAX): not one task per ID; a sweep's array is a plain range, one task per shard (--array=0-%d or --array=1-%d, no step or gaps); to run one shard alone pass --shard K/N",
+			tasks, minID, maxID, tasks-1, tasks)
+	}
+	if *count > 0 && span != *count {
+		return fmt.Errorf("the Slurm array has IDs %d to %d (%d tasks) but --shard gives %d shards: submit --array=0-%d or --array=1-%d, one task per shard; to run one shard alone pass --shard K/%d",
+			minID, maxID, span, *count, *count-1, *count, *count)
+	}
+	return nil
 }
 
 // SweepOptions tune Sweep.Run.

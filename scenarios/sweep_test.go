@@ -91,6 +91,42 @@ func sweepInputError(path string) *scenarios.InputError {
 	return ie
 }
 
+// editLine replaces old by new in line n (1-based) of a sweep file's text;
+// old must be there.
+func editLine(data []byte, n int, old, new string) []byte {
+	GinkgoHelper()
+	lines := strings.SplitAfter(string(data), "\n")
+	Expect(lines[n-1]).To(ContainSubstring(old), "line %d", n)
+	lines[n-1] = strings.Replace(lines[n-1], old, new, 1)
+	return []byte(strings.Join(lines, ""))
+}
+
+// mergeErr merges sweep file texts named s1.jsonl, s2.jsonl, … and returns
+// the *MergeError it must fail with.
+func mergeErr(datas ...[]byte) error {
+	GinkgoHelper()
+	var files []*scenarios.SweepFile
+	for i, d := range datas {
+		files = append(files, readSweep(fmt.Sprintf("s%d.jsonl", i+1), d))
+	}
+	_, err := scenarios.MergeSweeps(files)
+	var me *scenarios.MergeError
+	Expect(errors.As(err, &me)).To(BeTrue(), "want a *MergeError, got %v", err)
+	return err
+}
+
+// envOf is a getenv over name, value pairs.
+func envOf(kv ...string) func(string) string {
+	return func(k string) string {
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i] == k {
+				return kv[i+1]
+			}
+		}
+		return ""
+	}
+}
+
 var _ = Describe("sweep", func() {
 	It("enumerates the grid keys in file order, the last varying fastest, and seeds runs by index", func() {
 		sw := loadTestSweep()
@@ -330,6 +366,76 @@ vary:
 		Expect(string(v)).To(Equal(strings.Trim(fmt.Sprint(mi.Value(&out.Summary.Metrics).Float()), " ")))
 	})
 
+	// CONTRACT.md: merge must "fail on a missing, duplicate or mismatched
+	// run". Everything a record says that follows from its run index and
+	// the header (point, replicate, seed, params, metric names, the shard
+	// it belongs to) is checked, and a problem names FILE:LINE and the field.
+	Describe("merge fails on a mismatched run (CONTRACT.md)", func() {
+		var s1, s2, s3 []byte // shards 1/3, 2/3, 3/3: s2's line 3 is run 4 (grid point 1: +3h, +5h, 8 slots)
+		BeforeEach(func() {
+			sw := loadTestSweep()
+			s1 = runSweep(sw, scenarios.Shard{Index: 1, Count: 3}, 1)
+			s2 = runSweep(sw, scenarios.Shard{Index: 2, Count: 3}, 1)
+			s3 = runSweep(sw, scenarios.Shard{Index: 3, Count: 3}, 1)
+			Expect(string(s2)).To(ContainSubstring("\n" + `{"run":4,"point":1,`))
+		})
+
+		It("a record whose params differ from its grid point's values, naming the file, line and path", func() {
+			err := mergeErr(s1, editLine(s2, 3, `"servers[0].task_slots":8`, `"servers[0].task_slots":99`), s3)
+			Expect(err).To(MatchError(ContainSubstring(`s2.jsonl:3: run 4: params: servers[0].task_slots is 99, the grid gives 8 (grid point 1)`)))
+			Expect(err).To(MatchError(ContainSubstring("missing 1 of 18 runs: 4")))
+
+			err = mergeErr(s1, editLine(s2, 3, `"actions[1].at":"+5h"`, `"actions[1].at":"+8h"`), s3)
+			Expect(err).To(MatchError(ContainSubstring(`s2.jsonl:3: run 4: params: actions[1].at is "+8h", the grid gives "+5h"`)))
+
+			err = mergeErr(s1, editLine(s2, 3, `"servers[0].task_slots":8`, `"servers[1].task_slots":8`), s3)
+			Expect(err).To(MatchError(ContainSubstring(`s2.jsonl:3: run 4: params has the paths [actions[0].at, actions[1].at, servers[1].task_slots], the grid's are [actions[0].at, actions[1].at, servers[0].task_slots]`)))
+		})
+
+		It("a metric value that is not a number or null", func() {
+			v := editLine(s2, 3, `"rpo_violations":`, `"rpo_violations":"`)
+			v = editLine(v, 3, `,"queue_wait_p95"`, `","queue_wait_p95"`)
+			err := mergeErr(s1, v, s3)
+			Expect(err).To(MatchError(MatchRegexp(`s2\.jsonl:3: run 4: metrics: rpo_violations is "\d+": want a number or null`)))
+		})
+
+		It("a record in a file whose header claims another shard", func() {
+			lines2 := strings.SplitAfter(string(s2), "\n")
+			moved := append([]byte(nil), s1...)
+			moved = append(moved, lines2[2]...) // run 4, into shard 1/3's file
+			rest := []byte(strings.Join(append(append([]string(nil), lines2[:2]...), lines2[3:]...), ""))
+			err := mergeErr(moved, rest, s3)
+			Expect(err).To(MatchError(ContainSubstring("s1.jsonl:8: run 4 is not a run of shard 1/3, which the file's header claims (its runs are 0 modulo 3)")))
+		})
+
+		It("shard headers that disagree: another shard count, an index outside 1..count, one shard in two files", func() {
+			err := mergeErr(s1, s2, editLine(s3, 1, `"shard":{"index":3,"count":3}`, `"shard":{"index":3,"count":4}`))
+			Expect(err).To(MatchError(ContainSubstring("s3.jsonl:1: shard count 4 (shard 3/4), but s1.jsonl is shard 1/3: the shards of one sweep have one count")))
+
+			err = mergeErr(s1, s2, editLine(s3, 1, `"shard":{"index":3,"count":3}`, `"shard":{"index":4,"count":3}`))
+			Expect(err).To(MatchError(ContainSubstring("s3.jsonl:1: shard 4/3 (index 4, count 3) is not a shard: want 1 ≤ index ≤ count")))
+
+			// The same runs under two claims of shard 2/3: refused even
+			// though every run is present.
+			err = mergeErr(s1, s2, editLine(s3, 1, `"shard":{"index":3,"count":3}`, `"shard":{"index":2,"count":3}`))
+			Expect(err).To(MatchError(ContainSubstring("s3.jsonl:1: shard 2/3 again: s2.jsonl is shard 2/3 too")))
+		})
+
+		It("a header whose points or runs do not follow from its vary values and replicates", func() {
+			whole := runSweep(loadTestSweep(), scenarios.Whole, 2)
+			err := mergeErr(editLine(whole, 1, `"points":6,`, `"points":7,`))
+			Expect(err).To(MatchError(ContainSubstring("s1.jsonl:1: points 7, but its vary values make 6 grid points")))
+			err = mergeErr(editLine(whole, 1, `"runs":18,`, `"runs":19,`))
+			Expect(err).To(MatchError(ContainSubstring("s1.jsonl:1: runs 19, but 6 points × 3 replicates make 18")))
+		})
+
+		It("keeps its output byte-identical: params that differ only in spacing merge as the unsharded sweep does", func() {
+			whole := mergedOutputs(readSweep("whole.jsonl", runSweep(loadTestSweep(), scenarios.Whole, 2)))
+			spaced := editLine(s2, 3, `"params":{"actions[0].at":"+3h",`, `"params":{ "actions[0].at": "+3h", `)
+			Expect(mergedOutputs(readSweep("s1.jsonl", s1), readSweep("s2.jsonl", spaced), readSweep("s3.jsonl", s3))).To(Equal(whole))
+		})
+	})
+
 	It("reads the shard from --shard and the Kubernetes and Slurm environment", func() {
 		env := func(kv ...string) func(string) string {
 			return func(k string) string {
@@ -366,6 +472,49 @@ vary:
 			}
 			Expect(err).NotTo(HaveOccurred(), "%q %v", c.flag, c.env)
 			Expect(got).To(Equal(c.want), "%q %v", c.flag, c.env)
+		}
+	})
+	It("takes the shard from a Slurm array numbered from 0 or from 1: SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN", func() {
+		slurm := func(id, lo, hi, n string) func(string) string {
+			return envOf("SLURM_ARRAY_TASK_ID", id, "SLURM_ARRAY_TASK_MIN", lo, "SLURM_ARRAY_TASK_MAX", hi, "SLURM_ARRAY_TASK_COUNT", n)
+		}
+		for k := 1; k <= 4; k++ {
+			// --array=1-4 and --array=0-3 give the same four shards, with or without --shard 4.
+			for _, env := range []func(string) string{
+				slurm(fmt.Sprint(k), "1", "4", "4"),
+				slurm(fmt.Sprint(k-1), "0", "3", "4"),
+			} {
+				for _, flag := range []string{"", "4"} {
+					got, err := scenarios.ParseShard(flag, env)
+					Expect(err).NotTo(HaveOccurred())
+					Expect(got).To(Equal(scenarios.Shard{Index: k, Count: 4}))
+				}
+			}
+		}
+		// Without SLURM_ARRAY_TASK_MIN the task ID is 0-based, as before.
+		got, err := scenarios.ParseShard("4", envOf("SLURM_ARRAY_TASK_ID", "3"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(Equal(scenarios.Shard{Index: 4, Count: 4}))
+		_, err = scenarios.ParseShard("4", envOf("SLURM_ARRAY_TASK_ID", "4"))
+		Expect(err).To(MatchError(ContainSubstring("only 4 shards")))
+
+		for _, c := range []struct {
+			flag string
+			env  func(string) string
+			err  string
+		}{
+			{"", slurm("0", "1", "4", "4"), "SLURM_ARRAY_TASK_ID=0 is below SLURM_ARRAY_TASK_MIN=1"},
+			{"", slurm("5", "1", "4", "4"), "outside SLURM_ARRAY_TASK_MIN=1 to SLURM_ARRAY_TASK_MAX=4"},
+			{"", slurm("2", "0", "6", "4"), "not one task per ID"},                                     // --array=0-6:2
+			{"4", slurm("1", "1", "8", "8"), "IDs 1 to 8 (8 tasks) but --shard gives 4 shards"},        // an array larger than the shards
+			{"8", slurm("5", "5", "5", "1"), "to run one shard alone pass --shard K/8"},                // one task resubmitted alone
+			{"", slurm("x", "1", "4", "4"), `SLURM_ARRAY_TASK_ID="x": want an integer ≥ 0`},            //
+			{"", slurm("1", "-1", "4", "4"), `SLURM_ARRAY_TASK_MIN="-1": want an integer ≥ 0`},         //
+			{"", slurm("1", "1", "4", "0"), "SLURM_ARRAY_TASK_COUNT=0: want an integer ≥ 1"},           //
+			{"", envOf("SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "1"), "shard count is not"}, //
+		} {
+			_, err := scenarios.ParseShard(c.flag, c.env)
+			Expect(err).To(MatchError(ContainSubstring(c.err)), "--shard %q", c.flag)
 		}
 	})
 })

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -28,16 +27,19 @@ func init() {
 		Short: "Join sweep shard outputs; fail on a missing, duplicate or mismatched run",
 		Long: `Join the JSONL files of a sweep's shards (or one unsharded file) and write
 statistics per grid point and metric: mean, p50, p95, min, max over the
-replicates (nearest-rank percentiles). The result is byte-identical however the
-sweep was sharded.
+replicates (nearest-rank percentiles). Every output, --html included, is
+byte-identical however the sweep was sharded and whatever the input files are
+called.
 
 Outputs: the statistics JSON on stdout (or --out), --csv one row per grid
 point × metric, --runs-csv one row per run, --jsonl every run as one unsharded
 sweep file, --html the sweep report.
 
-Exit codes: 0 merged; 1 missing or duplicate runs, or files from another sweep
-(scenario hash) or maintsim version; 2 bad input (a file that is not a sweep
-output).`,
+Exit codes: 0 merged; 1 missing or duplicate runs, files from another sweep
+(scenario hash, grid) or maintsim version, shard headers that disagree (another
+shard count, a shard given twice), or a run whose record disagrees with the grid
+(point, replicate, seed, params, metric names; a run outside its file's shard),
+each named FILE:LINE; 2 bad input (a file that is not a sweep output).`,
 		Args: cobra.MinimumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"jsonl"}, cobra.ShellCompDirectiveFilterFileExt
@@ -87,7 +89,7 @@ func runMerge(cmd *cobra.Command, paths []string, f *mergeFlags) error {
 	}
 	for i, write := range []func(io.Writer) error{
 		res.WriteCSV, res.WriteRunsCSV, res.WriteJSONL,
-		func(w io.Writer) error { return writeSweepHTML(w, res, paths) },
+		func(w io.Writer) error { return writeSweepHTML(w, res) },
 		res.WriteJSON,
 	} {
 		if err := opened[i].write(write); err != nil {
@@ -108,13 +110,17 @@ func runMerge(cmd *cobra.Command, paths []string, f *mergeFlags) error {
 }
 
 // writeSweepHTML renders the sweep report (reports.WriteSweepHTML) from the
-// merged runs.
-func writeSweepHTML(w io.Writer, res *scenarios.SweepResult, files []string) error {
+// merged runs. It shows how to reproduce the runs, not which files were
+// merged: the page is byte-identical whether the sweep was sharded or not.
+// (The sweep file's path is not recorded in a sweep output; its scenario
+// hash identifies it.)
+func writeSweepHTML(w io.Writer, res *scenarios.SweepResult) error {
 	h := res.Header
 	d := reports.SweepData{
-		Title:      "maintsim sweep: " + h.Name,
-		Base:       h.Base,
-		Command:    fmt.Sprintf("maintsim merge %s (maintsim %s, scenario hash %.12s)", strings.Join(files, " "), h.Version, h.ScenarioHash),
+		Title: "maintsim sweep: " + h.Name,
+		Base:  h.Base,
+		Command: fmt.Sprintf("maintsim sweep SWEEP.yaml (maintsim %s, scenario hash %.12s); replay run N: maintsim sweep SWEEP.yaml --print-run N > run.yaml && maintsim run run.yaml",
+			h.Version, h.ScenarioHash),
 		Params:     res.ParamPaths(),
 		Metrics:    h.Metrics,
 		Replicates: h.Replicates,

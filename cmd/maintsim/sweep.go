@@ -44,9 +44,13 @@ SWEEP.shard-K-of-N.jsonl when sharded (SWEEP = the sweep file's name without
 .yaml); --out DIR/ puts that name in DIR; --out - writes to stdout.
 
 Sharding: --shard K/N runs the runs with index ≡ K-1 (mod N). Under a Kubernetes
-Indexed Job (JOB_COMPLETION_INDEX, 0-based) pass --shard N; in a Slurm array
-(SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) no flag is needed. Join the shard
-files with 'maintsim merge'.
+Indexed Job (JOB_COMPLETION_INDEX, 0-based) pass --shard N. In a Slurm array no
+flag is needed: the shard is SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of
+SLURM_ARRAY_TASK_COUNT, so --array=0-3 and --array=1-4 both give shards 1/4 to
+4/4 (without SLURM_ARRAY_TASK_MIN the task ID is taken as 0-based). The array
+must be one task per shard: a step or gaps in the IDs, or an array of another
+size than --shard N, is bad input; to run one shard alone pass --shard K/N.
+Join the shard files with 'maintsim merge'.
 
 Exit codes: 0 done; 2 bad input: the sweep file (FILE:LINE:COL), an output
 that cannot be written, or a run the simulator cannot finish (a limit reached,
@@ -60,7 +64,7 @@ a world the model refuses; the message says how to replay it); 130 interrupted
 			return runSweep(cmd, args[0], &f)
 		},
 	}
-	cmd.Flags().StringVar(&f.shard, "shard", "", "run shard `K/N` (1-based) of the sweep; N alone takes K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+	cmd.Flags().StringVar(&f.shard, "shard", "", "run shard `K/N` (1-based) of the sweep; N alone takes K from JOB_COMPLETION_INDEX (0-based) or SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN)")
 	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "simulations run in parallel (results do not depend on it)")
 	cmd.Flags().StringVar(&f.out, "out", "", "output `FILE.jsonl` (default sweep-results.jsonl, or SWEEP.shard-K-of-N.jsonl; a directory; - for stdout)")
 	cmd.Flags().IntVar(&f.printRun, "print-run", -1, "print run `N` as a standalone scenario (its grid values and seed) and exit, to replay it with 'maintsim run'")
