@@ -380,7 +380,13 @@ func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSp
 			spec.ManagedBy, _ = checkEnum(&c.ps, p.with("managed_by"), j.ManagedBy, model.ParseManagedBy)
 		}
 		if j.Target != "" {
-			spec.Target, _ = checkEnum(&c.ps, p.with("target"), j.Target, model.ParseTarget)
+			var ok bool
+			spec.Target, ok = checkEnum(&c.ps, p.with("target"), j.Target, model.ParseTarget)
+			if ok && kindOK {
+				if why := targetMismatch(spec.Kind, spec.Target); why != "" {
+					c.ps.at(p.with("target"), "kind %s cannot target %s: %s", spec.Kind, spec.Target, why)
+				}
+			}
 		} else {
 			spec.Target = defaultTarget(spec.Kind)
 		}
@@ -398,6 +404,26 @@ func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSp
 		out = append(out, spec)
 	}
 	return out
+}
+
+// targetMismatch says why a job of kind k cannot write to target t, or ""
+// when it can. Backups write restore points to a cloud repository (or
+// locally); replicas live on a cloud host (or locally). Which of them
+// maintenance stops (M3, M5, M9, M10) depends on the target, so a
+// combination no product has would be simulated by a guess: refuse it.
+// Restores read from where their backups are: any target.
+func targetMismatch(k model.JobKind, t model.Target) string {
+	switch k {
+	case model.KindBackup, model.KindBackupCopy, model.KindAgentBackup:
+		if t == model.TargetCloudHost {
+			return "backups go to a cloud_repository (or local); a cloud_host holds replicas"
+		}
+	case model.KindReplication, model.KindCDP, model.KindFailover, model.KindFailback:
+		if t == model.TargetCloudRepository {
+			return "replicas live on a cloud_host (or local); a cloud_repository holds backups"
+		}
+	}
+	return ""
 }
 
 func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
