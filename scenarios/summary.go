@@ -52,7 +52,8 @@ type SessionSummary struct {
 
 // TaskSummary is one object of a session: its last task's result, whether
 // the session committed a restore point for it, and the bytes moved over all
-// attempts.
+// attempts' ended tasks. A task in process at the horizon has result ""
+// and the attempt it runs in; an object never reached, attempt 0.
 type TaskSummary struct {
 	Object       string `json:"object"`
 	Result       string `json:"result"`
@@ -130,6 +131,12 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 	case model.RecAttemptStart:
 		if i, ok := b.find(r); ok {
 			b.sessions[i].Attempts = r.Attempt
+		}
+	case model.RecTaskStart:
+		// A task still in process at the horizon shows the attempt it runs
+		// in (its result stays "", its bytes those of ended tasks).
+		if i, ok := b.find(r); ok && r.Object >= 0 && int(r.Object) < len(b.sessions[i].Tasks) {
+			b.sessions[i].Tasks[r.Object].Attempt = r.Attempt
 		}
 	case model.RecTaskEnd:
 		if i, ok := b.find(r); ok && r.Object >= 0 && int(r.Object) < len(b.sessions[i].Tasks) {
