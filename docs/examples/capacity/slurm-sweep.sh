@@ -6,10 +6,12 @@
 # Run from a login node, the script submits itself as an array of SHARDS
 # tasks and a merge job that starts when every task has succeeded
 # (--dependency=afterok). In each array task Slurm sets SLURM_ARRAY_TASK_ID
-# and SLURM_ARRAY_TASK_COUNT, from which `maintsim sweep` picks its shard by
-# itself: no --shard flag. Shard files are written atomically into OUT; a
-# failed task can be rerun alone (sbatch --array=K ... this script), and
-# `maintsim merge` lists any run still missing.
+# (and _MIN, _MAX), from which `maintsim sweep --shard N` picks shard K of N
+# by itself. Shard files are written atomically into OUT; `maintsim merge`
+# lists any run still missing. Rerun a failed task K (0-based) by hand,
+# naming its shard: `maintsim sweep SWEEP.yaml --shard $((K+1))/N --out OUT/`
+# (an `sbatch --array=K` of this script is a one-task array, which
+# `--shard N` refuses rather than guess).
 #
 # Environment: SHARDS (default 8), OUT (default results), CPUS (cores per
 # task, default 4), TIME (per task, default 01:00:00), MAINTSIM (the binary,
@@ -28,7 +30,7 @@ NAME=$(basename "$SWEEP"); NAME=${NAME%.yaml}; NAME=${NAME%.yml}
 if [[ -n "${SLURM_ARRAY_TASK_ID:-}" ]]; then
   # One array task: one shard.
   mkdir -p "$OUT"
-  exec "$MAINTSIM" sweep "$SWEEP" --workers "${SLURM_CPUS_PER_TASK:-1}" --out "$OUT/"
+  exec "$MAINTSIM" sweep "$SWEEP" --shard "$SHARDS" --workers "${SLURM_CPUS_PER_TASK:-1}" --out "$OUT/"
 fi
 
 if [[ "${MAINTSIM_MERGE:-}" == 1 ]]; then
