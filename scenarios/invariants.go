@@ -1120,9 +1120,10 @@ type inv09 struct {
 }
 
 type inv09sess struct {
-	n    int32
-	live bool
-	imm  bool
+	n      int32
+	live   bool
+	imm    bool
+	byStop bool // the operator's stop, not a tenant disable (M12 fails pending objects)
 }
 
 var inv09Kinds = kindSet(model.RecSessionStart, model.RecStopRequested, model.RecTaskStart, model.RecTaskEnd,
@@ -1167,7 +1168,7 @@ func (c *inv09) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate && !s.imm {
-			s.imm = true
+			s.imm, s.byStop = true, true
 			*c.perJob(&c.stops, r.Job) = *r
 		}
 	case model.RecTaskStart:
@@ -1175,6 +1176,9 @@ func (c *inv09) Observe(r *model.Record) {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop (pending objects get none, S2)")
 		}
 	case model.RecTaskEnd:
+		if s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after an immediate stop (S2: pending objects get none; Canceled)", r.Result)
+		}
 		if r.Flags.Has(model.FlagRestorePoint) {
 			if s.imm {
 				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop committed a restore point")
@@ -1248,6 +1252,10 @@ func (c *inv10) Observe(r *model.Record) {
 		s.attemptFailed = false
 	case model.RecStopRequested:
 		switch {
+		case r.Mode == model.StopGraceful && !c.cat.fact(r.Job).Kind.GracefulStoppable() && c.cat.fact(r.Job).Decl != nil:
+			// S5: the request is rejected with an error and the session
+			// runs on; a trace that shows it taken is wrong.
+			c.violate(r.At, w, []*model.Record{r}, "graceful stop of a %s session (S5: not available for this kind; the request is rejected and the session runs on)", c.cat.fact(r.Job).Kind)
 		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
 			s.graceful, s.s4 = true, !s.anyStarted
 			*c.perJob(&c.stops, r.Job) = *r
@@ -1270,6 +1278,9 @@ func (c *inv10) Observe(r *model.Record) {
 	case model.RecTaskEnd:
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
+		}
+		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
 		}
 		o := c.cat.obj(r.Job, r.Object)
 		t, ok := c.live.del(o.slot(slotINV10), taskKey(r))

@@ -398,6 +398,12 @@ var _ = Describe("INV-09: immediate-stop-outcome", func() {
 {"t":@1m,"ev":"tenant_disabled","tenant":"acme"}
 {"t":@20m,"ev":"session_end","session":"legacy/nightly#1","result":"Success","text":""}`)).To(BeEmpty())
 	})
+	It("S2: is violated by a pending object that ends Failed instead of Canceled after the stop", func() {
+		v := handViolations("INV-09", stop+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"stop","bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("Canceled"))
+	})
 	It("is violated by an in-process task that commits", func() {
 		Expect(handViolations("INV-09", stop+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"restore_point":true,"snapshot_removed":true,"bytes":5}`)).To(HaveLen(1))
 	})
@@ -415,6 +421,19 @@ var _ = Describe("INV-10: graceful-stop-outcome", func() {
 `
 	It("holds when in-process objects commit and the session ends Warning", func() {
 		Expect(handViolations("INV-10", stop+vm1Success+`{"t":@20m,"ev":"session_end","session":"acme/nightly#1","result":"Warning","cause":"stop","mode":"graceful","text":"Stopped gracefully by user"}`)).To(BeEmpty())
+	})
+	It("S3: is violated by a pending object that ends Failed instead of Canceled", func() {
+		v := handViolations("INV-10", nightly1+vm1Start+`{"t":@5m,"ev":"stop_requested","session":"acme/nightly#1","mode":"graceful"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"stop","bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("Canceled"))
+	})
+	It("S5: is violated by a graceful stop taken on a backup_copy session (the request is rejected)", func() {
+		v := handViolations("INV-10", `{"t":@0m,"ev":"session_start","session":"legacy/copy#1"}
+{"t":@0m,"ev":"task_start","session":"legacy/copy#1","object":"d1","bytes":100,"due":@20m}
+{"t":@5m,"ev":"stop_requested","session":"legacy/copy#1","mode":"graceful"}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("S5"))
 	})
 	It("is violated by an in-process object terminated by the stop", func() {
 		Expect(handViolations("INV-10", stop+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":true,"bytes":5}`)).To(HaveLen(1))
