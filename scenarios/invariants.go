@@ -748,7 +748,7 @@ type inv03sess struct {
 	grand bool // M4: running standalone agent session at enable
 }
 
-var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecSessionEnd, model.RecTaskStart)
+var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
 
 func (c *inv03) Observe(r *model.Record) {
 	if !inv03Kinds.has(r.Kind) {
@@ -781,6 +781,20 @@ func (c *inv03) Observe(r *model.Record) {
 	case model.RecSessionEnd:
 		if s := at(&c.sess, r.Job); s != nil && s.n == r.N {
 			s.live = false
+		}
+	case model.RecTaskEnd:
+		// Maintenance fails a task only while its server is in
+		// maintenance (M3 at the enable, M5 at a gate): a task failed
+		// "because of maintenance" outside it, or of a job maintenance
+		// does not affect (M8), names a cause that was not there.
+		if r.Cause == model.CauseMaintenance {
+			sv := c.jobServer(r.Job)
+			switch {
+			case !c.m.in(sv):
+				c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause maintenance while its server was not in maintenance (M3, M5)", r.Result)
+			case !c.jobFlags(r.Job).Has(model.FlagAffected):
+				c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r}, "task of a job maintenance does not affect ended %s with cause maintenance (M8)", r.Result)
+			}
 		}
 	case model.RecTaskStart:
 		f := c.jobFlags(r.Job)
@@ -1279,6 +1293,9 @@ func (c *inv10) Observe(r *model.Record) {
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
+		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
+			c.violate(r.At, w, []*model.Record{r}, "task ended %s with cause stop, but no stop of its session was requested (S1)", r.Result)
+		}
 		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
 		}
@@ -1294,6 +1311,9 @@ func (c *inv10) Observe(r *model.Record) {
 		}
 	case model.RecSessionEnd:
 		s.live = false
+		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
+			c.violate(r.At, w, []*model.Record{r}, "session ended %s with cause stop, but no stop was requested (S1)", r.Result)
+		}
 		if !s.graceful {
 			return
 		}

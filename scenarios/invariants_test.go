@@ -198,6 +198,19 @@ var _ = Describe("INV-02: restores-survive-maintenance", func() {
 })
 
 var _ = Describe("INV-03: no-affected-start-in-maintenance", func() {
+	It("M3, M5: is violated by a task failed with cause maintenance while its server is not in maintenance, and holds when it is", func() {
+		failed := `{"t":@5m,"ev":"session_start","session":"acme/nightly#1"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`
+		v := handViolations("INV-03", failed)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("not in maintenance"))
+		Expect(handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}`+"\n"+failed)).To(BeEmpty())
+	})
+	It("M8: is violated by a restore failed with cause maintenance", func() {
+		Expect(handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@5m,"ev":"session_start","session":"acme/restore#1"}
+{"t":@5m,"ev":"task_end","session":"acme/restore#1","object":"vm1","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`)).To(HaveLen(1))
+	})
 	It("is violated by a backup task starting in maintenance", func() {
 		v := handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
 {"t":@5m,"ev":"session_start","session":"acme/nightly#1"}
@@ -421,6 +434,11 @@ var _ = Describe("INV-10: graceful-stop-outcome", func() {
 `
 	It("holds when in-process objects commit and the session ends Warning", func() {
 		Expect(handViolations("INV-10", stop+vm1Success+`{"t":@20m,"ev":"session_end","session":"acme/nightly#1","result":"Warning","cause":"stop","mode":"graceful","text":"Stopped gracefully by user"}`)).To(BeEmpty())
+	})
+	It("S1: is violated by a task and a session that end with cause stop when no stop was requested", func() {
+		Expect(handViolations("INV-10", nightly1+vm1Start+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Canceled","cause":"stop","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"stop","text":"Stopped by user"}`)).To(HaveLen(3))
 	})
 	It("S3: is violated by a pending object that ends Failed instead of Canceled", func() {
 		v := handViolations("INV-10", nightly1+vm1Start+`{"t":@5m,"ev":"stop_requested","session":"acme/nightly#1","mode":"graceful"}
