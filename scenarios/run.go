@@ -157,7 +157,10 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	s.Metrics = met.Finish()
 	if ex != nil {
 		s.Exchange, s.Metrics.Exchange = ex.finish()
+		// The run-level drain metrics are the exchange drains' (sweeps
+		// read drain_time): the time and whether one had not ended.
 		s.Metrics.DrainTimeSeconds = s.Metrics.Exchange.DrainTimeSeconds
+		s.Metrics.DrainsIncomplete = s.Metrics.Exchange.DrainsIncomplete
 	}
 	s.Replay = replayCommand(opt.Command, sc.Path, spec.Seed)
 	s.Expectations = evaluate(sc, s)

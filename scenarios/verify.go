@@ -22,7 +22,8 @@ type VerifyResult struct {
 	// name, which may be empty).
 	ScenarioLine bool              `json:"-"`
 	Seed         uint64            `json:"seed,omitempty"`
-	Records      uint64            `json:"records"`
+	Events       uint64            `json:"events"`     // trace lines read: `events` as run's summary and sweep records count them
+	Records      uint64            `json:"records"`    // the same count, under its older name
 	TraceHash    string            `json:"trace_hash"` // over the records read, as a run computes it
 	Passed       bool              `json:"passed"`
 	Invariants   []InvariantResult `json:"invariants"`
@@ -67,6 +68,7 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 		res.SyntheticEnd = true
 	}
 	res.Records = hash.Records()
+	res.Events = res.Records
 	res.TraceHash = hash.Sum()
 	res.Invariants = set.results()
 	res.Passed = true
