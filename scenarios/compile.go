@@ -396,8 +396,11 @@ func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSp
 		}
 		if j.Retry != nil {
 			rp := p.with("retry")
-			if c.ps.checkCount(rp.with("count"), j.Retry.Count, maxRetryCount) {
-				spec.Retry.Count = int32(j.Retry.Count)
+			switch {
+			case j.Retry.Count == nil:
+				c.ps.required(rp, "the retry count, as in {count: 3, wait: 10m} (count: 0 for no retries)")
+			case c.ps.checkCount(rp.with("count"), *j.Retry.Count, maxRetryCount):
+				spec.Retry.Count = int32(*j.Retry.Count)
 			}
 			spec.Retry.Wait = c.nonNegative(rp.with("wait"), j.Retry.Wait)
 		}
@@ -440,9 +443,14 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 		if !c.ps.checkCount(p.with("count"), s.Count, maxObjectSet) {
 			return nil
 		}
-		prefix := s.Prefix
-		if prefix == "" {
-			prefix = DefaultPrefix
+		prefix := DefaultPrefix
+		if s.Prefix != nil {
+			if *s.Prefix == "" {
+				// An explicit value is never replaced behind the user's back.
+				c.ps.at(p.with("prefix"), "empty; leave prefix out for the default %q, or give one", DefaultPrefix)
+				return nil
+			}
+			prefix = *s.Prefix
 		}
 		size, dur, ok := c.objectDists(p, s.Size, s.Duration)
 		if !ok {

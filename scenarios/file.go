@@ -114,7 +114,7 @@ type Object struct {
 // ObjectSet is Count objects named Prefix1 … PrefixN (no padding).
 type ObjectSet struct {
 	Count    int          `yaml:"count" jsonschema:"required,minimum=1"`
-	Prefix   string       `yaml:"prefix,omitempty" jsonschema_description:"default vm"`
+	Prefix   *string      `yaml:"prefix,omitempty" jsonschema:"minLength=1" jsonschema_description:"default vm"`
 	Size     SizeDist     `yaml:"size,omitempty"`
 	Duration DurationDist `yaml:"duration,omitempty"`
 }
@@ -124,7 +124,7 @@ type ObjectSet struct {
 // or {Manual: true}. Jitter is drawn once per job and added to every start.
 type Schedule struct {
 	At     *TimeSpec    `yaml:"at,omitempty"`
-	Daily  string       `yaml:"daily,omitempty" jsonschema:"pattern=^([01][0-9]|2[0-3]):[0-5][0-9]$" jsonschema_description:"HH:MM UTC"`
+	Daily  string       `yaml:"daily,omitempty" jsonschema:"pattern=^([01]?[0-9]|2[0-3]):[0-5][0-9]$" jsonschema_description:"HH:MM UTC"`
 	Every  *Duration    `yaml:"every,omitempty"`
 	Jitter DurationDist `yaml:"jitter,omitempty"`
 	Manual bool         `yaml:"manual,omitempty"`
@@ -132,7 +132,7 @@ type Schedule struct {
 
 // Retry is S8's policy.
 type Retry struct {
-	Count int      `yaml:"count" jsonschema:"required,minimum=0"`
+	Count *int     `yaml:"count" jsonschema:"required,minimum=0"` // nil: not given, an error (no silent "no retries")
 	Wait  Duration `yaml:"wait,omitempty"`
 }
 

@@ -200,7 +200,8 @@ func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
 	j := Job{Name: g.kind + "-" + strconv.Itoa(k+1), Kind: g.kind, Platform: g.platform, ManagedBy: g.managedBy, Target: g.target}
 	set := &ObjectSet{Count: intRange(1, cfg.MaxObjects).Draw(t, "objects")}
 	if g.kind == "agent_backup" {
-		set.Prefix = "pc"
+		pc := "pc"
+		set.Prefix = &pc
 	}
 	if intRange(0, 3).Draw(t, "bandwidth_model") == 3 {
 		// Sized objects moved at the tenant's share of bandwidth (M14).
@@ -224,7 +225,8 @@ func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
 		j.Schedule = &Schedule{Manual: true}
 	}
 	if intRange(0, 2).Draw(t, "retry") == 2 {
-		j.Retry = &Retry{Count: intRange(1, 3).Draw(t, "retry_count"), Wait: Duration(genWaitsG.Draw(t, "retry_wait"))}
+		n := intRange(1, 3).Draw(t, "retry_count")
+		j.Retry = &Retry{Count: &n, Wait: Duration(genWaitsG.Draw(t, "retry_wait"))}
 	}
 	return j
 }

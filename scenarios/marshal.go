@@ -88,7 +88,9 @@ func (o Object) MarshalYAML() ([]byte, error) {
 func (s ObjectSet) MarshalYAML() ([]byte, error) {
 	var m flowMap
 	m.add("count", strconv.Itoa(s.Count))
-	m.str("prefix", s.Prefix)
+	if s.Prefix != nil {
+		m.str("prefix", *s.Prefix)
+	}
 	if s.Size.IsSet() {
 		m.add("size", s.Size.String())
 	}
@@ -133,7 +135,9 @@ func (s Schedule) MarshalYAML() ([]byte, error) {
 // MarshalYAML prints a retry policy as one flow line.
 func (r Retry) MarshalYAML() ([]byte, error) {
 	var m flowMap
-	m.add("count", strconv.Itoa(r.Count))
+	if r.Count != nil {
+		m.add("count", strconv.Itoa(*r.Count))
+	}
 	if r.Wait != 0 {
 		m.add("wait", r.Wait.String())
 	}

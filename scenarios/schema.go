@@ -28,6 +28,9 @@ func Schema() ([]byte, error) {
 	for _, t := range []any{&Object{}, &ObjectSet{}} {
 		maps.Copy(s.Definitions, r.Reflect(t).Definitions)
 	}
+	for _, d := range s.Definitions {
+		numbersAsText(d)
+	}
 	s.ID = SchemaID
 	s.Title = "maintsim scenario"
 	s.Description = "A maintsim scenario file: a Cloud Connect provider, its tenants and jobs, operator actions and expectations. See docs/scenario-format.md."
@@ -36,6 +39,33 @@ func Schema() ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
+}
+
+// numbersAsText lets a free-text field (a name, a message) be written as a
+// YAML number too, as the loader accepts it (`name: 10` is the name "10",
+// kept as written: `1.50` stays "1.50"); a file the loader takes must pass
+// the schema. Fields with an enum, a pattern or a format stay strings.
+func numbersAsText(d *jsonschema.Schema) {
+	free := func(p *jsonschema.Schema) bool {
+		return p != nil && p.Type == "string" && len(p.Enum) == 0 && p.Pattern == "" && p.Format == ""
+	}
+	widen := func(p *jsonschema.Schema) *jsonschema.Schema {
+		str := *p
+		str.Description = ""
+		return &jsonschema.Schema{Description: p.Description, AnyOf: []*jsonschema.Schema{&str, {Type: "number"}}}
+	}
+	if d.Properties == nil {
+		return
+	}
+	for pair := d.Properties.Oldest(); pair != nil; pair = pair.Next() {
+		p := pair.Value
+		switch {
+		case free(p):
+			d.Properties.Set(pair.Key, widen(p))
+		case p != nil && p.Type == "array" && free(p.Items):
+			p.Items = widen(p.Items)
+		}
+	}
 }
 
 func ref(name string) *jsonschema.Schema { return &jsonschema.Schema{Ref: "#/$defs/" + name} }
