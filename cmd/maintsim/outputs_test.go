@@ -60,6 +60,9 @@ var _ = Describe("output files", func() {
 		lines := strings.Split(strings.TrimSpace(t.stdout), "\n")
 		Expect(lines[0]).To(HavePrefix(`{"t":0,`))
 		Expect(lines[len(lines)-1]).To(ContainSubstring(`"ev":"end"`))
+		// CONTRACT: every run prints its seed, trace hash and replay: with
+		// stdout taken, on stderr.
+		Expect(t.stderr).To(MatchRegexp(`PASS  seed \d+  trace_hash [0-9a-f]{16}\nreplay: maintsim run `))
 	})
 
 	It("run: two outputs on stdout, or one with --format json, are bad input", func() {

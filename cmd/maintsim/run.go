@@ -37,7 +37,8 @@ including an output file that cannot be written (checked before the run).
 Without an argument, runs the built-in example embedded in the binary.
 
 Output files are written whole (a temporary file renamed into place). One of
-them may be - (stdout); the text listing is then not printed.`,
+them may be - (stdout); the text listing is then not printed, and the
+verdict line (seed, trace hash, replay) goes to stderr.`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -137,8 +138,10 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	stdout := cmd.OutOrStdout()
 	switch {
 	case outs.stdoutTaken():
-		// An output went to stdout (--summary - and the like): the text
-		// would be mixed into it. The verdict is still the exit code.
+		// An output went to stdout (--trace - and the like): the text
+		// would be mixed into it. The verdict line still goes out, on
+		// stderr: every run says its seed, trace hash and replay.
+		printVerdict(cmd.ErrOrStderr(), s)
 	case f.format == "json":
 		if err := reports.WriteSummaryJSON(stdout, s); err != nil {
 			return failed(err)
@@ -236,11 +239,17 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 			}
 		}
 	}
+	fmt.Fprintln(w)
+	printVerdict(w, s)
+}
+
+// printVerdict is the run's last word: verdict, seed, trace hash, replay.
+func printVerdict(w io.Writer, s *scenarios.Summary) {
 	verdict := "PASS"
 	if !s.Passed {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(w, "\n%s  seed %d  trace_hash %s\nreplay: %s\n", verdict, s.Seed, s.TraceHash, s.Replay)
+	fmt.Fprintf(w, "%s  seed %d  trace_hash %s\nreplay: %s\n", verdict, s.Seed, s.TraceHash, s.Replay)
 }
 
 // timeLayout picks how session times print: the time of day when the run
