@@ -95,6 +95,13 @@ var _ = Describe("output files", func() {
 		Expect(r.stderr).To(ContainSubstring("--out-dir"))
 	})
 
+	It("selftest --shrink: a missing --out-dir is bad input before the exploration (exit 2, not 1)", func() {
+		r := ms(dir, "selftest", "--runs", "1", "--shrink", "--mutant", "maint-allows-start", "--out-dir", missing(""))
+		Expect(r.code).To(Equal(2), r.String())
+		Expect(r.stderr).To(ContainSubstring("--out-dir"))
+		Expect(r.stdout).To(BeEmpty(), "nothing explored")
+	})
+
 	It("a failed write leaves no file and no temporary file; a committed one is in place, readable by others", func() {
 		outs := newOutputs(io.Discard)
 		p := filepath.Join(dir, "out.json")
