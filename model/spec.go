@@ -17,9 +17,15 @@ type Spec struct {
 	Semantics Semantics
 	Servers   []ServerSpec
 	Tenants   []TenantSpec
-	Jobs      []JobSpec
-	Actions   []Action
-	Mutants   Mutant
+	// TenantKeys, per tenant (may be shorter or nil: the tenant's Name),
+	// names it in its jobs' random stream keys. A fleet member's is
+	// "FLEET#N" (unpadded; '#' is in no tenant name), so that its draws do
+	// not change when the fleet grows past 9,999 and its names gain a
+	// digit of padding (t-0001 → t-00001).
+	TenantKeys []string
+	Jobs       []JobSpec
+	Actions    []Action
+	Mutants    Mutant
 	// Exchange is the world of the exchange profile (Semantics.Profile
 	// "exchange"); nil for Cloud Connect, whose fields above it leaves empty.
 	Exchange *ExchangeSpec

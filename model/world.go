@@ -333,7 +333,11 @@ func NewWorld(spec *Spec) (*World, error) {
 		jb.active = None
 		jb.affected = w.sem.Affected(j.Kind, j.Platform, j.ManagedBy, j.Target)
 		jb.standalone = StandaloneAgent(j.Kind, j.ManagedBy)
-		jb.pcg = *sim.NewPCG(spec.Seed, "job/"+spec.Tenants[j.Tenant].Name+"/"+j.Name)
+		key := spec.Tenants[j.Tenant].Name
+		if int(j.Tenant) < len(spec.TenantKeys) && spec.TenantKeys[j.Tenant] != "" {
+			key = spec.TenantKeys[j.Tenant]
+		}
+		jb.pcg = *sim.NewPCG(spec.Seed, "job/"+key+"/"+j.Name)
 		jb.rand = *rand.New(&jb.pcg)
 		if w.mut.has(MutStopRemovesRP) {
 			// Only that mutant reads the counts: the real model keeps

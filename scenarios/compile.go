@@ -285,7 +285,7 @@ func (c *compiler) compileTenants() {
 		if count > 0 {
 			names = fleetNames(t.Name, count)
 		}
-		for _, name := range names {
+		for k, name := range names {
 			ti := int32(len(c.spec.Tenants))
 			if nameOK {
 				if j, dup := c.tenants[name]; dup {
@@ -302,7 +302,12 @@ func (c *compiler) compileTenants() {
 			}
 			spec := base
 			spec.Name = name
+			key := ""
+			if count > 0 {
+				key = t.Name + "#" + strconv.Itoa(k+1)
+			}
 			c.spec.Tenants = append(c.spec.Tenants, spec)
+			c.spec.TenantKeys = append(c.spec.TenantKeys, key)
 			c.tenantPaths = append(c.tenantPaths, p)
 			c.tenantEntry = append(c.tenantEntry, int32(i))
 			c.firstJob = append(c.firstJob, int32(len(c.spec.Jobs)))

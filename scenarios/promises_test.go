@@ -39,3 +39,39 @@ expect:
 		Expect(m).To(HaveKeyWithValue("rpo_violators", []any{}))
 	})
 })
+
+var _ = Describe("fleets: per-entity streams (CONTRACT: adding a tenant does not change the draws of the others)", func() {
+	It("holds across the 9,999 → 10,000 boundary, where the names gain a digit (t-0001 → t-00001)", func() {
+		run := func(count, first string) (start string, bytes int64) {
+			sc, err := scenarios.Parse("fleet.yaml", []byte(`
+name: padding
+start: 2026-11-02T20:00:00Z
+until: +1h
+servers: [{name: cc-01, version: "12", task_slots: 20000}]
+tenants:
+  - name: t
+    count: `+count+`
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - {name: d, kind: backup, objects: [{name: vm1, size: {uniform: [1GiB, 9GiB]}, duration: 1m}], schedule: {at: +1m, jitter: {uniform: [0s, 30m]}}}
+expect:
+  - {session: `+first+`/d#1, result: Success}
+`))
+			Expect(err).NotTo(HaveOccurred())
+			out, err := scenarios.RunScenario(sc, scenarios.Options{MaxSessions: 3})
+			Expect(err).NotTo(HaveOccurred())
+			for _, s := range out.Summary.Sessions {
+				if s.Tenant == first {
+					return s.Start, s.Tasks[0].Bytes
+				}
+			}
+			Fail("no session of the fleet's first tenant")
+			return "", 0
+		}
+		s1, b1 := run("9999", "t-0001")
+		s2, b2 := run("10000", "t-00001")
+		Expect(s2).To(Equal(s1), "jitter")
+		Expect(b2).To(Equal(b1), "size")
+	})
+})
