@@ -44,6 +44,12 @@ type serverTrack struct {
 	maint, serviceDown, powerOff []interval
 	tasks                        []*taskTrack
 	failedEnds                   []sim.Time // task ends Failed/Canceled (density rug)
+
+	// What M6/M7 decide a maintenance failure shows, followed through the
+	// run as INV-05 does: the notice in force (loaded at the last service
+	// start) and whether the service is up (running, power on).
+	configured, effective string
+	up                    bool
 }
 
 type tenantTrack struct {
@@ -60,11 +66,27 @@ type sessTrack struct {
 	manual, late, affected bool
 	mode                   model.StopMode
 	attempts               []sim.Time // starts of attempts 2..
+	notices                []attemptNotice
+	faultTasks             int // tasks failed by a service stop or power off (M13)
 	tasks                  []*taskTrack
 	pending                []*pendMark
 	ok, failed, canceled   int
 	restorePoints          int
 	bytes, bytesWasted     int64
+}
+
+// attemptNotice is what one attempt of a session showed when maintenance
+// failed its objects (M3/M5): the maintenance notice in force, or the
+// generic connection error when the service was down or the client too old
+// for the notice (M6). It is decided at the attempt's first task failed
+// with cause maintenance, as INV-05 decides it. A session's last attempt
+// shows its own message; the earlier ones are what a tenant saw before an
+// S8 retry, even when the retry then succeeded.
+type attemptNotice struct {
+	attempt int32
+	at      sim.Time
+	text    string
+	capable bool // the client supports the notice
 }
 
 type taskTrack struct {
@@ -122,7 +144,14 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 	}
 	tr.servers = make([]serverTrack, len(tr.cat.Servers))
 	tr.tenants = make([]tenantTrack, len(tr.cat.Tenants))
+	for i, d := range tr.cat.Servers {
+		if d != nil && i < len(tr.servers) {
+			tr.servers[i].configured = d.ConfiguredMessage
+			tr.servers[i].effective = noticeText(d.ConfiguredMessage)
+		}
+	}
 	for i, f := range tr.cat.ServerFlags {
+		tr.servers[i].up = f.Has(model.FlagServiceRunning) && f.Has(model.FlagPoweredOn)
 		if f.Has(model.FlagMaintenance) {
 			tr.servers[i].maint = append(tr.servers[i].maint, interval{open: true})
 		}
@@ -168,16 +197,23 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 		case model.RecServiceStopped:
 			if s := tr.server(r.Server); s != nil {
 				s.serviceDown = openInterval(s.serviceDown, r.At, r.Text)
+				s.up = false
 			}
 			tr.action(r)
 		case model.RecServiceStarted:
 			if s := tr.server(r.Server); s != nil {
 				s.serviceDown = closeInterval(s.serviceDown, r.At)
+				s.up = true
+				s.effective = noticeText(s.configured) // M7: a start loads the configured message
+				if r.Text != "" {
+					s.effective = r.Text
+				}
 			}
 			tr.action(r)
 		case model.RecPowerOff:
 			if s := tr.server(r.Server); s != nil {
 				s.powerOff = openInterval(s.powerOff, r.At, "")
+				s.up = false
 			}
 			tr.action(r)
 		case model.RecPowerOn:
@@ -195,7 +231,12 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 				t.disabled = closeInterval(t.disabled, r.At)
 			}
 			tr.action(r)
-		case model.RecMaintenanceUnchanged, model.RecMaintenanceRejected, model.RecMessageConfigured,
+		case model.RecMessageConfigured:
+			if s := tr.server(r.Server); s != nil {
+				s.configured = r.Text
+			}
+			tr.action(r)
+		case model.RecMaintenanceUnchanged, model.RecMaintenanceRejected,
 			model.RecBackupMoved, model.RecActionRejected, model.RecRestorePointRemoved:
 			tr.action(r)
 		case model.RecSessionStart:
@@ -274,6 +315,14 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 					sv.failedEnds = append(sv.failedEnds, r.At)
 				}
 			}
+			if r.Result == model.ResultFailed {
+				switch r.Cause {
+				case model.CauseMaintenance:
+					tr.notice(s, r)
+				case model.CauseFault:
+					s.faultTasks++
+				}
+			}
 			if t := open[k]; t != nil {
 				delete(open, k)
 				t.end, t.ended, t.result, t.cause, t.endPhase = r.At, true, r.Result, r.Cause, r.Phase
@@ -294,6 +343,41 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 		}
 	}
 	return tr
+}
+
+// noticeText is the maintenance notice a configured message gives (M7).
+func noticeText(configured string) string {
+	if configured == "" {
+		return model.DefaultNotice
+	}
+	return configured
+}
+
+// notice records what the attempt of r showed when maintenance failed one
+// of its objects, once per attempt (M6: the notice in force if the service
+// is up and the client supports it, else the generic connection error).
+func (tr *trace) notice(s *sessTrack, r model.Record) {
+	if n := len(s.notices); n > 0 && s.notices[n-1].attempt == r.Attempt {
+		return
+	}
+	capable := s.tenant >= 0 && int(s.tenant) < len(tr.cat.Tenants) && tr.cat.Tenants[s.tenant] != nil &&
+		tr.cat.Tenants[s.tenant].Client.SupportsNotice()
+	text := model.MsgConnectionFailed
+	if sv := tr.server(s.server); sv != nil && sv.up && capable {
+		text = sv.effective
+	}
+	s.notices = append(s.notices, attemptNotice{attempt: r.Attempt, at: r.At, text: text, capable: capable})
+}
+
+// earlierNotices are the notices of a session's attempts other than the
+// one its own message reports: every one, unless the session ended because
+// maintenance failed its last attempt.
+func (s *sessTrack) earlierNotices() []attemptNotice {
+	n := len(s.notices)
+	if n > 0 && s.ended && s.cause == model.CauseMaintenance && s.notices[n-1].attempt == int32(len(s.attempts)+1) {
+		return s.notices[:n-1]
+	}
+	return s.notices
 }
 
 // declaredJob reports whether j names a declared job with a known tenant,

@@ -37,6 +37,25 @@ func junit(s *scenarios.Summary) []byte {
 }
 
 var _ = Describe("WriteJUnit", func() {
+	It("names an expectation by its line, and without one when the line is unknown (never line 0)", func() {
+		s, _ := recorded("example", exampleOutcome)
+		c := *s
+		c.Expectations = []scenarios.ExpectationResult{{Name: "invariants", Violated: "INV-04", Passed: true}}
+		c.Invariants = append([]scenarios.InvariantResult(nil), s.Invariants...)
+		for i := range c.Invariants {
+			if c.Invariants[i].ID == "INV-04" {
+				c.Invariants[i].Holds = false
+				c.Invariants[i].Violations = []scenarios.Violation{{Invariant: "INV-04", Message: "m"}}
+			}
+		}
+		out := junit(&c)
+		Expect(string(out)).NotTo(ContainSubstring("line 0"))
+		var d junitDoc
+		Expect(xml.Unmarshal(out, &d)).To(Succeed())
+		Expect(d.Failures).To(BeZero(), "violated as the expectation says: the run passes")
+		Expect(d.Suites[0].Cases[len(d.Suites[0].Cases)-1].Name).To(Equal("invariants violated INV-04"))
+	})
+
 	It("has one testcase per invariant and per expectation, failing exactly as the run does", func() {
 		s, _ := recorded("counterexample", counterexampleOutcome)
 		out := junit(s)

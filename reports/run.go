@@ -37,6 +37,11 @@ type RunReport struct {
 	// Note is a line shown under the verdict, e.g. "Shrunk counterexample
 	// found by maintsim check --seed 7 (run 412 of 1000)".
 	Note string
+	// Replay, when set, replaces Summary.Replay on the page: the command
+	// that reproduces what the page shows. A counterexample found under a
+	// mutant needs the check command that found it, since `maintsim run`
+	// runs the correct model. ReplayNote is shown under it.
+	Replay, ReplayNote string
 
 	// MaxLanes is the number of job lanes above which the timeline switches
 	// to per-server density rows (0: DefaultMaxLanes).
@@ -112,7 +117,8 @@ type runView struct {
 	Metrics                                        []metricRow
 	MetricTables                                   []metricTable
 	Sessions                                       []sessRow
-	SessionsNote                                   string
+	SessionsHeading, SessionsNote                  string
+	ReplayNote                                     string
 }
 
 type invRow struct {
@@ -164,6 +170,7 @@ type msgGroup struct {
 
 type notifRow struct {
 	Time, Tenant, Client, Session, Result, Message, Why string
+	Attempt                                             string // set for a failed attempt that is not the session's end
 	Bad                                                 bool
 }
 
@@ -171,6 +178,7 @@ type actionRow struct{ Time, Code, Class, What, Entity, Detail string }
 
 type sessRow struct {
 	ID, Kind, Start, End, Result, Message, Cause, Tasks string
+	Earlier                                             []string // messages of failed attempts before its end
 	Attempts                                            int
 	Manual                                              bool
 }
@@ -203,6 +211,11 @@ type sessInfo struct {
 	wasted                                int64
 	tasks                                 string
 	noticeCapable                         bool
+	// earlier are the maintenance failures of attempts other than the one
+	// the session's message reports (S8 retries; records only).
+	earlier    []attemptNotice
+	lastAtt    int32 // the session's last attempt
+	faultTasks int   // tasks failed by a service stop or power off (M13)
 }
 
 func buildRunView(r *RunReport) *runView {
@@ -220,6 +233,10 @@ func buildRunView(r *RunReport) *runView {
 	v := &runView{page: newPage(), Scenario: s.Scenario, File: s.File, Seed: strconv.FormatUint(s.Seed, 10),
 		TraceHash: s.TraceHash, Replay: s.Replay, Start: s.Start, Until: s.Until, Passed: s.Passed,
 		Events: fmtInt(int64(s.Events)), Records: fmtInt(int64(s.Records)), Note: r.Note, Notices: s.Notices}
+	if r.Replay != "" {
+		v.Replay = r.Replay
+	}
+	v.ReplayNote = r.ReplayNote
 	v.Title = r.Title
 	if v.Title == "" {
 		v.Title = "maintsim: " + s.Scenario
@@ -299,13 +316,20 @@ func buildRunView(r *RunReport) *runView {
 				worst = append(worst, int32(t.idx))
 			}
 		}
-		if len(worst) == 0 {
-			for i := range min(len(tr.cat.Tenants), 10) {
-				worst = append(worst, int32(i))
+		none := len(worst) == 0
+		if none {
+			for i, d := range tr.cat.Tenants {
+				if len(worst) == worstK {
+					break
+				}
+				if d != nil {
+					worst = append(worst, int32(i))
+				}
 			}
 		}
+		_, table := tenantsCap(tenants)
 		v.Timeline = buildTimeline(tr, timelineOpts{maxLanes: maxLanes, maxBars: maxBars, worstK: worstK, worst: worst,
-			marks: marks, match: newEntityMatch(tr.cat, r.Highlight)})
+			noneAffected: none, tenantTable: table, marks: marks, match: newEntityMatch(tr.cat, r.Highlight)})
 		v.Actions, v.ActionsNote = actionRows(tr)
 	} else {
 		v.Timeline.Reason = "This report was made without the run's event records, so there is no timeline; " +
@@ -316,15 +340,42 @@ func buildRunView(r *RunReport) *runView {
 	for _, t := range tenants[:min(len(tenants), maxTableRows)] {
 		v.Tenants = append(v.Tenants, t.tenantRow)
 	}
-	if len(tenants) > maxTableRows {
-		v.TenantsNote = fmt.Sprintf("Showing the %d most affected of %s tenants.", maxTableRows, fmtInt(int64(len(tenants))))
-	}
+	v.TenantsNote, _ = tenantsCap(tenants)
 	v.Messages, v.Notifications, v.NotifNote = notifications(sessions, start)
-	v.Sessions, v.SessionsNote = sessionRows(sessions, start, s)
+	v.Sessions, v.SessionsHeading, v.SessionsNote = sessionRows(sessions, start, s)
 	v.SessionBar, v.TaskBar = glanceBars(v.Metrics)
 	v.Facts = facts(v, tr, sessions, start)
 	v.VerdictWhy = verdictWhy(s)
 	return v
+}
+
+// tenantsCap says what the tenant table shows: a note under it when it
+// cuts, and the same as a phrase for the density view's note.
+func tenantsCap(tenants []*tenantAgg) (note, phrase string) {
+	n := len(tenants)
+	if n <= maxTableRows {
+		return "", "the tenant table lists all " + plural(n, "tenant", "tenants")
+	}
+	bad := 0
+	for _, t := range tenants {
+		if t.Bad {
+			bad++
+		}
+	}
+	all := fmtInt(int64(n))
+	switch {
+	case bad >= maxTableRows:
+		note = fmt.Sprintf("Showing the %d most affected of %s tenants (%s were affected).", maxTableRows, all, fmtInt(int64(bad)))
+		phrase = fmt.Sprintf("the tenant table lists the %d most affected of %s tenants", maxTableRows, all)
+	case bad == 0:
+		note = fmt.Sprintf("Showing the first %d of %s tenants, as declared: none was affected.", maxTableRows, all)
+		phrase = fmt.Sprintf("the tenant table lists the first %d of %s tenants", maxTableRows, all)
+	default:
+		note = fmt.Sprintf("Showing %d of %s tenants: all %d affected ones, worst first, then the first %d others as declared.",
+			maxTableRows, all, bad, maxTableRows-bad)
+		phrase = fmt.Sprintf("the tenant table lists all %d affected tenants and %d of the %s others", bad, maxTableRows-bad, fmtInt(int64(n-bad)))
+	}
+	return note, phrase
 }
 
 func parseStart(s string) time.Time {
@@ -449,6 +500,7 @@ func sessionInfos(s *scenarios.Summary, tr *trace) []sessInfo {
 				si.noticeCapable = c.Tenants[st.tenant].Client.SupportsNotice()
 			}
 			si.tasks = taskList(st, c)
+			si.earlier, si.lastAtt, si.faultTasks = st.earlierNotices(), int32(len(st.attempts)+1), st.faultTasks
 			out = append(out, si)
 		}
 		return out
@@ -561,6 +613,8 @@ type tenantAgg struct {
 	anyBad    bool
 	messages  map[string]int
 	msgOrder  []string
+	attempts  map[string]int // notices of failed attempts that are not a session's end
+	attOrder  []string
 	wastedSum int64
 }
 
@@ -574,7 +628,7 @@ func tenantRows(sessions []sessInfo, tr *trace, start time.Time) []*tenantAgg {
 		if a, ok := byName[name]; ok {
 			return a
 		}
-		a := &tenantAgg{idx: idx, messages: map[string]int{}}
+		a := &tenantAgg{idx: idx, messages: map[string]int{}, attempts: map[string]int{}}
 		a.Name = name
 		byName[name] = a
 		out = append(out, a)
@@ -616,6 +670,12 @@ func tenantRows(sessions []sessInfo, tr *trace, start time.Time) []*tenantAgg {
 			}
 			a.messages[s.message]++
 		}
+		for _, n := range s.earlier {
+			if a.attempts[n.text] == 0 {
+				a.attOrder = append(a.attOrder, n.text)
+			}
+			a.attempts[n.text]++
+		}
 		if s.result == "Failed" || s.failed > 0 {
 			t := s.end
 			if !s.ended {
@@ -633,6 +693,9 @@ func tenantRows(sessions []sessInfo, tr *trace, start time.Time) []*tenantAgg {
 		a.Wasted = fmtBytes(a.wastedSum)
 		for _, m := range a.msgOrder {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s ×%d", m, a.messages[m]))
+		}
+		for _, m := range a.attOrder {
+			a.Messages = append(a.Messages, fmt.Sprintf("%s ×%d in failed attempts", m, a.attempts[m]))
 		}
 		if a.anyBad {
 			a.FirstProblem = when(start, a.firstBad)
@@ -656,13 +719,7 @@ func tenantRows(sessions []sessInfo, tr *trace, start time.Time) []*tenantAgg {
 func why(s sessInfo) string {
 	switch s.cause {
 	case model.CauseMaintenance:
-		if s.message == model.MsgConnectionFailed {
-			if !s.noticeCapable {
-				return "maintenance (M3/M5); client too old for the notice, so a generic error (M6)"
-			}
-			return "maintenance (M3/M5); service not running, so a generic error (M6)"
-		}
-		return "maintenance (M3/M5), notice shown (M6/M7)"
+		return maintWhy(s.message, s.noticeCapable)
 	case model.CauseStop:
 		return "operator stop (S2/S3/S4)"
 	case model.CauseFault:
@@ -676,6 +733,29 @@ func why(s sessInfo) string {
 	return ""
 }
 
+// attemptWhy explains the message of a failed attempt that is not the
+// session's end: what M6 showed, and what came after it.
+func attemptWhy(s sessInfo, n attemptNotice) string {
+	w := maintWhy(n.text, n.capable)
+	switch {
+	case n.attempt < s.lastAtt:
+		return w + "; an S8 retry followed"
+	case !s.ended:
+		return w + "; the session was still running at the end"
+	}
+	return w + "; the session then ended " + s.result + ", cause " + s.causeName
+}
+
+func maintWhy(message string, capable bool) string {
+	if message == model.MsgConnectionFailed {
+		if !capable {
+			return "maintenance (M3/M5); client too old for the notice, so a generic error (M6)"
+		}
+		return "maintenance (M3/M5); service not running, so a generic error (M6)"
+	}
+	return "maintenance (M3/M5), notice shown (M6/M7)"
+}
+
 func notifications(sessions []sessInfo, start time.Time) ([]msgGroup, []notifRow, string) {
 	type grp struct {
 		msgGroup
@@ -683,38 +763,48 @@ func notifications(sessions []sessInfo, start time.Time) ([]msgGroup, []notifRow
 		first    sim.Time
 		last     sim.Time
 		examples []string
+		lastSess string
 	}
 	var groups []*grp
 	byKey := map[string]*grp{}
 	var rows []notifRow
 	total := 0
-	for _, s := range sessions {
-		if s.message == "" && s.result != "Failed" {
-			continue
-		}
+	add := func(s sessInfo, at sim.Time, msg, w string, row notifRow) {
 		total++
-		msg := s.message
-		w := why(s)
 		key := msg + "\x00" + w
 		g := byKey[key]
 		if g == nil {
-			g = &grp{tenants: map[string]bool{}, first: s.end, last: s.end}
+			g = &grp{tenants: map[string]bool{}, first: at, last: at}
 			g.Message, g.Why = msg, w
 			byKey[key] = g
 			groups = append(groups, g)
 		}
-		g.Sessions++
+		if g.lastSess != s.id { // a session's messages are added one after the other
+			g.Sessions++
+			g.lastSess = s.id
+		}
 		if !g.tenants[s.tenant] {
 			g.tenants[s.tenant] = true
 			if len(g.examples) < 5 {
 				g.examples = append(g.examples, s.tenant)
 			}
 		}
-		g.first, g.last = min(g.first, s.end), max(g.last, s.end)
+		g.first, g.last = min(g.first, at), max(g.last, at)
 		if len(rows) < maxTableRows {
-			rows = append(rows, notifRow{Time: when(start, s.end), Tenant: s.tenant, Client: s.client, Session: s.id,
-				Result: s.result, Message: msg, Why: w, Bad: s.result == "Failed"})
+			row.Time, row.Tenant, row.Client, row.Session, row.Message, row.Why = when(start, at), s.tenant, s.client, s.id, msg, w
+			rows = append(rows, row)
 		}
+	}
+	for _, s := range sessions {
+		// A failed attempt an S8 retry followed showed its message to the
+		// tenant too, even when the retry then succeeded.
+		for _, n := range s.earlier {
+			add(s, n.at, n.text, attemptWhy(s, n), notifRow{Attempt: fmt.Sprintf("attempt %d failed", n.attempt)})
+		}
+		if s.message == "" && s.result != "Failed" {
+			continue
+		}
+		add(s, s.end, s.message, why(s), notifRow{Result: s.result, Bad: s.result == "Failed"})
 	}
 	var out []msgGroup
 	for _, g := range groups {
@@ -728,14 +818,57 @@ func notifications(sessions []sessInfo, start time.Time) ([]msgGroup, []notifRow
 	}
 	note := ""
 	if total > len(rows) {
-		note = fmt.Sprintf("Showing the first %d of %s sessions with a message, in start order.", len(rows), fmtInt(int64(total)))
+		note = fmt.Sprintf("Showing the first %d of %s messages, by session start.", len(rows), fmtInt(int64(total)))
 	}
 	return out, rows, note
 }
 
-func sessionRows(sessions []sessInfo, start time.Time, s *scenarios.Summary) ([]sessRow, string) {
+// sessionRows lists the sessions in start order. Past maxTableRows it
+// keeps the ones a reviewer needs first: every Failed one, then Warning,
+// then those still running, then the rest, each group in start order, and
+// shows them in that order; the note says what each group kept.
+func sessionRows(sessions []sessInfo, start time.Time, s *scenarios.Summary) ([]sessRow, string, string) {
+	label := func(si *sessInfo) string {
+		if !si.ended {
+			return "Running"
+		}
+		return si.result
+	}
+	order := make([]int, len(sessions))
+	for i := range order {
+		order[i] = i
+	}
+	capped := len(sessions) > maxTableRows
+	var groups []string
+	total, shown := map[string]int{}, map[string]int{}
+	if capped {
+		rank := func(l string) int {
+			switch l {
+			case "Failed":
+				return 0
+			case "Warning":
+				return 1
+			case "Running":
+				return 2
+			}
+			return 3
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return rank(label(&sessions[a])) - rank(label(&sessions[b])) })
+		for _, i := range order {
+			l := label(&sessions[i])
+			if total[l] == 0 {
+				groups = append(groups, l)
+			}
+			total[l]++
+		}
+		order = order[:maxTableRows]
+		for _, i := range order {
+			shown[label(&sessions[i])]++
+		}
+	}
 	var out []sessRow
-	for _, si := range sessions[:min(len(sessions), maxTableRows)] {
+	for _, i := range order {
+		si := &sessions[i]
 		r := sessRow{ID: si.id, Kind: si.kind, Start: when(start, si.start), Result: si.result, Message: si.message,
 			Cause: si.causeName, Tasks: si.tasks, Attempts: si.attempts, Manual: si.manual}
 		if si.ended {
@@ -743,16 +876,46 @@ func sessionRows(sessions []sessInfo, start time.Time, s *scenarios.Summary) ([]
 		} else {
 			r.End, r.Result = "still running", "Running"
 		}
+		for _, n := range si.earlier {
+			r.Earlier = append(r.Earlier, fmt.Sprintf("attempt %d failed: %s", n.attempt, n.text))
+		}
 		out = append(out, r)
 	}
+	heading := fmt.Sprintf("All sessions (%s)", fmtInt(int64(len(sessions))))
 	note := ""
-	if len(sessions) > len(out) {
-		note = fmt.Sprintf("Showing the first %d of %s sessions.", len(out), fmtInt(int64(len(sessions))))
+	if capped {
+		heading = fmt.Sprintf("Sessions: %s of %s", fmtInt(int64(len(out))), fmtInt(int64(len(sessions))))
+		if total["Failed"]+total["Warning"]+total["Running"] > 0 {
+			heading += ", failed, warning and running ones first"
+		}
+		var kept, left []string
+		for _, g := range groups {
+			name := g
+			if g == "Running" {
+				name = "still running"
+			}
+			switch n, t := shown[g], total[g]; {
+			case n == t:
+				kept = append(kept, fmt.Sprintf("all %s %s", fmtInt(int64(t)), name))
+			case n > 0:
+				kept = append(kept, fmt.Sprintf("the first %s of %s %s", fmtInt(int64(n)), fmtInt(int64(t)), name))
+				left = append(left, fmt.Sprintf("%s %s", fmtInt(int64(t-n)), name))
+			default:
+				left = append(left, fmt.Sprintf("%s %s", fmtInt(int64(t)), name))
+			}
+		}
+		if len(groups) == 1 {
+			note = fmt.Sprintf("Showing the first %s of %s sessions, in start order (every one is %s).",
+				fmtInt(int64(len(out))), fmtInt(int64(len(sessions))), groups[0])
+		} else {
+			note = fmt.Sprintf("Showing %s of %s sessions: %s, each group in start order; left out: %s.",
+				fmtInt(int64(len(out))), fmtInt(int64(len(sessions))), strings.Join(kept, ", then "), strings.Join(left, ", "))
+		}
 	}
 	if s.SessionsTruncated && len(s.Sessions) == len(sessions) {
 		note += " The summary kept only part of the sessions (sessions_truncated)."
 	}
-	return out, strings.TrimSpace(note)
+	return out, heading, strings.TrimSpace(note)
 }
 
 func actionRows(tr *trace) ([]actionRow, string) {
@@ -830,7 +993,7 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 				}
 			}
 			if iv := tr.servers[sv].serviceDown; len(iv) > 0 {
-				out = append(out, fmt.Sprintf("%s: Cloud Connect Service stopped %s (%s); running sessions on it failed (M13).", name, plural(len(iv), "time", "times"), spans(iv, start)))
+				out = append(out, fmt.Sprintf("%s: Cloud Connect Service stopped %s (%s); %s", name, plural(len(iv), "time", "times"), spans(iv, start), faultFact(sessions, name)))
 			}
 			if iv := tr.servers[sv].powerOff; len(iv) > 0 {
 				out = append(out, fmt.Sprintf("%s: powered off %s (%s).", name, plural(len(iv), "time", "times"), spans(iv, start)))
@@ -846,7 +1009,10 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 	}
 	counts := map[string]int{}
 	causes := map[model.Cause]int{}
+	// Who saw the notice: a session's message, and each attempt that
+	// maintenance failed before a retry (tenants_affected counts both).
 	notice, generic := map[string]bool{}, map[string]bool{}
+	noticeAtEnd, genericAtEnd := map[string]bool{}, map[string]bool{}
 	for _, s := range sessions {
 		counts[s.result]++
 		if s.result == "Failed" {
@@ -854,6 +1020,13 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 		}
 		if s.cause == model.CauseMaintenance {
 			if s.message == model.MsgConnectionFailed {
+				generic[s.tenant], genericAtEnd[s.tenant] = true, true
+			} else {
+				notice[s.tenant], noticeAtEnd[s.tenant] = true, true
+			}
+		}
+		for _, n := range s.earlier {
+			if n.text == model.MsgConnectionFailed {
 				generic[s.tenant] = true
 			} else {
 				notice[s.tenant] = true
@@ -878,13 +1051,75 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 		line += " (failed by cause: " + strings.Join(why, ", ") + ")"
 	}
 	out = append(out, line+".")
+	onlyAttempts := func(all, atEnd map[string]bool) string {
+		const where = "only in a failed attempt, not in a session's final message"
+		switch n := len(all) - len(atEnd); {
+		case n == 0:
+			return ""
+		case n == len(all) && n == 1:
+			return " (" + where + ")"
+		case n == len(all):
+			return " (all of them " + where + ")"
+		default:
+			return fmt.Sprintf(" (%d of them %s)", n, where)
+		}
+	}
 	if len(notice) > 0 {
-		out = append(out, fmt.Sprintf("%s saw the maintenance notice.", plural(len(notice), "tenant", "tenants")))
+		out = append(out, fmt.Sprintf("%s saw the maintenance notice%s.", plural(len(notice), "tenant", "tenants"), onlyAttempts(notice, noticeAtEnd)))
 	}
 	if len(generic) > 0 {
-		out = append(out, fmt.Sprintf("%s failed because of maintenance but got a generic connection error instead of the notice (M6).", plural(len(generic), "tenant", "tenants")))
+		out = append(out, fmt.Sprintf("%s failed because of maintenance but got a generic connection error instead of the notice (M6)%s.",
+			plural(len(generic), "tenant", "tenants"), onlyAttempts(generic, genericAtEnd)))
 	}
 	return out
+}
+
+// faultFact says what a server's outages did to the sessions on it (M13):
+// how many had tasks failed by them, and how those sessions ended.
+func faultFact(sessions []sessInfo, server string) string {
+	hit, failed, recovered, running := 0, 0, 0, 0
+	other := map[string]int{}
+	var otherOrder []string
+	for _, s := range sessions {
+		if s.server != server || s.faultTasks == 0 {
+			continue
+		}
+		hit++
+		switch {
+		case !s.ended:
+			running++
+		case s.result == "Failed" && s.cause == model.CauseFault:
+			failed++
+		case s.result == "Failed":
+			if other[s.causeName] == 0 {
+				otherOrder = append(otherOrder, s.causeName)
+			}
+			other[s.causeName]++
+		default:
+			recovered++
+		}
+	}
+	if hit == 0 {
+		return "it failed no task (M13)."
+	}
+	var parts []string
+	if failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d ended Failed because of it", failed))
+	}
+	if recovered > 0 {
+		parts = append(parts, fmt.Sprintf("%d recovered by an S8 retry", recovered))
+	}
+	for _, c := range otherOrder {
+		if c == "" || c == model.CauseNone.String() {
+			parts = append(parts, fmt.Sprintf("%d ended Failed for another reason", other[c]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d ended Failed, cause %s", other[c], c))
+		}
+	}
+	if running > 0 {
+		parts = append(parts, fmt.Sprintf("%d were still running at the end", running))
+	}
+	return fmt.Sprintf("it failed tasks of %s (M13): %s.", plural(hit, "session", "sessions"), strings.Join(parts, ", "))
 }
 
 // spans lists the first few intervals as "22:00:00–22:00:00 restart_service".

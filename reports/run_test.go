@@ -31,7 +31,13 @@ func exampleReport() reports.RunReport {
 func counterexampleReport() reports.RunReport {
 	s, recs := recorded("counterexample", counterexampleOutcome)
 	return reports.RunReport{Summary: s, Records: recs, Highlight: violationsOf(s, "INV-04"),
-		Note: "Shrunk counterexample found by maintsim check: the model was run with the mutant maint-cuts-running. The INV-04 violations are highlighted."}
+		Note: "Shrunk counterexample found by maintsim check: the model was run with the mutant maint-cuts-running. The INV-04 violations are highlighted.",
+		// What maintsim check gives for a counterexample found under a
+		// mutant: `run` on its file runs the correct model.
+		Replay: "maintsim check --seed 7 --runs 100 --mutant maint-cuts-running",
+		ReplayNote: "This run is under the deliberately broken model maint-cuts-running: the command above finds this counterexample again " +
+			"and runs it under that model, as shown here. 'maintsim run maintsim-counterexample-7.yaml' runs the correct model, " +
+			"which holds on it: it passes, with another trace hash."}
 }
 
 // doc is a parsed page with the few queries the specs need.

@@ -35,13 +35,32 @@ type SweepPoint struct {
 	Values  []string // aligned with SweepData.Params, as written in the sweep file
 	Metrics map[string][]float64
 	Seeds   []uint64 // optional: replicate seeds, in the order of the values
-	Errors  int      // runs of this point that failed (not in Metrics)
+	// Runs and Replicates are each value's run index (what `maintsim
+	// sweep SWEEP.yaml --print-run N` takes) and replicate number, both
+	// from 0 as in the sweep's JSONL and CSV; -1 or missing: unknown.
+	Runs, Replicates []int
+	Errors           int // runs of this point that failed (not in Metrics)
 }
 
 // Add records one run: its grid point's values, its seed and its metrics.
 // Points keep the order in which they first appear; metrics missing from a
 // run are recorded as NaN so replicates stay aligned.
+//
+// Add numbers the runs the way `maintsim sweep` does, for runs given in
+// run order with none missing (what merge hands over): a point's k-th run
+// is replicate k, and with Replicates set its run index is
+// point × Replicates + k. Use AddRun when the runs come otherwise.
 func (d *SweepData) Add(values []string, seed uint64, metrics map[string]float64) {
+	d.add(values, seed, metrics, -1, -1)
+}
+
+// AddRun is Add with the run's index and replicate number as the sweep
+// output records them (the JSONL's run and replicate).
+func (d *SweepData) AddRun(run, replicate int, values []string, seed uint64, metrics map[string]float64) {
+	d.add(values, seed, metrics, run, replicate)
+}
+
+func (d *SweepData) add(values []string, seed uint64, metrics map[string]float64, run, replicate int) {
 	key := strings.Join(values, "\x00")
 	if d.index == nil {
 		d.index = map[string]int{}
@@ -82,6 +101,19 @@ func (d *SweepData) Add(values []string, seed uint64, metrics map[string]float64
 		p.Metrics[name] = append(vals, v)
 	}
 	p.Seeds = append(p.Seeds, seed)
+	if replicate < 0 {
+		replicate = n
+		if d.Replicates > 0 {
+			run = i*d.Replicates + n
+		}
+	}
+	for len(p.Runs) < n {
+		p.Runs = append(p.Runs, -1)
+	}
+	for len(p.Replicates) < n {
+		p.Replicates = append(p.Replicates, -1)
+	}
+	p.Runs, p.Replicates = append(p.Runs, run), append(p.Replicates, replicate)
 }
 
 // Bounds of the sweep page.
@@ -111,7 +143,7 @@ type sweepRow struct {
 	Errors int
 }
 
-type sweepCell struct{ Median, Range, Title string }
+type sweepCell struct{ P50, Range, Title string }
 
 type sweepChart struct {
 	Metric, Unit  string
@@ -121,7 +153,8 @@ type sweepChart struct {
 }
 
 // WriteSweepHTML writes one self-contained page comparing the grid points
-// of a sweep: a table with each metric's median and range per point, and
+// of a sweep: a table with each metric's p50 (nearest rank, as merge
+// computes it) and range per point, and
 // for each metric a box-and-strip chart of its distribution across the
 // replicates of every point. The same data gives the same bytes.
 func WriteSweepHTML(w io.Writer, d SweepData) error {
@@ -176,14 +209,16 @@ func buildSweepView(d *SweepData) *sweepView {
 		for _, m := range metrics {
 			st := stats(p.Metrics[m])
 			u := unitOf(m)
-			c := sweepCell{Median: "n/a"}
+			c := sweepCell{P50: "n/a"}
 			if st.n > 0 {
-				c.Median = humanValue(u, st.median)
+				c.P50 = humanValue(u, st.p50)
 				c.Range = humanValue(u, st.min) + " – " + humanValue(u, st.max)
-				c.Title = fmt.Sprintf("%s: %d runs, mean %s, p10 %s, p90 %s", m, st.n, humanValue(u, st.mean), humanValue(u, st.p10), humanValue(u, st.p90))
+				c.Title = fmt.Sprintf("%s: %d runs, mean %s, p50 %s, p95 %s, min %s, max %s",
+					m, st.n, humanValue(u, st.mean), humanValue(u, st.p50), humanValue(u, st.p95), humanValue(u, st.min), humanValue(u, st.max))
 				if st.nan > 0 {
-					c.Title += fmt.Sprintf(", %d runs without a value", st.nan)
+					c.Title += fmt.Sprintf("; %s without a value", plural(st.nan, "run", "runs"))
 				}
+				c.Title += " (percentiles: nearest rank, as in the merge JSON)"
 			}
 			row.Cells = append(row.Cells, c)
 		}
@@ -209,12 +244,13 @@ func buildSweepView(d *SweepData) *sweepView {
 }
 
 type summaryStats struct {
-	n, nan                                   int
-	min, p10, q1, median, q3, p90, max, mean float64
+	n, nan                           int
+	min, q1, p50, q3, p95, max, mean float64
 }
 
-// stats are order statistics with linear interpolation (R's type 7), NaNs
-// left out and counted.
+// stats are the statistics of `maintsim merge` (its JSON and CSV): mean,
+// min, max and nearest-rank percentiles (the ⌈q·n⌉-th smallest value), so
+// the page's p50 is the JSON's p50. NaNs are left out and counted.
 func stats(xs []float64) summaryStats {
 	var s summaryStats
 	vals := make([]float64, 0, len(xs))
@@ -229,23 +265,18 @@ func stats(xs []float64) summaryStats {
 	if s.n == 0 {
 		return s
 	}
-	slices.Sort(vals)
-	q := func(p float64) float64 {
-		h := p * float64(len(vals)-1)
-		lo := math.Floor(h)
-		i := int(lo)
-		if i+1 >= len(vals) {
-			return vals[len(vals)-1]
-		}
-		return vals[i] + (h-lo)*(vals[i+1]-vals[i])
-	}
-	s.min, s.max = vals[0], vals[len(vals)-1]
-	s.p10, s.q1, s.median, s.q3, s.p90 = q(.1), q(.25), q(.5), q(.75), q(.9)
 	sum := 0.0
-	for _, x := range vals {
+	for _, x := range vals { // in run order, as merge sums
 		sum += x
 	}
 	s.mean = sum / float64(len(vals))
+	slices.Sort(vals)
+	q := func(p float64) float64 {
+		k := int(math.Ceil(p * float64(len(vals))))
+		return vals[min(max(k, 1), len(vals))-1]
+	}
+	s.min, s.max = vals[0], vals[len(vals)-1]
+	s.q1, s.p50, s.q3, s.p95 = q(.25), q(.5), q(.75), q(.95)
 	return s
 }
 
@@ -310,8 +341,8 @@ func boxChart(d *SweepData, metric string) sweepChart {
 		st := stats(vals)
 		title := fmt.Sprintf("%s\n%s", pointTitle(d.Params, p.Values), metric)
 		if st.n > 0 {
-			title += fmt.Sprintf("\n%d runs: median %s, quartiles %s – %s, range %s – %s, mean %s", st.n,
-				humanValue(u, st.median), humanValue(u, st.q1), humanValue(u, st.q3), humanValue(u, st.min), humanValue(u, st.max), humanValue(u, st.mean))
+			title += fmt.Sprintf("\n%d runs: p50 %s, p25 – p75 %s – %s, p95 %s, range %s – %s, mean %s (nearest rank)", st.n,
+				humanValue(u, st.p50), humanValue(u, st.q1), humanValue(u, st.q3), humanValue(u, st.p95), humanValue(u, st.min), humanValue(u, st.max), humanValue(u, st.mean))
 		}
 		if st.nan > 0 {
 			title += fmt.Sprintf("\n%d runs without a value", st.nan)
@@ -322,7 +353,7 @@ func boxChart(d *SweepData, metric string) sweepChart {
 				shape{Kind: "line", X: px(cx), Y: y(st.min), X2: px(cx), Y2: y(st.q1), Class: "whisker"},
 				shape{Kind: "line", X: px(cx), Y: y(st.q3), X2: px(cx), Y2: y(st.max), Class: "whisker"},
 				shape{Kind: "rect", X: px(cx - bw/2), Y: y(st.q3), W: px(bw), H: max(y(st.q1)-y(st.q3), 1), Class: "box", Title: title},
-				shape{Kind: "line", X: px(cx - bw/2), Y: y(st.median), X2: px(cx + bw/2), Y2: y(st.median), Class: "median", Title: title})
+				shape{Kind: "line", X: px(cx - bw/2), Y: y(st.p50), X2: px(cx + bw/2), Y2: y(st.p50), Class: "median", Title: title})
 			k := 0
 			for j, x := range vals {
 				if math.IsNaN(x) {
@@ -335,9 +366,16 @@ func boxChart(d *SweepData, metric string) sweepChart {
 				// A fixed sideways spread from the replicate index: the
 				// same data always draws the same dots.
 				off := (float64((j*7919)%17)/16 - .5) * bw * .9
-				dt := fmt.Sprintf("%s\nreplicate %d: %s", pointTitle(d.Params, p.Values), j+1, humanValue(u, x))
+				dt := pointTitle(d.Params, p.Values) + "\n"
+				if j < len(p.Replicates) && p.Replicates[j] >= 0 {
+					dt += fmt.Sprintf("replicate %d: ", p.Replicates[j])
+				}
+				dt += humanValue(u, x)
 				if j < len(p.Seeds) {
 					dt += fmt.Sprintf(" (seed %d)", p.Seeds[j])
+				}
+				if j < len(p.Runs) && p.Runs[j] >= 0 {
+					dt += fmt.Sprintf("\nrun %d: maintsim sweep SWEEP.yaml --print-run %d", p.Runs[j], p.Runs[j])
 				}
 				c.Shapes = append(c.Shapes, shape{Kind: "circle", X: px(cx + off), Y: y(x), R: 2.2, Class: "dot", Title: dt})
 			}

@@ -79,8 +79,12 @@ type violMark struct {
 type timelineOpts struct {
 	maxLanes, maxBars, worstK int
 	worst                     []int32 // tenants, most affected first
-	marks                     []violMark
-	match                     *entityMatch
+	// noneAffected: no tenant was affected, and worst is the first
+	// tenants as declared. tenantTable says what the tenant table lists.
+	noneAffected bool
+	tenantTable  string
+	marks        []violMark
+	match        *entityMatch
 }
 
 type rowSpan struct{ y0, y1 px }
@@ -294,10 +298,24 @@ func buildTimeline(tr *trace, o timelineOpts) timelineView {
 			k++
 		}
 		v.DenseTenants = len(shown)
+		section, lanesFor := "", ""
+		switch {
+		case len(shown) == 0:
+			lanesFor = "There are no tenant lanes"
+		case o.noneAffected:
+			section = fmt.Sprintf("First %d tenants as declared (no tenant was affected)", len(shown))
+			lanesFor = fmt.Sprintf("No tenant had a failed session or a failed or canceled task, so detailed lanes follow for the first %s as declared",
+				plural(len(shown), "tenant", "tenants"))
+		case len(shown) == len(o.worst):
+			section = fmt.Sprintf("Affected tenants (all %d), worst first", len(shown))
+			lanesFor = fmt.Sprintf("Detailed lanes follow for %s", plural(len(shown), "affected tenant (the only one)", "affected tenants (all of them)"))
+		default:
+			section = fmt.Sprintf("Most affected tenants (%d of %s affected), worst first", len(shown), fmtInt(int64(len(o.worst))))
+			lanesFor = fmt.Sprintf("Detailed lanes follow for the %d most affected of %s affected tenants", len(shown), fmtInt(int64(len(o.worst))))
+		}
 		if len(shown) > 0 {
 			l.y += 8
-			l.labels = append(l.labels, shape{Kind: "text", X: 8, Y: l.y + 12, Class: "lbl-section",
-				Text: fmt.Sprintf("Most affected tenants (%d of %s), worst first", len(shown), fmtInt(int64(len(tr.cat.Tenants))))})
+			l.labels = append(l.labels, shape{Kind: "text", X: 8, Y: l.y + 12, Class: "lbl-section", Text: section})
 			l.y += 18
 			for _, t := range shown {
 				y0 := l.y
@@ -307,8 +325,8 @@ func buildTimeline(tr *trace, o timelineOpts) timelineView {
 		}
 		v.Notes = append(v.Notes, fmt.Sprintf("This run has %s job lanes (more than %d), so each server is drawn as a density row: "+
 			"the grey area is the number of tasks in process over time, the dashed line the server's task slots, and the red rug below it "+
-			"the tasks that failed or were canceled. Detailed lanes follow for the %d most affected tenants; the tenant table lists them all.",
-			fmtInt(int64(l.lanes)), o.maxLanes, len(shown)))
+			"the tasks that failed or were canceled. %s; %s.",
+			fmtInt(int64(l.lanes)), o.maxLanes, lanesFor, o.tenantTable))
 	}
 	l.y += 4
 	bottom := l.y
@@ -754,6 +772,9 @@ func (l *layout) sessionTitle(s *sessTrack, id string) string {
 	}
 	if len(s.attempts) > 0 {
 		fmt.Fprintf(&b, "\nattempts %d", len(s.attempts)+1)
+	}
+	for _, n := range s.earlierNotices() {
+		fmt.Fprintf(&b, "\nattempt %d failed by maintenance at %s, showed %q", n.attempt, rel(n.at), n.text)
 	}
 	fmt.Fprintf(&b, "\ntasks: %d Success, %d Failed, %d Canceled; %s", s.ok, s.failed, s.canceled, plural(s.restorePoints, "restore point", "restore points"))
 	if s.bytes > 0 {

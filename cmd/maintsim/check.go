@@ -184,13 +184,19 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 // writeCounterexampleReport runs the shrunk scenario again (under the
 // mutant it was found with, if any) keeping its records, and renders the
 // same HTML report as `run --report`, with the violations highlighted.
+// The scenario is compiled from the file just written, so its expectations
+// carry the lines `maintsim run` names.
 func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, html *output, command string) error {
 	if ce.File == nil {
 		return errors.New("the case has no scenario")
 	}
-	sc, err := scenarios.Compile(yamlPath, ce.File)
+	sc, err := scenarios.Load(yamlPath)
 	if err != nil {
-		return err
+		// Not expected (it is the file check wrote); without positions
+		// the report leaves the line numbers out.
+		if sc, err = scenarios.Compile(yamlPath, ce.File); err != nil {
+			return err
+		}
 	}
 	spec := *sc.Spec
 	spec.Mutants = ce.Mutants
@@ -204,13 +210,25 @@ func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, ht
 		hl = append(hl, inv.Violations...)
 	}
 	note := "Counterexample found by: " + command
+	rep := reports.RunReport{Summary: out.Summary, Records: out.Records, Catalog: out.Catalog, Highlight: hl}
 	if ce.Mutants != 0 {
+		// `maintsim run` on the file runs the correct model, which holds on
+		// it: what this page shows is reproduced by the check command.
+		var names []string
+		for _, m := range model.Mutants() {
+			if ce.Mutants&m.Mutant != 0 {
+				names = append(names, m.Name)
+			}
+		}
 		note += " (under a deliberately broken model: the real model holds on this scenario)"
+		rep.Replay = command
+		rep.ReplayNote = fmt.Sprintf("This run is under the deliberately broken model %s: the command above finds this counterexample again "+
+			"and runs it under that model, as shown here. 'maintsim run %s' runs the correct model, which holds on it: "+
+			"it passes, with another trace hash.",
+			strings.Join(names, ", "), yamlPath)
 	}
-	return html.write(func(w io.Writer) error {
-		return reports.WriteRunHTML(w, reports.RunReport{Summary: out.Summary, Records: out.Records,
-			Catalog: out.Catalog, Highlight: hl, Note: note})
-	})
+	rep.Note = note
+	return html.write(func(w io.Writer) error { return reports.WriteRunHTML(w, rep) })
 }
 
 // printCounterexample prints the invariant a case violates and the evidence.
