@@ -127,7 +127,7 @@ func writeSweepHTML(w io.Writer, res *scenarios.SweepResult) error {
 	}
 	for i := range res.Records {
 		rec := &res.Records[i]
-		d.Add(rec.ParamValues(d.Params), rec.Seed, rec.MetricFloats())
+		d.AddRun(rec.Run, rec.Replicate, rec.ParamValues(d.Params), rec.Seed, rec.MetricFloats())
 	}
 	return reports.WriteSweepHTML(w, d)
 }
