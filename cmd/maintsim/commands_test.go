@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,6 +214,13 @@ var _ = Describe("maintsim check", func() {
 		Expect(html).To(ContainSubstring("INV-03"))
 		Expect(html).To(ContainSubstring("Highlighted events"))
 		Expect(html).To(ContainSubstring("deliberately broken model"))
+		// Its Replay reproduces what it shows (the mutant's run: check, not
+		// run), and its expectation has the file's line, as run says.
+		Expect(html).To(ContainSubstring(`id="replay">maintsim check --seed 1 --runs 50 --mutant maint-allows-start<`))
+		line := regexp.MustCompile(`(?m)^\s*- invariants: hold`).FindStringIndex(readFile(path))
+		Expect(line).NotTo(BeNil())
+		n := strings.Count(readFile(path)[:line[0]], "\n") + 1
+		Expect(html).To(ContainSubstring(fmt.Sprintf(`<td class="num" rowspan="1">%d</td><td rowspan="1">every invariant holds`, n)))
 	})
 
 	DescribeTable("bad input (exit 2)",
