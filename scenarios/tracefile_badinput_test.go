@@ -306,17 +306,8 @@ var _ = Describe("trace-format.md: trace_hash of a session event that leaves key
 	})
 
 	It("the doc's Python reference agrees with verify, session events with and without server", func() {
-		python, err := exec.LookPath("python3")
-		if err != nil {
-			Skip("python3 not installed")
-		}
-		doc, err := os.ReadFile("../docs/trace-format.md")
-		Expect(err).NotTo(HaveOccurred())
-		m := regexp.MustCompile("(?s)```python\n(.*?)```").FindSubmatch(doc)
-		Expect(m).NotTo(BeNil(), "the reference implementation in docs/trace-format.md")
 		dir := GinkgoT().TempDir()
-		script := filepath.Join(dir, "trace_hash.py")
-		Expect(os.WriteFile(script, m[1], 0o644)).To(Succeed())
+		python, script := docReference(dir) // hashdoc_exchange_test.go
 		for name, trace := range map[string][]byte{"as-written": asWritten, "no-server": stripped("server"), "no-keys": stripped("server", "tenant", "job")} {
 			p := filepath.Join(dir, name+".jsonl")
 			Expect(os.WriteFile(p, trace, 0o644)).To(Succeed())

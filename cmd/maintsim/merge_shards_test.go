@@ -9,38 +9,12 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
-
-// msEnv is ms with extra environment variables, and without any shard
-// variable the test itself may run under (a CI job in a Slurm array).
-func msEnv(dir string, env []string, args ...string) result {
-	GinkgoHelper()
-	cmd := exec.Command(self, args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SLURM_ARRAY_") && !strings.HasPrefix(kv, "JOB_COMPLETION_INDEX=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(append(cmd.Env, cliExecEnv+"=1"), env...)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		Expect(ok).To(BeTrue(), "running maintsim %v: %v", args, err)
-		code = ee.ExitCode()
-	}
-	return result{args: args, code: code, stdout: out.String(), stderr: errb.String()}
-}
 
 var _ = Describe("maintsim sweep shards and merge", func() {
 	var dir string

@@ -63,9 +63,22 @@ func (r result) String() string {
 // ms runs maintsim with args in dir ("" = this package's directory).
 func ms(dir string, args ...string) result {
 	GinkgoHelper()
+	return msEnv(dir, nil, args...)
+}
+
+// msEnv is ms with extra environment variables, and without any shard
+// variable the test itself may run under (a CI job in a Slurm array or a
+// Kubernetes indexed job would otherwise pick a shard for every sweep).
+func msEnv(dir string, env []string, args ...string) result {
+	GinkgoHelper()
 	cmd := exec.Command(self, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), cliExecEnv+"=1")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SLURM_ARRAY_") && !strings.HasPrefix(kv, "JOB_COMPLETION_INDEX=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(append(cmd.Env, cliExecEnv+"=1"), env...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
