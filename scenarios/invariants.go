@@ -1447,6 +1447,12 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		return
 	}
+	if r.Kind != model.RecAttemptStart && r.Kind != model.RecStopRequested && r.Attempt != j.attempt {
+		// A record of a session belongs to its current attempt: one naming
+		// another (an attempt that never started, or an earlier one) is not
+		// well formed. A trace line without `attempt` means attempt 1.
+		c.violate(r.At, w, []*model.Record{r}, "%s names attempt %d, but the session is in attempt %d", r.Kind, r.Attempt, j.attempt)
+	}
 	switch r.Kind {
 	case model.RecAttemptStart:
 		if r.Attempt != j.attempt+1 {

@@ -492,6 +492,11 @@ var _ = Describe("INV-11: concurrency-limits", func() {
 })
 
 var _ = Describe("INV-12: lifecycle-well-formed", func() {
+	It("is violated by a task or session event naming an attempt the session is not in", func() {
+		v := handViolations("INV-12", nightly1+`{"t":@0m,"ev":"task_start","session":"acme/nightly#1","attempt":2,"object":"vm1","bytes":1,"due":@20m}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("names attempt 2, but the session is in attempt 1"))
+	})
 	It("holds for a well-formed session", func() {
 		Expect(handViolations("INV-12", nightly1+vm1Start+vm1Success+`{"t":@20m,"ev":"task_start","session":"acme/nightly#1","object":"vm2","bytes":1,"due":@40m}
 {"t":@40m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":1}
