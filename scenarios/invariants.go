@@ -1398,6 +1398,7 @@ func (c *inv11) Observe(r *model.Record) {
 
 type inv12 struct {
 	checker
+	f     faults // a task failed by a fault (M13) needs its server down
 	last  sim.Time
 	phase taskTable[model.Phase] // tasks in process; slots: objRow.slots[slotINV12]
 }
@@ -1419,6 +1420,9 @@ func (c *inv12) Observe(r *model.Record) {
 		c.violate(r.At, whoOf(r), []*model.Record{r}, "time went backwards: %s after %s", r.At, c.last)
 	} else {
 		c.last = r.At
+	}
+	if faultKinds.has(r.Kind) {
+		c.f.observe(r)
 	}
 	if !sessionKinds.has(r.Kind) {
 		return
@@ -1496,6 +1500,9 @@ func (c *inv12) Observe(r *model.Record) {
 			return
 		}
 		e := &o.inv12
+		if sv := c.jobServer(r.Job); r.Cause == model.CauseFault && sv >= 0 && !*at(&c.f.srvDown, sv) {
+			c.violate(r.At, w, []*model.Record{r}, "task ended %s with cause fault while its server's service ran and its power was on (M13)", r.Result)
+		}
 		switch r.Result {
 		case model.ResultSuccess, model.ResultFailed, model.ResultCanceled:
 		default:
@@ -1747,8 +1754,12 @@ func (c *inv14) Observe(r *model.Record) {
 			c.violate(r.At, whoOf(r), []*model.Record{c.perTenant(&c.disable, tn), r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
-		if tn := c.jobTenant(r.Job); r.Flags.Has(model.FlagStarted) && tn >= 0 {
+		tn := c.jobTenant(r.Job)
+		if r.Flags.Has(model.FlagStarted) && tn >= 0 {
 			c.cat.ten(tn).inv14.in--
+		}
+		if r.Cause == model.CauseDisabled && tn >= 0 && !c.cat.ten(tn).inv14.off {
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause disabled while its tenant was enabled (M12)", r.Result)
 		}
 	}
 }

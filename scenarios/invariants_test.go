@@ -492,6 +492,13 @@ var _ = Describe("INV-11: concurrency-limits", func() {
 })
 
 var _ = Describe("INV-12: lifecycle-well-formed", func() {
+	It("M13: is violated by a task failed with cause fault while its server's service runs, not once it is stopped", func() {
+		fault := nightly1 + vm1Start + `{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"fault","started":true,"snapshot_removed":true,"bytes":5}`
+		v := handViolations("INV-12", fault)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("cause fault"))
+		Expect(handViolations("INV-12", strings.Replace(fault, `{"t":@5m,"ev":"task_end"`, `{"t":@5m,"ev":"service_stopped","server":"cc-01"}`+"\n"+`{"t":@5m,"ev":"task_end"`, 1))).To(BeEmpty())
+	})
 	It("is violated by a task or session event naming an attempt the session is not in", func() {
 		v := handViolations("INV-12", nightly1+`{"t":@0m,"ev":"task_start","session":"acme/nightly#1","attempt":2,"object":"vm1","bytes":1,"due":@20m}`)
 		Expect(v).To(HaveLen(1))
@@ -576,6 +583,11 @@ var _ = Describe("INV-14: disabled-tenant-inert", func() {
 		Expect(handViolations("INV-14", nightly1+vm1Start+`{"t":@5m,"ev":"tenant_disabled","tenant":"acme","server":"cc-01"}
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"disabled","started":true,"snapshot_removed":true,"bytes":5}
 {"t":@6m,"ev":"maintenance_enabled","server":"cc-01"}`)).To(BeEmpty())
+	})
+	It("M12: is violated by a task failed with cause disabled while its tenant is enabled", func() {
+		v := handViolations("INV-14", nightly1+vm1Start+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"disabled","started":true,"snapshot_removed":true,"bytes":5}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("cause disabled"))
 	})
 	It("is violated by a task still in process after the disable", func() {
 		Expect(handViolations("INV-14", nightly1+vm1Start+`{"t":@5m,"ev":"tenant_disabled","tenant":"acme","server":"cc-01"}`+"\n"+vm1Success)).To(HaveLen(1))
