@@ -175,6 +175,7 @@ const (
 	MutGracefulFails                          // S3 broken: graceful stop ends Failed although objects committed
 	MutManualRetries                          // S8 broken: manual sessions retry
 	MutMoveEnablesTenant                      // M12 broken: a backup move re-enables the tenant before moving
+	MutAgentCut                               // M4 broken: enable cuts a running standalone agent session as M3 does
 	// Exchange profile mutants (INV-X1..X3).
 	MutExDrainDropsQueue       // X5 broken: HubTransport leaving Active discards the queue
 	MutExRedirectLoses         // X2/X5 broken: Redirect-Message drops the last message it moves
@@ -191,7 +192,7 @@ var mutantNames = []string{"maint-cuts-running", "maint-allows-start", "notice-i
 	"message-no-restart", "immediate-keeps-rp", "graceful-drops-rp", "snapshot-left",
 	"tenant-limit-ignored", "restores-blocked", "retry-after-stop", "slots-ignored",
 	"stop-removes-rp", "disabled-tenant-runs", "drain-hangs", "partial-commit", "double-end",
-	"graceful-fails", "manual-retries", "move-enables-tenant",
+	"graceful-fails", "manual-retries", "move-enables-tenant", "agent-cut",
 	"ex-drain-drops-queue", "ex-redirect-loses", "ex-inactive-drops-inflight", "ex-draining-wins",
 	"ex-last-requester-wins", "ex-offline-ignored", "ex-policy-stays-blocked", "ex-resume-ignored"}
 

@@ -739,7 +739,7 @@ func (w *World) enableMaintenance(sv int32) {
 		if !jb.affected || s.waitRetry || s.state == SessionStopped {
 			continue // M8; a waiting retry meets M5 at its gate
 		}
-		if jb.standalone {
+		if jb.standalone && !w.mut.has(MutAgentCut) {
 			s.grand = true // M4: runs to completion, all objects
 			continue
 		}

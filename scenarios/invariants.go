@@ -743,12 +743,14 @@ type inv03 struct {
 }
 
 type inv03sess struct {
-	n     int32
-	live  bool
-	grand bool // M4: running standalone agent session at enable
+	n       int32
+	attempt int32
+	grandAt int32 // the attempt M4 lets finish (the one live at enable)
+	live    bool
+	grand   bool // M4: running standalone agent session at enable
 }
 
-var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
+var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
 
 func (c *inv03) Observe(r *model.Record) {
 	if !inv03Kinds.has(r.Kind) {
@@ -767,7 +769,7 @@ func (c *inv03) Observe(r *model.Record) {
 		if int(r.Server) < len(c.standalone) {
 			for _, j := range c.standalone[r.Server] {
 				if s := at(&c.sess, j); s.live {
-					s.grand = true
+					s.grand, s.grandAt = true, s.attempt
 				}
 			}
 		}
@@ -776,7 +778,11 @@ func (c *inv03) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecSessionStart:
 		if s := at(&c.sess, r.Job); s != nil {
-			*s = inv03sess{n: r.N, live: true}
+			*s = inv03sess{n: r.N, live: true, attempt: max(r.Attempt, 1)}
+		}
+	case model.RecAttemptStart:
+		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
+			s.attempt = r.Attempt
 		}
 	case model.RecSessionEnd:
 		if s := at(&c.sess, r.Job); s != nil && s.n == r.N {
@@ -789,7 +795,10 @@ func (c *inv03) Observe(r *model.Record) {
 		// does not affect (M8), names a cause that was not there.
 		if r.Cause == model.CauseMaintenance {
 			sv := c.jobServer(r.Job)
+			s := at(&c.sess, r.Job)
 			switch {
+			case s != nil && s.live && s.n == r.N && s.grand && r.Attempt == s.grandAt:
+				c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r}, "task of a standalone agent session running at enable ended %s with cause maintenance (M4: it runs to completion, all objects)", r.Result)
 			case !c.m.in(sv):
 				c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause maintenance while its server was not in maintenance (M3, M5)", r.Result)
 			case !c.jobFlags(r.Job).Has(model.FlagAffected):

@@ -229,6 +229,14 @@ var _ = Describe("INV-03: no-affected-start-in-maintenance", func() {
 {"t":@20m,"ev":"task_end","session":"acme/laptop#1","object":"pc1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":1}
 {"t":@20m,"ev":"task_start","session":"acme/laptop#1","object":"pc2","bytes":1,"due":@40m}`)).To(BeEmpty())
 	})
+	It("M4: is violated by a standalone agent session running at enable whose pending object fails with cause maintenance", func() {
+		v := handViolations("INV-03", `{"t":@0m,"ev":"session_start","session":"acme/laptop#1"}
+{"t":@0m,"ev":"task_start","session":"acme/laptop#1","object":"pc1","bytes":1,"due":@20m}
+{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@5m,"ev":"task_end","session":"acme/laptop#1","object":"pc2","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("M4"))
+	})
 	It("is violated by a standalone agent session started after enable (M5)", func() {
 		v := handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
 {"t":@5m,"ev":"session_start","session":"acme/laptop#1"}

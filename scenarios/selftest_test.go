@@ -32,6 +32,7 @@ var selftestCatches = map[string]string{
 	"graceful-fails":        "INV-10",
 	"manual-retries":        "INV-16",
 	"move-enables-tenant":   "INV-15",
+	"agent-cut":             "INV-03",
 }
 
 var _ = Describe("selftest: mutant × invariant", func() {
