@@ -1007,13 +1007,24 @@ func (c *invMessage) Observe(r *model.Record) {
 			return
 		}
 		s.live = false
+		sv := at(&c.srv, c.jobServer(r.Job))
+		maint := c.maintText(sv, s, r.Text)
 		if r.Result != model.ResultFailed || r.Cause != model.CauseMaintenance {
-			// INV-05's "no maintenance text otherwise": a session that did
-			// not fail because of maintenance (a fault, M13; a stop; a
-			// success) shows no maintenance notice. Only the notice itself
-			// is recognised: a real system's other texts are its own.
-			if sv := at(&c.srv, c.jobServer(r.Job)); c.shown && sv != nil && r.Text != "" &&
-				(r.Text == sv.effective || r.Text == model.DefaultNotice || r.Text == sv.configured) {
+			switch {
+			case s.have && r.Result == model.ResultFailed:
+				// Maintenance failed a task of the last attempt, then a fault
+				// or a stop ended the session: the notice (M3's message) or
+				// the stop's or fault's text may show, but the notice only
+				// when M6's conditions held when maintenance failed it.
+				if c.shown && !s.cond && maint {
+					c.violate(r.At, whoOf(r), []*model.Record{&c.decided[r.Job], r},
+						"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
+				}
+			case c.shown && maint:
+				// INV-05's "no maintenance text otherwise": a session that
+				// maintenance did not fail (a fault, M13; a stop; a success)
+				// shows no maintenance notice. Only the notice itself is
+				// recognised: a real system's other texts are its own.
 				why := ""
 				if r.Cause != model.CauseNone {
 					why = " (cause " + r.Cause.String() + ")"
@@ -1026,25 +1037,40 @@ func (c *invMessage) Observe(r *model.Record) {
 		if !s.have {
 			c.decide(s, r)
 		}
-		notice := isNotice(r.Text)
 		w := whoOf(r)
 		decided := &c.decided[r.Job]
 		switch {
-		case c.shown && s.cond && !notice:
+		case c.shown && s.cond && !isNotice(r.Text):
 			c.violate(r.At, w, []*model.Record{decided, r},
 				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
-		case c.shown && !s.cond && notice:
+		case c.shown && !s.cond && maint:
 			c.violate(r.At, w, []*model.Record{decided, r},
 				"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
-		case c.shown && !s.cond && r.Text != model.MsgConnectionFailed:
+		case c.shown && !s.cond && r.Text != model.MsgConnectionFailed && !isNotice(r.Text):
+			// One of the model's other fixed texts (or none) where M6 wants
+			// the generic connection error; a real system's own wording of
+			// that error is not judged.
 			c.violate(r.At, w, []*model.Record{decided, r},
 				"shows %q although %s: M6 expects the generic connection error %q", r.Text, c.why(r.Job), model.MsgConnectionFailed)
-		case !c.shown && notice && r.Text != s.eff:
-			sv := at(&c.srv, c.jobServer(r.Job))
+		case !c.shown && maint && r.Text != s.eff && sv != nil:
 			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, decided, r},
 				"shows %q, but the effective message (loaded at the last service start) is %q", r.Text, s.eff)
 		}
 	}
+}
+
+// maintText reports whether text is a maintenance notice: the default
+// one, the server's configured message, or the effective one (now, or
+// when maintenance failed the session). Any other text is a real system's
+// own and is not judged as a notice.
+func (c *invMessage) maintText(sv *msgServer, s *msgSession, text string) bool {
+	if text == "" {
+		return false
+	}
+	if text == model.DefaultNotice || text == s.eff {
+		return true
+	}
+	return sv != nil && (text == sv.effective || text == sv.configured)
 }
 
 func (c *invMessage) decide(s *msgSession, r *model.Record) {

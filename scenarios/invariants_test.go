@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -335,6 +336,27 @@ var _ = Describe("INV-05: maintenance-message-shown", func() {
 			v := handViolations("INV-05", fail("legacy/nightly#1", text))
 			Expect(v).To(HaveLen(1), text)
 			Expect(v[0].Message).To(ContainSubstring("generic connection error"))
+		}
+	})
+	It("does not judge a real system's own wording of the generic error for an old client (INV-05, INV-06)", func() {
+		own := fail("legacy/nightly#1", "Error: Failed to connect to the service provider: No connection could be made")
+		Expect(handViolations("INV-05", own)).To(BeEmpty())
+		Expect(handViolations("INV-06", own)).To(BeEmpty())
+	})
+	It("M3 then a fault or a stop: the session maintenance failed may end with the notice or the other text", func() {
+		for _, end := range []string{
+			`{"t":@5m,"ev":"service_stopped","server":"cc-01"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"fault","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"fault","text":"%s"}`,
+			`{"t":@5m,"ev":"stop_requested","session":"acme/nightly#1","mode":"immediate"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"stop","mode":"immediate","text":"%s"}`,
+		} {
+			for _, text := range []string{model.DefaultNotice, model.MsgConnectionFailed, model.MsgStoppedByUser} {
+				Expect(handViolations("INV-05", nightly1+vm1Start+`{"t":@2m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@2m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}
+`+fmt.Sprintf(end, text))).To(BeEmpty(), text)
+			}
 		}
 	})
 })
