@@ -204,8 +204,13 @@ var _ = Describe("INV-03: no-affected-start-in-maintenance", func() {
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`
 		v := handViolations("INV-03", failed)
 		Expect(v).To(HaveLen(1))
-		Expect(v[0].Message).To(ContainSubstring("not in maintenance"))
+		Expect(v[0].Message).To(ContainSubstring("not in maintenance at any time"))
 		Expect(handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}`+"\n"+failed)).To(BeEmpty())
+	})
+	It("M3: holds for a pending object's maintenance failure an export writes late, with the session's end after the window", func() {
+		Expect(handViolations("INV-03", nightly1+vm1Start+`{"t":@10m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@15m,"ev":"maintenance_disabled","server":"cc-01"}
+`+vm1Success+`{"t":@20m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`)).To(BeEmpty())
 	})
 	It("M8: is violated by a restore failed with cause maintenance", func() {
 		Expect(handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
