@@ -1638,10 +1638,14 @@ type inv13srv struct {
 	// only that can push a planned end later (a smaller bandwidth share),
 	// so a later plan without it is the model stretching its own drain.
 	joined bool
+	// joinAt: the earliest transfer_at after the enable of a task already
+	// started at it (one still in Snapshot): its transfer joins then.
+	joinAt sim.Time
 }
 
 type inv13task struct {
 	due    sim.Time
+	xferAt sim.Time // planned start of its transfer (0: unknown)
 	st     stamp
 	n      int32
 	marked bool
@@ -1660,6 +1664,9 @@ func (c *inv13) Observe(r *model.Record) {
 		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv13task) {
 			j := taskJob(k)
 			f := c.jobFlags(j)
+			if c.jobServer(j) == r.Server && t.xferAt > r.At && !c.cat.fact(j).Local && (sv.joinAt == 0 || t.xferAt < sv.joinAt) {
+				sv.joinAt = t.xferAt // a transfer that begins during the drain
+			}
 			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
 				return // M8 work and M4 sessions are not drained
 			}
@@ -1675,7 +1682,7 @@ func (c *inv13) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecTaskStart:
 		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.slot(slotINV13), taskKey(r), inv13task{due: r.Due, n: r.N})
+		c.live.set(o.slot(slotINV13), taskKey(r), inv13task{due: r.Due, xferAt: r.TransferAt, n: r.N})
 		if f := c.cat.fact(r.Job); f.Server >= 0 && int(f.Server) < len(c.srv) && c.srv[f.Server].live > 0 && !f.Local {
 			c.srv[f.Server].joined = true
 		}
@@ -1686,7 +1693,10 @@ func (c *inv13) Observe(r *model.Record) {
 		}
 		o := c.cat.obj(r.Job, r.Object)
 		if t := c.live.ref(o.slot(slotINV13), taskKey(r)); t != nil {
-			if t.marked && sv != nil && r.Due > t.due && !sv.joined {
+			if r.TransferAt != 0 {
+				t.xferAt = r.TransferAt
+			}
+			if t.marked && sv != nil && r.Due > t.due && !sv.joined && (sv.joinAt == 0 || r.At < sv.joinAt) {
 				// A later plan no transfer explains: the bound stays, and
 				// so does the task's due, so that the same plan repeated
 				// is still later, not accepted the second time.
@@ -1712,7 +1722,7 @@ func (c *inv13) Observe(r *model.Record) {
 					time.Duration(r.At-sv.deadline), sv.deadline, t.due)
 			}
 			if sv.live--; sv.live == 0 {
-				sv.deadline, sv.joined = 0, false
+				sv.deadline, sv.joined, sv.joinAt = 0, false, 0
 			}
 		}
 	case model.RecEnd:

@@ -593,6 +593,13 @@ var _ = Describe("INV-13: drain-terminates", func() {
 {"t":@7m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
 {"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
 	})
+	It("follows such a plan for a task started before the enable whose transfer begins during the drain (its transfer_at)", func() {
+		Expect(handViolations("INV-13", nightly1+vm1Start+`{"t":@4m,"ev":"session_start","session":"acme/restore#1"}
+{"t":@4m,"ev":"task_start","session":"acme/restore#1","object":"vm1","phase":"Snapshot","bytes":100,"due":@40m,"transfer_at":@6m,"commit_at":@39m}
+{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
+{"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
+	})
 	It("follows a plan moved earlier, but not one the model stretches on its own", func() {
 		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@15m,"transfer_at":@1m,"commit_at":@14m}
 {"t":@15m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
