@@ -360,7 +360,7 @@ func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSp
 		j := &t.Jobs[k]
 		p := tp.with("jobs", k)
 		spec := model.JobSpec{Name: j.Name}
-		if c.ps.checkName(p.with("name"), j.Name, "job", true) {
+		if c.ps.checkName(p.with("name"), j.Name, "job", false) {
 			if first, dup := c.jobIndex[entry][j.Name]; dup {
 				c.ps.at(p.with("name"), "duplicate job name %q in this tenant (first at %s)", j.Name, c.ps.where(tp.with("jobs", first, "name")))
 			} else {

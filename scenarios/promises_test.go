@@ -1,12 +1,15 @@
 package scenarios_test
 
 import (
+	"bytes"
 	"encoding/json"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/scenarios"
+	"github.com/maintsim/maintsim/sim"
 )
 
 var _ = Describe("summary JSON (docs/reports.md: lists are [] when empty, never null or absent)", func() {
@@ -73,5 +76,48 @@ expect:
 		s2, b2 := run("10000", "t-00001")
 		Expect(s2).To(Equal(s1), "jitter")
 		Expect(b2).To(Equal(b1), "size")
+	})
+})
+
+var _ = Describe("names: a job's name may hold # and / (TENANT/JOB#N splits at the first / and the last #)", func() {
+	It("runs, expects, traces and verifies a job named like a real one", func() {
+		sc, err := scenarios.Parse("names.yaml", []byte(`
+name: real job names
+start: 2026-11-02T20:00:00Z
+until: +2h
+servers: [{name: cc-01, version: "12"}]
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - {name: "Backup Job #1", kind: backup, objects: [{name: vm1, duration: 10m}], schedule: {at: +1m}}
+      - {name: "SQL/daily", kind: backup, objects: [{name: vm1, duration: 10m}], schedule: {at: +1m}}
+expect:
+  - {session: "acme/Backup Job #1#1", result: Success, restore_points: [vm1]}
+  - {session: "acme/SQL/daily#1", result: Success}
+  - invariants: hold
+`))
+		Expect(err).NotTo(HaveOccurred())
+		var trace bytes.Buffer
+		tw := scenarios.NewTraceWriter(&trace)
+		out, err := scenarios.RunScenario(sc, scenarios.Options{Observers: []sim.Observer[model.Record]{tw}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(tw.Flush()).To(Succeed())
+		Expect(out.Passed()).To(BeTrue())
+		vr, err := scenarios.Verify("names.jsonl", &trace, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(vr.Passed).To(BeTrue())
+		Expect(vr.TraceHash).To(Equal(out.Summary.TraceHash))
+	})
+
+	It("refuses / and # in a tenant's name", func() {
+		_, err := scenarios.Parse("names.yaml", []byte(`
+start: 2026-11-02T20:00:00Z
+until: +2h
+servers: [{name: cc-01, version: "12"}]
+tenants: [{name: "a/b", server: cc-01, client: vbr 12}]
+`))
+		Expect(err).To(MatchError(ContainSubstring("a tenant's name ends at the /")))
 	})
 })

@@ -710,7 +710,7 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 			return r, t.errf("tenant %q contains a control character", *l.Tenant)
 		}
 		if strings.ContainsAny(*l.Tenant, "/#") {
-			return r, t.errf("tenant %q contains / or #, which separate TENANT/JOB#N in session names", *l.Tenant)
+			return r, t.errf("tenant %q contains / or #: a tenant's name ends at the / of TENANT/JOB#N in session names", *l.Tenant)
 		}
 		if _, dup := t.tenants[*l.Tenant]; dup {
 			return r, t.errf("tenant %q declared twice", *l.Tenant)
@@ -742,9 +742,6 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		}
 		if strings.ContainsFunc(*l.Job, unicode.IsControl) {
 			return r, t.errf("job %q contains a control character", *l.Job)
-		}
-		if strings.ContainsAny(*l.Job, "/#") {
-			return r, t.errf("job %q contains / or #, which separate TENANT/JOB#N in session names", *l.Job)
 		}
 		tn, ok := t.tenants[*l.Tenant]
 		if !ok {

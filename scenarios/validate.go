@@ -153,9 +153,11 @@ func (ps *problems) required(p fieldPath, what string) {
 }
 
 // checkName is the rule for every entity name: present, no surrounding
-// spaces (an invisible mismatch with a reference), and for tenants and
-// jobs none of the characters that delimit TENANT/JOB#N.
-func (ps *problems) checkName(p fieldPath, name, what string, sessionPart bool) bool {
+// spaces (an invisible mismatch with a reference), and for tenants
+// (tenant is true) neither / nor #. A session name TENANT/JOB#N splits at
+// its first / and its last #, so a job may have both ("Backup Job #1"), a
+// tenant neither (and "FLEET#N" keys a fleet member's draws).
+func (ps *problems) checkName(p fieldPath, name, what string, tenant bool) bool {
 	switch {
 	case name == "":
 		ps.required(p, "the "+what+"'s name")
@@ -168,8 +170,8 @@ func (ps *problems) checkName(p fieldPath, name, what string, sessionPart bool) 
 		// and every report that prints the name.
 		ps.at(p, "%q contains a control character", name)
 		return false
-	case sessionPart && strings.ContainsAny(name, "/#"):
-		ps.at(p, "%q contains / or #, which separate TENANT/JOB#N in session names", name)
+	case tenant && strings.ContainsAny(name, "/#"):
+		ps.at(p, "%q contains / or #: a tenant's name ends at the / of TENANT/JOB#N in session names", name)
 		return false
 	}
 	return true
@@ -259,8 +261,8 @@ type sessionRef struct {
 	n           int
 }
 
-// parseSessionRef reads TENANT/JOB#N. Tenant and job names contain neither
-// / nor #, so the first / and the last # split it.
+// parseSessionRef reads TENANT/JOB#N. Tenant names contain neither / nor
+// #, so the first / and the last # split it (a job name may hold both).
 func parseSessionRef(s string) (sessionRef, error) {
 	bad := fmt.Errorf("want TENANT/JOB#N, as in acme/nightly#1, got %q", s)
 	slash := strings.IndexByte(s, '/')
