@@ -657,7 +657,8 @@ func (c *inv01) Observe(r *model.Record) {
 		// task commits what it transferred after its task_start (INV-01:
 		// "transferred all its bytes").
 		c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended Success but never started (no task_start): it transferred nothing, so it cannot have committed")
-	case r.Phase != model.PhaseCommit:
+	case r.Phase != model.PhaseCommit && r.Phase != model.PhaseDone:
+		// Done (the phase after Commit) is how an export may say "finished".
 		c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended Success from phase %s, without going through Commit", r.Phase)
 	case r.Bytes != t.bytes:
 		c.violate(r.At, whoOf(r), []*model.Record{t.record(r), r}, "task ended Success after transferring %d of its %d bytes", r.Bytes, t.bytes)

@@ -156,6 +156,9 @@ var _ = Describe("INV-01: no-half-transfer", func() {
 		Expect(v[0].Events).To(HaveLen(2))
 		Expect(v[0].Events[0]).To(HavePrefix(`{"t":0,"time":"2026-11-02T20:00:00Z","ev":"task_start","server":"cc-01","tenant":"acme","job":"nightly","session":"acme/nightly#1","attempt":1,"object":"vm1","phase":"Snapshot","bytes":100,"due":1200000000000`))
 	})
+	It("holds for a Success an export writes in phase Done (after Commit)", func() {
+		Expect(handViolations("INV-01", nightly1+vm1Start+strings.Replace(vm1Success, `"phase":"Commit"`, `"phase":"Done"`, 1))).To(BeEmpty())
+	})
 	It("is violated by a Success straight from Transfer", func() {
 		v := handViolations("INV-01", nightly1+vm1Start+`
 {"t":@10m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)

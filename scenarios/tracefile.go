@@ -304,6 +304,11 @@ func (t *TraceReader) Next() (model.Record, error) {
 	for t.sc.Scan() {
 		t.line++
 		raw := strings.TrimSpace(t.sc.Text())
+		if t.line == 1 {
+			// A byte order mark, as Windows PowerShell 5's UTF-8 writes it,
+			// is not part of the first line (as for scenario files).
+			raw = strings.TrimPrefix(raw, "\ufeff")
+		}
 		if raw == "" {
 			continue
 		}
