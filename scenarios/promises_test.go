@@ -124,3 +124,27 @@ tenants: [{name: "a/b", server: cc-01, client: vbr 12}]
 		Expect(err).To(MatchError(ContainSubstring("a tenant's name ends at the /")))
 	})
 })
+
+var _ = Describe("expect: on a session still running at until", func() {
+	It("result and message fail with 'still running' (a running session has no message yet, not an empty one)", func() {
+		sc, err := scenarios.Parse("running.yaml", []byte(`
+start: 2026-11-02T20:00:00Z
+until: +30m
+servers: [{name: cc-01, version: "12"}]
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs: [{name: nightly, kind: backup, objects: [{name: vm1, duration: 1h}], schedule: {at: +1m}}]
+expect:
+  - {session: acme/nightly#1, result: Success}
+  - {session: acme/nightly#1, message: ""}
+`))
+		Expect(err).NotTo(HaveOccurred())
+		out, err := scenarios.RunScenario(sc, scenarios.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out.Summary.Expectations).To(HaveLen(2))
+		Expect(out.Summary.Expectations[0].Diffs).To(ConsistOf("result: expected Success, got still running at the end of the run"))
+		Expect(out.Summary.Expectations[1].Diffs).To(ConsistOf(`message: expected "", got none: still running at the end of the run`))
+	})
+})
