@@ -785,9 +785,7 @@ func (c *inv03) Observe(r *model.Record) {
 		if s := at(&c.sess, r.Job); s != nil {
 			sv := c.jobServer(r.Job)
 			*s = inv03sess{n: r.N, live: true, attempt: max(r.Attempt, 1), inMaint: c.m.in(sv)}
-			if sv >= 0 {
-				s.enSeq = *at(&c.enables, sv)
-			}
+			s.enSeq = c.enablesOf(sv)
 		}
 	case model.RecAttemptStart:
 		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
@@ -808,7 +806,7 @@ func (c *inv03) Observe(r *model.Record) {
 			switch {
 			case s != nil && s.live && s.n == r.N && s.grand && r.Attempt == s.grandAt:
 				c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r}, "task of a standalone agent session running at enable ended %s with cause maintenance (M4: it runs to completion, all objects)", r.Result)
-			case !c.m.in(sv) && (s == nil || s.n != r.N || !s.inMaint && *at(&c.enables, sv) == s.enSeq):
+			case !c.m.in(sv) && (s == nil || s.n != r.N || !s.inMaint && c.enablesOf(sv) == s.enSeq):
 				// An export may write a pending object's failure late (with
 				// the session's end): maintenance must have been on at some
 				// moment of the session, not necessarily at this line.
@@ -833,6 +831,15 @@ func (c *inv03) Observe(r *model.Record) {
 		c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r},
 			"task of an affected job started while its server is in maintenance")
 	}
+}
+
+// enablesOf is how many times server sv was put into maintenance so far
+// (0 for an unknown server).
+func (c *inv03) enablesOf(sv int32) uint32 {
+	if p := at(&c.enables, sv); p != nil {
+		return *p
+	}
+	return 0
 }
 
 // ---------------------------------------------------------------------------
@@ -1234,7 +1241,7 @@ func (c *inv09) Observe(r *model.Record) {
 		}
 	case model.RecTaskStart:
 		if s.imm {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop (pending objects get none, S2)")
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop or its tenant's disable (pending objects get none, S2, M12)")
 		}
 	case model.RecTaskEnd:
 		if s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
@@ -1242,7 +1249,7 @@ func (c *inv09) Observe(r *model.Record) {
 		}
 		if r.Flags.Has(model.FlagRestorePoint) {
 			if s.imm {
-				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop committed a restore point")
+				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop or its tenant's disable committed a restore point (S2, M12)")
 			}
 			if o := c.cat.obj(r.Job, r.Object); o != nil {
 				o.inv09rp = true
@@ -1662,19 +1669,21 @@ func (c *inv13) Observe(r *model.Record) {
 	c.f.observe(r)
 	if c.m.observe(r) {
 		sv := at(&c.srv, r.Server)
+		if sv.live == 0 {
+			sv.joinAt = 0 // an earlier window that drained nothing left none
+		}
 		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv13task) {
-			j := taskJob(k)
-			f := c.jobFlags(j)
-			if c.jobServer(j) == r.Server && t.xferAt > r.At && !c.cat.fact(j).Local && (sv.joinAt == 0 || t.xferAt < sv.joinAt) {
+			f := c.cat.fact(taskJob(k))
+			if t.xferAt > r.At && !f.Local && (sv.joinAt == 0 || t.xferAt < sv.joinAt) {
 				sv.joinAt = t.xferAt // a transfer that begins during the drain
 			}
-			if t.marked || c.jobServer(j) != r.Server || !f.Has(model.FlagAffected) || f.Has(model.FlagStandaloneAgent) {
+			if t.marked || !f.Flags.Has(model.FlagAffected) || f.Flags.Has(model.FlagStandaloneAgent) {
 				return // M8 work and M4 sessions are not drained
 			}
 			if t.due == 0 {
 				return // no planned end in the trace (docs/trace-format.md: due is optional): no bound to judge
 			}
-			t.marked, t.st = true, c.f.stamp(r.Server, c.jobTenant(j))
+			t.marked, t.st = true, c.f.stamp(r.Server, f.Tenant)
 			sv.live++
 			sv.deadline = max(sv.deadline, t.due)
 		})

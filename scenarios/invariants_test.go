@@ -603,6 +603,23 @@ var _ = Describe("INV-13: drain-terminates", func() {
 {"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
 {"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
 	})
+	It("does not carry a joining transfer over from an earlier window that drained nothing", func() {
+		// The restore in Snapshot at the first enable (an unaffected job)
+		// would join at @30m; that window drains nothing. The second
+		// window's stretching plan has no transfer to explain it.
+		v := handViolations("INV-13", `{"t":@0m,"ev":"session_start","session":"acme/restore#1"}
+{"t":@0m,"ev":"task_start","session":"acme/restore#1","object":"vm1","phase":"Snapshot","bytes":100,"due":@90m,"transfer_at":@30m,"commit_at":@89m}
+{"t":@10m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@20m,"ev":"maintenance_disabled","server":"cc-01"}
+{"t":@90m,"ev":"task_end","session":"acme/restore#1","object":"vm1","phase":"Commit","result":"Success","started":true,"snapshot_removed":true,"bytes":100}
+{"t":@90m,"ev":"session_end","session":"acme/restore#1","result":"Success","text":""}
+{"t":@100m,"ev":"session_start","session":"acme/nightly#1"}
+{"t":@100m,"ev":"task_start","session":"acme/nightly#1","object":"vm1","phase":"Snapshot","bytes":100,"due":@120m,"transfer_at":@101m,"commit_at":@119m}
+{"t":@105m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@106m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@150m,"transfer_at":@101m,"commit_at":@149m}
+{"t":@150m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)
+		Expect(v).To(HaveLen(1))
+	})
 	It("follows a plan moved earlier, but not one the model stretches on its own", func() {
 		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@15m,"transfer_at":@1m,"commit_at":@14m}
 {"t":@15m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(BeEmpty())
