@@ -686,7 +686,7 @@ func (w *World) action(a *Action) {
 		sv.configured = a.Text // M7: effective only at the next service start
 		w.emit(Record{Kind: RecMessageConfigured, Server: a.Server, Tenant: None, Job: None, Object: None, Text: a.Text})
 		if w.mut.has(MutMessageNoRestart) {
-			sv.effective = effectiveMessage(a.Text)
+			sv.effective = EffectiveMessage(a.Text)
 		}
 	case ActDisableTenant:
 		w.disableTenant(a.Tenant)
@@ -835,7 +835,7 @@ func (w *World) startService(sv int32, why string) {
 		return
 	}
 	srv.service = true
-	srv.effective = effectiveMessage(srv.configured)
+	srv.effective = EffectiveMessage(srv.configured)
 	w.emit(Record{Kind: RecServiceStarted, Server: sv, Tenant: None, Job: None, Object: None, Text: srv.effective})
 }
 

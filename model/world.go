@@ -307,7 +307,7 @@ func NewWorld(spec *Spec) (*World, error) {
 		sv.power = !s.PoweredOff
 		sv.service = sv.power && !s.ServiceStopped
 		sv.configured = s.MaintenanceMessage
-		sv.effective = effectiveMessage(s.MaintenanceMessage)
+		sv.effective = EffectiveMessage(s.MaintenanceMessage)
 		if s.Maintenance {
 			sv.maint = Maintenance
 		}
@@ -380,7 +380,10 @@ func (w *World) checkAction(a Action) error {
 	return nil
 }
 
-func effectiveMessage(configured string) string {
+// EffectiveMessage is the maintenance notice a server shows once its
+// service (re)starts with this configured message (M7): the message, or
+// the default notice when none is configured.
+func EffectiveMessage(configured string) string {
 	if configured == "" {
 		return DefaultNotice
 	}

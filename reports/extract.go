@@ -147,7 +147,7 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 	for i, d := range tr.cat.Servers {
 		if d != nil && i < len(tr.servers) {
 			tr.servers[i].configured = d.ConfiguredMessage
-			tr.servers[i].effective = noticeText(d.ConfiguredMessage)
+			tr.servers[i].effective = model.EffectiveMessage(d.ConfiguredMessage)
 		}
 	}
 	for i, f := range tr.cat.ServerFlags {
@@ -204,7 +204,7 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 			if s := tr.server(r.Server); s != nil {
 				s.serviceDown = closeInterval(s.serviceDown, r.At)
 				s.up = true
-				s.effective = noticeText(s.configured) // M7: a start loads the configured message
+				s.effective = model.EffectiveMessage(s.configured) // M7: a start loads the configured message
 				if r.Text != "" {
 					s.effective = r.Text
 				}
@@ -343,14 +343,6 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 		}
 	}
 	return tr
-}
-
-// noticeText is the maintenance notice a configured message gives (M7).
-func noticeText(configured string) string {
-	if configured == "" {
-		return model.DefaultNotice
-	}
-	return configured
 }
 
 // notice records what the attempt of r showed when maintenance failed one

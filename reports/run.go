@@ -743,6 +743,9 @@ func attemptWhy(s sessInfo, n attemptNotice) string {
 	case !s.ended:
 		return w + "; the session was still running at the end"
 	}
+	if s.causeName == "" {
+		return w + "; the session then ended " + s.result
+	}
 	return w + "; the session then ended " + s.result + ", cause " + s.causeName
 }
 

@@ -375,14 +375,15 @@ func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
 	if !holds(f) {
 		holds = func(*File) bool { return true }
 	}
+	before := findings(r)
 	for i := len(f.Actions) - 1; i >= 0; i-- {
 		c := *f
 		c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
 		// Still the target, and nothing new: without an action an operator
 		// runbook can break (INV-15, INV-X2), a violation of its own.
 		cr := runCase(&c, &e.opt)
-		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(findings(r), k) }) && holds(&c) {
-			f, r = &c, cr
+		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(before, k) }) && holds(&c) {
+			f, r, before = &c, cr, findings(cr)
 		}
 	}
 	return f, r

@@ -970,13 +970,6 @@ var genericTexts = []string{"", model.MsgConnectionFailed, model.MsgTenantDisabl
 
 func isNotice(text string) bool { return !slices.Contains(genericTexts, text) }
 
-func defaultNotice(configured string) string {
-	if configured == "" {
-		return model.DefaultNotice
-	}
-	return configured
-}
-
 func (c *invMessage) Observe(r *model.Record) {
 	if !msgKinds.has(r.Kind) {
 		return
@@ -985,14 +978,14 @@ func (c *invMessage) Observe(r *model.Record) {
 	case model.RecServer:
 		if s := at(&c.srv, r.Server); s != nil && r.Decl != nil {
 			*s = msgServer{service: r.Flags.Has(model.FlagServiceRunning) && r.Flags.Has(model.FlagPoweredOn),
-				configured: r.Decl.ConfiguredMessage, effective: defaultNotice(r.Decl.ConfiguredMessage)}
+				configured: r.Decl.ConfiguredMessage, effective: model.EffectiveMessage(r.Decl.ConfiguredMessage)}
 		}
 	case model.RecServiceStarted:
 		s := at(&c.srv, r.Server)
 		if s == nil {
 			return
 		}
-		want := defaultNotice(s.configured)
+		want := model.EffectiveMessage(s.configured)
 		if !c.shown && r.Text != "" && r.Text != want {
 			c.violate(r.At, whoOf(r), []*model.Record{&s.configRec, r},
 				"service started with effective message %q, but the configured message is %q", r.Text, want)

@@ -183,16 +183,6 @@ func growAt[T any](s *[]T, i int32) *T {
 }
 
 func (b *summaryBuilder) finish() *Summary {
-	// Lists are lists in the JSON even when empty: [] rather than null,
-	// so that tools iterate without a special case.
-	if b.sessions == nil {
-		b.sessions = []SessionSummary{}
-	}
-	for i := range b.sessions {
-		if b.sessions[i].Tasks == nil {
-			b.sessions[i].Tasks = []TaskSummary{}
-		}
-	}
 	return &Summary{Sessions: b.sessions, SessionsTruncated: b.trunc, Notices: b.notices}
 }
 
@@ -201,10 +191,11 @@ func (b *summaryBuilder) finish() *Summary {
 // metrics["windows"] without a special case for a run where nothing
 // happened.
 func (s *Summary) fillLists() {
-	s.Invariants = nonNil(s.Invariants)
-	for i := range s.Invariants {
-		s.Invariants[i].Violations = nonNil(s.Invariants[i].Violations)
+	s.Sessions = nonNil(s.Sessions)
+	for i := range s.Sessions {
+		s.Sessions[i].Tasks = nonNil(s.Sessions[i].Tasks)
 	}
+	s.Invariants = nonNil(s.Invariants) // their violations: invariantSet.results
 	s.Expectations = nonNil(s.Expectations)
 	for i := range s.Expectations {
 		s.Expectations[i].Diffs = nonNil(s.Expectations[i].Diffs)
