@@ -224,6 +224,17 @@ func Mutants() []MutantInfo {
 	return out
 }
 
+// Names lists the built-in mutants in m, in Mutants' order.
+func (m Mutant) Names() []string {
+	var out []string
+	for _, info := range Mutants() {
+		if m&info.Mutant != 0 {
+			out = append(out, info.Name)
+		}
+	}
+	return out
+}
+
 // ParseMutant reads a mutant name.
 func ParseMutant(s string) (Mutant, error) {
 	for _, m := range Mutants() {

@@ -436,12 +436,7 @@ func WriteCounterexample(ce *Counterexample, path string, seed uint64, command s
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Counterexample found by: %s\n", command)
 	if ce.Mutants != 0 {
-		var names []string
-		for _, m := range model.Mutants() {
-			if ce.Mutants&m.Mutant != 0 {
-				names = append(names, m.Name)
-			}
-		}
+		names := ce.Mutants.Names()
 		fmt.Fprintf(&b, "# It violates %s under the deliberately broken model %s; the real model holds on it.\n", ce.Invariant, strings.Join(names, ", "))
 	} else {
 		fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, shellQuote(path))

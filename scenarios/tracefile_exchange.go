@@ -91,14 +91,7 @@ func (t *TraceReader) profileErr(ev, lineProfile string) error {
 		whose = fmt.Sprintf("its scenario line says \"profile\":%q", t.sem.Profile)
 	}
 	return t.errf("ev %q is a line of the %s profile, but the trace is of the %s profile (%s): a trace holds one profile's entities and events (docs/trace-format.md, docs/exchange.md)",
-		ev, traceProfileName(lineProfile), traceProfileName(t.sem.Profile), whose)
-}
-
-func traceProfileName(p string) string {
-	if p == "exchange" {
-		return "exchange"
-	}
-	return "Cloud Connect (vcc)"
+		ev, profileName(profileOf(lineProfile)), profileName(profileOf(t.sem.Profile)), whose)
 }
 
 func (b jbuf) float(k string, v float64) jbuf { return strconv.AppendFloat(b.key(k), v, 'g', -1, 64) }

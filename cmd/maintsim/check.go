@@ -214,12 +214,7 @@ func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, ht
 	if ce.Mutants != 0 {
 		// `maintsim run` on the file runs the correct model, which holds on
 		// it: what this page shows is reproduced by the check command.
-		var names []string
-		for _, m := range model.Mutants() {
-			if ce.Mutants&m.Mutant != 0 {
-				names = append(names, m.Name)
-			}
-		}
+		names := ce.Mutants.Names()
 		note += " (under a deliberately broken model: the real model holds on this scenario)"
 		rep.Replay = command
 		rep.ReplayNote = fmt.Sprintf("This run is under the deliberately broken model %s: the command above finds this counterexample again "+
