@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -117,8 +116,8 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	// Where a counterexample would go is checked before the exploration, so
 	// a wrong --out-dir or --report is bad input at once, not found after
 	// minutes of search.
-	if st, err := os.Stat(f.outDir); err != nil || !st.IsDir() {
-		return badInput(fmt.Errorf("--out-dir %s: not a directory", f.outDir))
+	if err := checkOutDir("--out-dir", f.outDir); err != nil {
+		return err
 	}
 	path := scenarios.CounterexamplePath(f.outDir, f.seed)
 	reportPath := f.report

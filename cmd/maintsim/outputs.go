@@ -128,6 +128,21 @@ func createTemp(path string) (*os.File, error) {
 
 // pathErr drops the temporary file's name from an error about it: the user
 // named the output, not the temporary file.
+// checkOutDir is bad input unless dir is a directory this process can
+// write into: found before a search, not after it.
+func checkOutDir(flag, dir string) error {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return badInput(fmt.Errorf("%s %s: not a directory", flag, dir))
+	}
+	probe, err := os.CreateTemp(dir, ".maintsim-probe-*")
+	if err != nil {
+		return badInput(fmt.Errorf("%s %s: cannot write there: %w", flag, dir, pathErr(err)))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
 func pathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,15 +50,9 @@ func runSelftest(cmd *cobra.Command, f *selftestFlags) error {
 	if f.shrink {
 		// Where the counterexamples go is bad input found at once, not
 		// after the whole exploration (and not exit 1, "a mutant escaped").
-		if st, err := os.Stat(f.outDir); err != nil || !st.IsDir() {
-			return badInput(fmt.Errorf("--out-dir %s: not a directory", f.outDir))
+		if err := checkOutDir("--out-dir", f.outDir); err != nil {
+			return err
 		}
-		probe, err := os.CreateTemp(f.outDir, ".maintsim-selftest-*")
-		if err != nil {
-			return badInput(fmt.Errorf("--out-dir %s: cannot write there: %w", f.outDir, err))
-		}
-		probe.Close()
-		os.Remove(probe.Name())
 	}
 	opt := scenarios.SelftestOptions{Runs: f.runs, Seed: f.seed, Shrink: f.shrink}
 	if len(f.mutants) == 0 {
