@@ -52,8 +52,14 @@ func (s *exServer) accepts() bool {
 // deliverable reports whether messages for database d can be handed to it:
 // mounted, on a server whose MailboxDeliveryProxy takes new deliveries (X2).
 func (w *ExchangeWorld) deliverable(d int32) bool {
-	db := &w.dbs[d]
-	return db.mounted && w.servers[db.active].eff[CompMailboxDeliveryProxy] == StateActive
+	return w.dbs[d].mounted && w.deliveryProxy(d) == StateActive
+}
+
+// deliveryProxy is the effective MailboxDeliveryProxy of the server where
+// database d is active: Active takes new deliveries, Draining only lets the
+// one in flight finish, Inactive stops it (X2).
+func (w *ExchangeWorld) deliveryProxy(d int32) CompState {
+	return w.servers[w.dbs[d].active].eff[CompMailboxDeliveryProxy]
 }
 
 // arrival is one inbound message at server a (X2): the first server that
@@ -150,8 +156,7 @@ func (w *ExchangeWorld) settle() {
 		if !s.busy {
 			continue
 		}
-		db := &w.dbs[s.busyDB]
-		if s.eff[CompHubTransport] == StateInactive || !db.mounted || w.servers[db.active].eff[CompMailboxDeliveryProxy] == StateInactive {
+		if s.eff[CompHubTransport] == StateInactive || !w.dbs[s.busyDB].mounted || w.deliveryProxy(s.busyDB) == StateInactive {
 			s.busy = false
 			s.gen++
 		}

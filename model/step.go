@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/maintsim/maintsim/sim"
@@ -800,14 +801,17 @@ func (w *World) stopService(sv int32, why string) {
 	}
 	srv.service = false
 	w.emit(Record{Kind: RecServiceStopped, Server: sv, Tenant: None, Job: None, Object: None, Text: why})
-	live := w.sessionsOn(sv)
-	for _, slot := range live {
+	var cut []int32 // tenants whose tasks the stop failed
+	for _, slot := range w.sessionsOn(sv) {
 		s := &w.sessions[slot]
 		if s.waitRetry || s.state == SessionStopped || w.jobs[s.job].Target == TargetLocal {
 			continue // M13: local-target jobs are not operations against the server (M8)
 		}
 		s.failMsg, s.failCause = MsgConnectionFailed, CauseFault
 		s.cut = true
+		if !slices.Contains(cut, s.tenant) {
+			cut = append(cut, s.tenant)
+		}
 		w.failPending(slot, ResultFailed, CauseFault)
 		w.terminateInProcess(slot, ResultFailed, CauseFault)
 		if s.inFlight == 0 {
@@ -817,8 +821,8 @@ func (w *World) stopService(sv int32, why string) {
 	// The failed tasks freed their tenants' task slots: a tenant's local
 	// job waiting for one starts now (M14: extra tasks wait, M8: a local
 	// job runs on), not at the tenant's next task end.
-	for _, slot := range live {
-		w.pumpTenant(w.sessions[slot].tenant)
+	for _, t := range cut {
+		w.pumpTenant(t)
 	}
 	w.pumpServer(sv)
 }
