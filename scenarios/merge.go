@@ -359,12 +359,7 @@ func checkRecord(h *SweepHeader, r *SweepRecord) (OrderedObject, string) {
 // order, the last varying fastest; linked paths each on their own).
 // The header must have passed checkHeader.
 func gridParams(h *SweepHeader, p int) OrderedObject {
-	idx := make([]int, len(h.Vary))
-	for k := len(h.Vary) - 1; k >= 0; k-- {
-		n := len(h.Vary[k].Values)
-		idx[k] = p % n
-		p /= n
-	}
+	idx := gridIndex(p, len(h.Vary), func(k int) int { return len(h.Vary[k].Values) })
 	var out OrderedObject
 	for k, v := range h.Vary {
 		val := v.Values[idx[k]]

@@ -89,9 +89,16 @@ func (sw *Sweep) RunSeed(i int) uint64 {
 // pointValues is the value index of each vary key at grid point p: keys in
 // file order, the last one varying fastest.
 func (sw *Sweep) pointValues(p int) []int {
-	idx := make([]int, len(sw.Vary))
-	for k := len(sw.Vary) - 1; k >= 0; k-- {
-		n := len(sw.Vary[k].Values)
+	return gridIndex(p, len(sw.Vary), func(k int) int { return len(sw.Vary[k].Values) })
+}
+
+// gridIndex splits grid point p into one value index per vary key, the
+// last key varying fastest (key k has size(k) values): the one numbering
+// of grid points that sweep writes and merge checks.
+func gridIndex(p, keys int, size func(k int) int) []int {
+	idx := make([]int, keys)
+	for k := keys - 1; k >= 0; k-- {
+		n := size(k)
 		idx[k] = p % n
 		p /= n
 	}
