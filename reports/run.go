@@ -309,6 +309,8 @@ func buildRunView(r *RunReport) *runView {
 			Time: vr.Exact, Entities: h.Entities, Message: h.Message, Highlight: true})
 	}
 
+	var table string // what the tenant table shows, for the timeline's note
+	v.TenantsNote, table = tenantsCap(tenants)
 	if tr != nil {
 		var worst []int32
 		for _, t := range tenants {
@@ -327,7 +329,6 @@ func buildRunView(r *RunReport) *runView {
 				}
 			}
 		}
-		_, table := tenantsCap(tenants)
 		v.Timeline = buildTimeline(tr, timelineOpts{maxLanes: maxLanes, maxBars: maxBars, worstK: worstK, worst: worst,
 			noneAffected: none, tenantTable: table, marks: marks, match: newEntityMatch(tr.cat, r.Highlight)})
 		v.Actions, v.ActionsNote = actionRows(tr)
@@ -340,7 +341,6 @@ func buildRunView(r *RunReport) *runView {
 	for _, t := range tenants[:min(len(tenants), maxTableRows)] {
 		v.Tenants = append(v.Tenants, t.tenantRow)
 	}
-	v.TenantsNote, _ = tenantsCap(tenants)
 	v.Messages, v.Notifications, v.NotifNote = notifications(sessions, start)
 	v.Sessions, v.SessionsHeading, v.SessionsNote = sessionRows(sessions, start, s)
 	v.SessionBar, v.TaskBar = glanceBars(v.Metrics)
