@@ -751,7 +751,7 @@ type inv03sess struct {
 	enSeq   uint32
 	live    bool
 	grand   bool // M4: running standalone agent session at enable
-	inMaint bool // its server was in maintenance when it started
+	inMaint bool // its server was in maintenance when its attempt started
 }
 
 var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
@@ -789,7 +789,8 @@ func (c *inv03) Observe(r *model.Record) {
 		}
 	case model.RecAttemptStart:
 		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
-			s.attempt = r.Attempt
+			sv := c.jobServer(r.Job)
+			s.attempt, s.inMaint, s.enSeq = r.Attempt, c.m.in(sv), c.enablesOf(sv)
 		}
 	case model.RecSessionEnd:
 		if s := at(&c.sess, r.Job); s != nil && s.n == r.N {
@@ -809,8 +810,8 @@ func (c *inv03) Observe(r *model.Record) {
 			case !c.m.in(sv) && (s == nil || s.n != r.N || !s.inMaint && c.enablesOf(sv) == s.enSeq):
 				// An export may write a pending object's failure late (with
 				// the session's end): maintenance must have been on at some
-				// moment of the session, not necessarily at this line.
-				c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause maintenance, but its server was not in maintenance at any time during the session (M3, M5)", r.Result)
+				// moment of the attempt, not necessarily at this line.
+				c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause maintenance, but its server was not in maintenance at any time during the attempt (M3, M5)", r.Result)
 			case !c.jobFlags(r.Job).Has(model.FlagAffected):
 				c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r}, "task of a job maintenance does not affect ended %s with cause maintenance (M8)", r.Result)
 			}
@@ -825,8 +826,8 @@ func (c *inv03) Observe(r *model.Record) {
 			return
 		}
 		s := at(&c.sess, r.Job)
-		if f.Has(model.FlagStandaloneAgent) && s != nil && s.live && s.n == r.N && s.grand {
-			return // M4
+		if f.Has(model.FlagStandaloneAgent) && s != nil && s.live && s.n == r.N && s.grand && r.Attempt == s.grandAt {
+			return // M4: the attempt running at the enable; a retry meets M5
 		}
 		c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r},
 			"task of an affected job started while its server is in maintenance")
@@ -943,10 +944,16 @@ type invMessage struct {
 	srv     []msgServer
 	sess    []msgSession
 	decided []model.Record // per job: the record at which maintenance failed the live attempt
+	// notices are the maintenance texts the trace has shown to exist: the
+	// default, and every message any server had configured or loaded. A
+	// session text among them is a notice; any other is a real system's
+	// own text, not judged as one.
+	notices []string
 }
 
 type msgServer struct {
 	service    bool
+	faults     uint32 // service stops and power-offs so far
 	effective  string
 	configured string
 	started    model.Record // last service_started, as evidence
@@ -954,15 +961,18 @@ type msgServer struct {
 }
 
 type msgSession struct {
-	n    int32
-	live bool
-	have bool // the maintenance failure of this attempt was seen
-	cond bool // M6: service running and client supports the notice
-	eff  string
+	n        int32
+	live     bool
+	have     bool // the maintenance failure of this attempt was seen
+	cond     bool // M6: service running and client supports the notice
+	stopped  bool // a stop was requested in the attempt
+	faultSeq uint32
+	eff      string
 }
 
 var msgKinds = kindSet(model.RecServer, model.RecServiceStarted, model.RecServiceStopped, model.RecPowerOff,
-	model.RecMessageConfigured, model.RecSessionStart, model.RecAttemptStart, model.RecTaskEnd, model.RecSessionEnd)
+	model.RecMessageConfigured, model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
+	model.RecTaskEnd, model.RecSessionEnd)
 
 // genericTexts are the fixed texts that are not a maintenance notice.
 var genericTexts = []string{"", model.MsgConnectionFailed, model.MsgTenantDisabled, model.MsgCanceledByUser,
@@ -979,6 +989,7 @@ func (c *invMessage) Observe(r *model.Record) {
 		if s := at(&c.srv, r.Server); s != nil && r.Decl != nil {
 			*s = msgServer{service: r.Flags.Has(model.FlagServiceRunning) && r.Flags.Has(model.FlagPoweredOn),
 				configured: r.Decl.ConfiguredMessage, effective: model.EffectiveMessage(r.Decl.ConfiguredMessage)}
+			c.noteNotice(r.Decl.ConfiguredMessage)
 		}
 	case model.RecServiceStarted:
 		s := at(&c.srv, r.Server)
@@ -993,18 +1004,25 @@ func (c *invMessage) Observe(r *model.Record) {
 		s.service, s.effective, s.started = true, want, *r
 		if r.Text != "" {
 			s.effective = r.Text
+			c.noteNotice(r.Text)
 		}
 	case model.RecServiceStopped, model.RecPowerOff:
 		if s := at(&c.srv, r.Server); s != nil {
 			s.service = false
+			s.faults++
 		}
 	case model.RecMessageConfigured:
 		if s := at(&c.srv, r.Server); s != nil {
 			s.configured, s.configRec = r.Text, *r
+			c.noteNotice(r.Text)
 		}
 	case model.RecSessionStart, model.RecAttemptStart:
 		if s := at(&c.sess, r.Job); s != nil {
 			*s = msgSession{n: r.N, live: true}
+		}
+	case model.RecStopRequested:
+		if s := at(&c.sess, r.Job); s != nil && s.live && s.n == r.N {
+			s.stopped = true
 		}
 	case model.RecTaskEnd:
 		if r.Cause != model.CauseMaintenance {
@@ -1020,23 +1038,31 @@ func (c *invMessage) Observe(r *model.Record) {
 		}
 		s.live = false
 		sv := at(&c.srv, c.jobServer(r.Job))
-		maint := c.maintText(sv, s, r.Text)
-		if r.Result != model.ResultFailed || r.Cause != model.CauseMaintenance {
+		maint := c.maintText(r.Text)
+		// Maintenance failed a task of the last attempt, and then the trace
+		// shows a fault or a stop (whatever cause session_end gives): the
+		// session may end with the notice (M3's message) or with the fault's
+		// or the stop's text, but the notice only if M6's conditions held
+		// when maintenance failed it, and only the one then in effect.
+		later := s.have && r.Result == model.ResultFailed &&
+			(r.Cause == model.CauseFault || r.Cause == model.CauseStop || r.Cause == model.CauseDisabled ||
+				s.stopped || sv != nil && sv.faults != s.faultSeq)
+		switch {
+		case later:
 			switch {
-			case s.have && r.Result == model.ResultFailed:
-				// Maintenance failed a task of the last attempt, then a fault
-				// or a stop ended the session: the notice (M3's message) or
-				// the stop's or fault's text may show, but the notice only
-				// when M6's conditions held when maintenance failed it.
-				if c.shown && !s.cond && maint {
-					c.violate(r.At, whoOf(r), []*model.Record{&c.decided[r.Job], r},
-						"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
-				}
-			case c.shown && maint:
+			case c.shown && !s.cond && maint:
+				c.violate(r.At, whoOf(r), []*model.Record{&c.decided[r.Job], r},
+					"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
+			case !c.shown && maint && r.Text != s.eff && sv != nil:
+				c.violate(r.At, whoOf(r), []*model.Record{&sv.started, &sv.configRec, &c.decided[r.Job], r},
+					"shows %q, but the effective message (loaded at the last service start) is %q", r.Text, s.eff)
+			}
+			return
+		case r.Result != model.ResultFailed || r.Cause != model.CauseMaintenance:
+			if c.shown && maint {
 				// INV-05's "no maintenance text otherwise": a session that
 				// maintenance did not fail (a fault, M13; a stop; a success)
-				// shows no maintenance notice. Only the notice itself is
-				// recognised: a real system's other texts are its own.
+				// shows no maintenance notice.
 				why := ""
 				if r.Cause != model.CauseNone {
 					why = " (cause " + r.Cause.String() + ")"
@@ -1071,18 +1097,18 @@ func (c *invMessage) Observe(r *model.Record) {
 	}
 }
 
-// maintText reports whether text is a maintenance notice: the default
-// one, the server's configured message, or the effective one (now, or
-// when maintenance failed the session). Any other text is a real system's
-// own and is not judged as a notice.
-func (c *invMessage) maintText(sv *msgServer, s *msgSession, text string) bool {
-	if text == "" {
-		return false
+// noteNotice records a maintenance text the trace shows to exist.
+func (c *invMessage) noteNotice(text string) {
+	if text != "" && !slices.Contains(c.notices, text) && len(c.notices) < 1024 {
+		c.notices = append(c.notices, text)
 	}
-	if text == model.DefaultNotice || text == s.eff {
-		return true
-	}
-	return sv != nil && (text == sv.effective || text == sv.configured)
+}
+
+// maintText reports whether text is a maintenance notice: the default one
+// or a message some server had configured or loaded (INV-06 then judges
+// whether it was the one in effect).
+func (c *invMessage) maintText(text string) bool {
+	return text != "" && (text == model.DefaultNotice || slices.Contains(c.notices, text))
 }
 
 func (c *invMessage) decide(s *msgSession, r *model.Record) {
@@ -1091,7 +1117,7 @@ func (c *invMessage) decide(s *msgSession, r *model.Record) {
 	*c.perJob(&c.decided, r.Job) = *r
 	s.cond = sv != nil && sv.service && c.clientSupports(r.Job)
 	if sv != nil {
-		s.eff = sv.effective
+		s.eff, s.faultSeq = sv.effective, sv.faults
 	}
 }
 
@@ -1237,8 +1263,13 @@ func (c *inv09) Observe(r *model.Record) {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop or its tenant's disable (pending objects get none, S2, M12)")
 		}
 	case model.RecTaskEnd:
-		if s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
+		if s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled && (r.Cause == model.CauseStop || r.Cause == model.CauseNone) {
+			// (a pending object maintenance or a fault failed before the
+			// stop may be written late, with its own cause)
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after an immediate stop (S2: pending objects get none; Canceled)", r.Result)
+		}
+		if s.imm && !s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result == model.ResultCanceled {
+			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended Canceled after its tenant's disable (M12 fails them: Failed)")
 		}
 		if r.Flags.Has(model.FlagRestorePoint) {
 			if s.imm {
@@ -1343,7 +1374,7 @@ func (c *inv10) Observe(r *model.Record) {
 		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
 			c.violate(r.At, w, []*model.Record{r}, "task ended %s with cause stop, but no stop of its session was requested (S1)", r.Result)
 		}
-		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled {
+		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled && (r.Cause == model.CauseStop || r.Cause == model.CauseNone) {
 			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
 		}
 		o := c.cat.obj(r.Job, r.Object)
@@ -1487,7 +1518,10 @@ func (c *inv12) Observe(r *model.Record) {
 		if r.N <= j.lastN {
 			c.violate(r.At, w, []*model.Record{r}, "session number %d is not after the job's last session #%d", r.N, j.lastN)
 		}
-		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1)}
+		if r.Attempt > 1 {
+			c.violate(r.At, w, []*model.Record{r}, "session_start names attempt %d: a session begins with attempt 1 (S8 retries are attempt_start)", r.Attempt)
+		}
+		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1)} // one report, not one a line
 		return
 	}
 	if j.liveN != r.N {
@@ -1498,7 +1532,7 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		return
 	}
-	if r.Kind != model.RecAttemptStart && r.Kind != model.RecStopRequested && r.Attempt != j.attempt {
+	if r.Kind != model.RecAttemptStart && r.Attempt != j.attempt {
 		// A record of a session belongs to its current attempt: one naming
 		// another (an attempt that never started, or an earlier one) is not
 		// well formed. A trace line without `attempt` means attempt 1.
@@ -1691,7 +1725,7 @@ func (c *inv13) Observe(r *model.Record) {
 		}
 	case model.RecTaskPhase, model.RecTaskPlan:
 		sv := at(&c.srv, c.jobServer(r.Job))
-		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 {
+		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 && !c.cat.fact(r.Job).Local {
 			sv.joined = true
 		}
 		o := c.cat.obj(r.Job, r.Object)

@@ -246,6 +246,18 @@ var _ = Describe("INV-03: no-affected-start-in-maintenance", func() {
 		Expect(v).To(HaveLen(1))
 		Expect(v[0].Message).To(ContainSubstring("M4"))
 	})
+	It("M4, M5: is violated by a retry attempt of a standalone agent session that starts in maintenance (only the attempt running at the enable goes on)", func() {
+		v := handViolations("INV-03", `{"t":@0m,"ev":"session_start","session":"acme/laptop#1"}
+{"t":@0m,"ev":"task_start","session":"acme/laptop#1","object":"pc1","bytes":1,"due":@20m}
+{"t":@5m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@20m,"ev":"task_end","session":"acme/laptop#1","object":"pc1","phase":"Transfer","result":"Failed","started":true,"snapshot_removed":true,"bytes":0}
+{"t":@20m,"ev":"task_start","session":"acme/laptop#1","object":"pc2","bytes":1,"due":@40m}
+{"t":@40m,"ev":"task_end","session":"acme/laptop#1","object":"pc2","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":1}
+{"t":@50m,"ev":"attempt_start","session":"acme/laptop#1","attempt":2}
+{"t":@50m,"ev":"task_start","session":"acme/laptop#1","attempt":2,"object":"pc1","bytes":1,"due":@70m}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("started while its server is in maintenance"))
+	})
 	It("is violated by a standalone agent session started after enable (M5)", func() {
 		v := handViolations("INV-03", `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
 {"t":@5m,"ev":"session_start","session":"acme/laptop#1"}
@@ -394,6 +406,23 @@ var _ = Describe("INV-06: message-changes-on-restart-only", func() {
 		Expect(handViolations("INV-06", custom+`{"t":@1m,"ev":"service_stopped","server":"cc-01","text":"restart_service"}
 {"t":@1m,"ev":"service_started","server":"cc-01","text":"`+model.DefaultNotice+`"}`)).To(HaveLen(1))
 	})
+	It("is violated by a message configured earlier and replaced, not only by the latest", func() {
+		v := handViolations("INV-06", custom+`{"t":@1m,"ev":"message_configured","server":"cc-01","text":"Back at 05:00"}`+"\n"+fail("Back at 04:00"))
+		Expect(v).To(HaveLen(1))
+	})
+	It("judges the notice of a session maintenance failed and a fault then ended, whatever cause its end gives", func() {
+		faulted := func(text string) string {
+			return custom + `{"t":@2m,"ev":"maintenance_enabled","server":"cc-01"}
+{"t":@5m,"ev":"session_start","session":"acme/nightly#1"}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}
+{"t":@6m,"ev":"service_stopped","server":"cc-01"}
+{"t":@6m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}
+{"t":@6m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","cause":"maintenance","text":"` + text + `"}`
+		}
+		Expect(handViolations("INV-06", faulted("Back at 04:00"))).To(HaveLen(1), "a message configured since, not loaded")
+		Expect(handViolations("INV-06", faulted(model.DefaultNotice))).To(BeEmpty())
+		Expect(handViolations("INV-05", faulted(model.MsgConnectionFailed))).To(BeEmpty(), "the fault's text may show")
+	})
 })
 
 var _ = Describe("INV-07: restore-points-immutable", func() {
@@ -443,6 +472,14 @@ var _ = Describe("INV-09: immediate-stop-outcome", func() {
 {"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":""}`)
 		Expect(v).To(HaveLen(2))
 		Expect(v[1].Message).To(ContainSubstring("disable"))
+	})
+	It("M12: is violated by a pending object the disable cancels (M12 fails them)", func() {
+		v := handViolations("INV-09", disable+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Canceled","cause":"disabled","bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("M12"))
+	})
+	It("S2: holds for a pending object maintenance failed before the stop, written late with its own cause", func() {
+		Expect(handViolations("INV-09", stop+`{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","cause":"maintenance","bytes":0}`)).To(BeEmpty())
 	})
 	It("M12: does not judge another tenant's session", func() {
 		Expect(handViolations("INV-09", `{"t":@0m,"ev":"session_start","session":"legacy/nightly#1"}
@@ -537,6 +574,10 @@ var _ = Describe("INV-12: lifecycle-well-formed", func() {
 		Expect(v[0].Message).To(ContainSubstring("cause fault"))
 		Expect(handViolations("INV-12", strings.Replace(fault, `{"t":@5m,"ev":"task_end"`, `{"t":@5m,"ev":"service_stopped","server":"cc-01"}`+"\n"+`{"t":@5m,"ev":"task_end"`, 1))).To(BeEmpty())
 	})
+	It("is violated by a session_start naming attempt 2, and a stop_requested naming another attempt", func() {
+		Expect(handViolations("INV-12", `{"t":@0m,"ev":"session_start","session":"acme/nightly#1","attempt":2}`)).To(HaveLen(1))
+		Expect(handViolations("INV-12", nightly1+`{"t":@1m,"ev":"stop_requested","session":"acme/nightly#1","attempt":3,"mode":"immediate"}`)).To(HaveLen(1))
+	})
 	It("is violated by a task or session event naming an attempt the session is not in", func() {
 		v := handViolations("INV-12", nightly1+`{"t":@0m,"ev":"task_start","session":"acme/nightly#1","attempt":2,"object":"vm1","bytes":1,"due":@20m}`)
 		Expect(v).To(HaveLen(1))
@@ -619,6 +660,13 @@ var _ = Describe("INV-13: drain-terminates", func() {
 {"t":@106m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@150m,"transfer_at":@101m,"commit_at":@149m}
 {"t":@150m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)
 		Expect(v).To(HaveLen(1))
+	})
+	It("does not count a local job's transfer as joining the server (M8: it takes no share)", func() {
+		Expect(handViolations("INV-13", `{"t":@0m,"ev":"job","tenant":"acme","job":"loc","kind":"backup","target":"local","objects":["vm9"]}`+"\n"+enable+`{"t":@6m,"ev":"session_start","session":"acme/loc#1"}
+{"t":@6m,"ev":"task_start","session":"acme/loc#1","object":"vm9","phase":"Snapshot","bytes":100,"due":@40m}
+{"t":@7m,"ev":"task_phase","session":"acme/loc#1","object":"vm9","phase":"Transfer","due":@40m}
+{"t":@8m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@30m,"transfer_at":@1m,"commit_at":@29m}
+{"t":@30m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Commit","result":"Success","started":true,"restore_point":true,"snapshot_removed":true,"bytes":100}`)).To(HaveLen(1))
 	})
 	It("follows a plan moved earlier, but not one the model stretches on its own", func() {
 		Expect(handViolations("INV-13", enable+`{"t":@6m,"ev":"task_plan","session":"acme/nightly#1","object":"vm1","phase":"Transfer","due":@15m,"transfer_at":@1m,"commit_at":@14m}
