@@ -2,7 +2,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: run test verify bench build examples clean
+.PHONY: run test verify bench fuzz build examples clean
 
 build:
 	$(GO) build -o $(OUT)/maintsim ./cmd/maintsim
@@ -29,6 +29,13 @@ verify:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./model/ ./scenarios/
+
+# The scenario and trace readers under the fuzzer (go test runs only the
+# seeds): FUZZTIME each.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./scenarios/
+	$(GO) test -run '^$$' -fuzz FuzzVerifyTrace -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./scenarios/
 
 clean:
 	rm -rf $(OUT)
