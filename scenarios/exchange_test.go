@@ -379,8 +379,8 @@ expect:
 	// A correct runbook for ex-01 (entry 1h–1h4m, exit 2h–2h4m), then
 	// HealthAPI takes FrontendTransport Draining at HOLD; a second window
 	// opens at 4h, where the first is judged.
-	DescribeTable("X4 requester-left-set: a hold in place at the exit's last step is left set; one a requester takes after it is not",
-		func(hold string, violated bool) {
+	DescribeTable("X4 requester-left-set: the runbook's requester (Maintenance) holding at the exit's last step is left set; the system's requesters, or a hold taken after, are not",
+		func(requester, hold string, violated bool) {
 			src := `
 name: left set or not
 seed: 21
@@ -402,7 +402,7 @@ actions:
   - {at: +1h2m, do: suspend_mailbox_database_copy, database: DB01, server: ex-01}
   - {at: +1h3m, do: dismount_database, database: DB01}
   - {at: +1h4m, do: set_server_component_state, server: ex-01, component: HubTransport, state: Draining, requester: Maintenance}
-  - {at: ` + hold + `, do: set_server_component_state, server: ex-01, component: FrontendTransport, state: Draining, requester: HealthAPI}
+  - {at: ` + hold + `, do: set_server_component_state, server: ex-01, component: FrontendTransport, state: Draining, requester: ` + requester + `}
   - {at: +2h, do: set_server_component_state, server: ex-01, component: HubTransport, state: Active, requester: Maintenance}
   - {at: +2h1m, do: mount_database, database: DB01}
   - {at: +2h2m, do: resume_mailbox_database_copy, database: DB01, server: ex-01}
@@ -423,8 +423,9 @@ actions:
 				Expect(out).To(scentest.HaveSucceeded())
 			}
 		},
-		Entry("taken during the window, still held at the next entry", "+1h30m", true),
-		Entry("taken after the exit's last step", "+3h", false),
+		Entry("Maintenance, taken during the window, still held at the next entry", "Maintenance", "+1h30m", true),
+		Entry("a health probe's, taken during the window, still held at the next entry", "HealthAPI", "+1h30m", false),
+		Entry("a health probe's, taken after the exit's last step", "HealthAPI", "+3h", false),
 	)
 
 	// X5: a message queued on a server that does not come back is lost;

@@ -709,17 +709,18 @@ func (c *invX2) judgeExit(sv int32, r *model.Record) {
 	s := &c.servers[sv]
 	w := s.win
 	srvName := c.cat.ServerName(sv)
+	// X4 "a requester left set after exit": the runbook's requester,
+	// Maintenance (X3 step 5), still holding what it did not before entry
+	// when the exit's last step was taken. The other requesters are the
+	// system's (health probes, setup): their holds, whenever taken, are
+	// not the runbook's doing.
+	const q = model.ReqMaintenance
 	for k := range model.NumComponents {
-		for q := range model.NumRequesters {
-			// X4 "a requester left set after exit": a hold in place when
-			// the exit's last step was taken. One a requester (a health
-			// probe, setup) took after it is not the runbook's doing.
-			if st := s.holds[k][q]; st != model.StateActive && st != w.holds[k][q] && s.heldFrom[k][q] <= w.lastExit {
-				comp, req := model.Component(k), model.Requester(q)
-				c.once(w, "left-"+comp.String()+"-"+req.String(), r, sv, []string{"component " + comp.String()},
-					"X4 pitfall requester-left-set: after the exit, %s on %s is still held %s by requester %s (it was not before entry)",
-					comp, srvName, st, req)
-			}
+		if st := s.holds[k][q]; st != model.StateActive && st != w.holds[k][q] && s.heldFrom[k][q] <= w.lastExit {
+			comp := model.Component(k)
+			c.once(w, "left-"+comp.String()+"-"+q.String(), r, sv, []string{"component " + comp.String()},
+				"X4 pitfall requester-left-set: after the exit, %s on %s is still held %s by requester %s (it was not before entry)",
+				comp, srvName, st, q)
 		}
 	}
 	if s.policy != w.policy {
