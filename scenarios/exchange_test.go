@@ -232,6 +232,18 @@ var _ = Describe("Exchange profile: scenarios, invariants, trace, check", func()
 		Expect(handX(res, "INV-X3")).To(BeEmpty())
 	})
 
+	It("INV-X1: a message delivered twice hides one that was lost: judged by message number, not only by counts", func() {
+		res := exchangeHandVerify(`
+{"t":@1m,"ev":"message_accepted","server":"ex-01","database":"DB01","msg":1,"queue_depth":1}
+{"t":@1m,"ev":"message_accepted","server":"ex-01","database":"DB01","msg":2,"queue_depth":2}
+{"t":@2m,"ev":"message_delivered","server":"ex-01","database":"DB01","msg":1,"queue_depth":1}
+{"t":@3m,"ev":"message_delivered","server":"ex-01","database":"DB01","msg":1,"queue_depth":0}
+{"t":@60m,"ev":"end"}`)
+		v := handX(res, "INV-X1")
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(HavePrefix("message 1 delivered, but it was not queued"))
+	})
+
 	It("INV-X3: an effective state that does not follow X1 from the requesters is reported", func() {
 		res := exchangeHandVerify(`
 {"t":@1m,"ev":"component_state","server":"ex-01","component":"HubTransport","requester":"Functional","state":"Draining","effective":"Draining","queue_depth":0}

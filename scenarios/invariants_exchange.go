@@ -56,6 +56,10 @@ type invX1 struct {
 	depth []int64
 	hub   []model.CompState
 	last  []model.Record // the record that last moved each server's count
+	// queued are the messages accepted and not yet delivered (redirects
+	// keep them queued): counts alone would let a message delivered twice
+	// hide one that was lost. Memory follows the queues, not the history.
+	queued map[int64]bool
 }
 
 func (c *invX1) grow(s int32) bool {
@@ -94,9 +98,24 @@ func (c *invX1) Observe(r *model.Record) {
 	case model.RecExMsgAccepted:
 		c.depth[s]++
 		c.last[s] = *r
+		if x.Msg != 0 {
+			if c.queued == nil {
+				c.queued = map[int64]bool{}
+			}
+			if x.Msg < 0 || c.queued[x.Msg] {
+				c.exViolate(r.At, s, nil, []*model.Record{r}, "message %d accepted while it is already queued, or not a message number (X5)", x.Msg)
+			}
+			c.queued[x.Msg] = true
+		}
 	case model.RecExMsgDelivered:
 		c.depth[s]--
 		c.last[s] = *r
+		if x.Msg != 0 {
+			if !c.queued[x.Msg] {
+				c.exViolate(r.At, s, nil, []*model.Record{r}, "message %d delivered, but it was not queued: never accepted, or delivered already (X5)", x.Msg)
+			}
+			delete(c.queued, x.Msg)
+		}
 	case model.RecExMsgRedirected:
 		if !c.grow(x.Target) {
 			return
