@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Merging joins the JSONL files of a sweep's shards. It refuses anything
@@ -62,7 +65,7 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 	sf := &SweepFile{Path: path}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), MaxSweepLineBytes)
-	line := 0
+	line, header := 0, false
 	for sc.Scan() {
 		line++
 		b := bytes.TrimSpace(sc.Bytes())
@@ -70,10 +73,23 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 			continue
 		}
 		// Unknown fields are tolerated so that a file from another maintsim
-		// version reads, and merge can say that the versions differ.
+		// version reads, and merge can say that the versions differ; what
+		// follows the object on its line is not (a second record glued to
+		// the first would be dropped without a word).
 		dec := json.NewDecoder(bytes.NewReader(b))
-		if line == 1 {
-			if err := dec.Decode(&sf.Header); err != nil {
+		one := func(v any) error {
+			if err := dec.Decode(v); err != nil {
+				return err
+			}
+			if rest, _ := io.ReadAll(dec.Buffered()); dec.More() || len(bytes.TrimSpace(rest)) > 0 {
+				return errors.New("text after the JSON object on the line (one record a line)")
+			}
+			return nil
+		}
+		if !header {
+			// The header is the first line that is not blank.
+			header = true
+			if err := one(&sf.Header); err != nil {
 				return nil, fail(line, "not a maintsim sweep file: the first line is not a sweep header: %v", err)
 			}
 			if sf.Header.Kind != SweepKind {
@@ -85,7 +101,7 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 			continue
 		}
 		var rec SweepRecord
-		if err := dec.Decode(&rec); err != nil {
+		if err := one(&rec); err != nil {
 			return nil, fail(line, "bad sweep record: %v", err)
 		}
 		sf.Records = append(sf.Records, rec)
@@ -94,8 +110,8 @@ func ReadSweepFile(path string, r io.Reader) (*SweepFile, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fail(line+1, "%v", err)
 	}
-	if line == 0 {
-		return nil, &InputError{Path: path, Problems: []Problem{{Msg: "empty file: not a maintsim sweep file"}}}
+	if !header {
+		return nil, &InputError{Path: path, Problems: []Problem{{Msg: "empty file (no sweep header): not a maintsim sweep file"}}}
 	}
 	return sf, nil
 }
@@ -311,7 +327,19 @@ func checkShards(files []*SweepFile, ref *SweepFile) []string {
 func gridKey(h SweepHeader) string {
 	h.Shard, h.Name = Shard{}, ""
 	b, _ := json.Marshal(h)
-	return string(b)
+	return string(canonJSON(b))
+}
+
+// canonJSON is b as a JSON value, whatever tool wrote it: minimal string
+// escapes (é and \u00e9 alike), floats in one form (1.0 is 1), object
+// members sorted. Integers stay exact (seeds are 64-bit: RFC 8785 would
+// round them to doubles). Invalid JSON comes back as it was.
+func canonJSON(b []byte) []byte {
+	v := jsontext.Value(slices.Clone(b))
+	if v.Format(jsontext.CanonicalizeRawInts(false), jsontext.CanonicalizeRawFloats(true), jsontext.ReorderRawObjects(true)) != nil {
+		return b
+	}
+	return v
 }
 
 func short(hash string) string {
@@ -401,13 +429,7 @@ func compareParams(got, want OrderedObject) string {
 	return ""
 }
 
-func sameJSON(a, b json.RawMessage) bool {
-	var ca, cb bytes.Buffer
-	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
-		return bytes.Equal(a, b)
-	}
-	return bytes.Equal(ca.Bytes(), cb.Bytes())
-}
+func sameJSON(a, b json.RawMessage) bool { return bytes.Equal(canonJSON(a), canonJSON(b)) }
 
 // runRanges prints sorted run numbers as ranges: 3–5, 9.
 func runRanges(runs []int, limit int) string {

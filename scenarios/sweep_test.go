@@ -518,3 +518,33 @@ vary:
 		}
 	})
 })
+
+var _ = Describe("merge reads what another JSON tool wrote, and nothing glued on", func() {
+	It("CONTRACT merge: a line holding more than its record is bad input; a file of blank lines is no sweep file", func() {
+		whole := runSweep(loadTestSweep(), scenarios.Shard{}, 1)
+		lines := bytes.SplitAfter(whole, []byte("\n"))
+		glued := bytes.Join([][]byte{lines[0], bytes.TrimRight(lines[1], "\n"), lines[1], bytes.Join(lines[2:], nil)}, nil)
+		_, err := scenarios.ReadSweepFile("glued.jsonl", bytes.NewReader(glued))
+		var ie *scenarios.InputError
+		Expect(errors.As(err, &ie)).To(BeTrue(), "%v", err)
+		Expect(err.Error()).To(ContainSubstring("glued.jsonl:2:1: bad sweep record: text after the JSON object"))
+		_, err = scenarios.ReadSweepFile("blank.jsonl", strings.NewReader("\n\n"))
+		Expect(errors.As(err, &ie)).To(BeTrue(), "%v", err)
+		Expect(err.Error()).To(ContainSubstring("not a maintsim sweep file"))
+	})
+
+	It("docs: params compare as JSON values (escapes, 1.0 and 1, member order), so a re-encoded shard merges", func() {
+		whole := runSweep(loadTestSweep(), scenarios.Shard{}, 1)
+		// Re-encode every line as a tool might: HTML-safe escapes and a
+		// float where the sweep wrote an integer.
+		var reenc bytes.Buffer
+		for _, l := range bytes.Split(bytes.TrimSpace(whole), []byte("\n")) {
+			l = bytes.ReplaceAll(l, []byte(`.task_slots":4`), []byte(`.task_slots":4.0`))
+			l = bytes.ReplaceAll(l, []byte(`"maintsim-sweep"`), []byte(`"maintsim-sw\u0065\u0065p"`))
+			l = bytes.ReplaceAll(l, []byte(`"servers[0].task_slots"`), []byte(`"servers\u005b0\u005d.task_slots"`))
+			reenc.Write(l)
+			reenc.WriteByte('\n')
+		}
+		Expect(mergedOutputs(readSweep("reenc.jsonl", reenc.Bytes()))).To(Equal(mergedOutputs(readSweep("whole.jsonl", whole))))
+	})
+})
