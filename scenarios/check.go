@@ -89,6 +89,10 @@ type CheckResult struct {
 	Excluded       []string
 	ExcludedBy     map[string][]string // base path → invariant IDs
 	Counterexample *Counterexample
+	// AsWritten names the base file whose scenario, as written, already
+	// violates the counterexample's invariant without its expect: saying
+	// so: check reports it (exit 1) instead of searching around it.
+	AsWritten string
 }
 
 // Counterexample is a minimal failing case.
@@ -190,6 +194,9 @@ func check(opt CheckOptions) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.res.AsWritten != "" {
+		return e.result() // nothing to explore: a base fails as written
+	}
 	if opt.Collect {
 		if ex := e.explore(max(opt.Workers, 1)); ex.exact {
 			e.collected(ex)
@@ -239,6 +246,15 @@ func newExplorer(opt CheckOptions) (*explorer, error) {
 			}
 			ex := map[string]bool{}
 			for _, id := range base.violated {
+				if e.opt.Mutants == 0 && id != ErrorCheck && !expectsViolated(b.File, id) && e.last == nil {
+					// The file as written breaks an invariant it does not
+					// expect broken: that is the finding, not something to
+					// search around (a pitfall example expects its own).
+					f := *b.File
+					e.target, e.last, e.lastR = id, &f, base
+					e.res.AsWritten = b.Path
+					continue
+				}
 				ex[id] = true
 				if !slices.Contains(e.res.Excluded, id) {
 					e.res.Excluded = append(e.res.Excluded, id)
@@ -387,6 +403,17 @@ func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
 		}
 	}
 	return f, r
+}
+
+// expectsViolated reports whether f's expect: block says invariant id is
+// violated ({invariants: {violated: ID}}).
+func expectsViolated(f *File, id string) bool {
+	for _, x := range f.Expect {
+		if x.Invariants != nil && x.Invariants.Violated == id {
+			return true
+		}
+	}
+	return false
 }
 
 // findings names what a case violates, finer than invariant IDs where one

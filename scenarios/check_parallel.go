@@ -48,7 +48,9 @@ func checkParallel(opt CheckOptions) (res *CheckResult, fellBack bool, err error
 	if err != nil {
 		return nil, false, err
 	}
-	fellBack = e.search()
+	if e.res.AsWritten == "" { // else a base fails as written: nothing to explore
+		fellBack = e.search()
+	}
 	res, err = e.result()
 	return res, fellBack, err
 }

@@ -113,13 +113,25 @@ var _ = Describe("check: property-based exploration", func() {
 		Expect(res.Counterexample.Invariant).To(BeElementOf("INV-03", "INV-04", "INV-10"))
 	})
 
-	It("does not search for what the scenario as written already violates", func() {
+	It("does not search for what the scenario as written already violates and expects violated", func() {
 		f := scenarios.GenFile().Example(1)
 		f.Actions = append(f.Actions, scenarios.Action{At: scenarios.After(0), Do: "move_backups", Tenant: f.Tenants[0].Name})
+		f.Expect = []scenarios.Expect{{Invariants: &scenarios.InvariantsExpect{Violated: "INV-15"}}}
 		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 30, Seed: 1, Bases: []scenarios.BaseScenario{{Path: "runbook.yaml", File: f}}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Excluded).To(ContainElement("INV-15"))
 		Expect(res.Counterexample).To(BeNil())
+	})
+
+	It("reports a scenario that as written violates an invariant its expect: does not name (exit 1, no search)", func() {
+		f := scenarios.GenFile().Example(1)
+		f.Actions = append(f.Actions, scenarios.Action{At: scenarios.After(0), Do: "move_backups", Tenant: f.Tenants[0].Name})
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 30, Seed: 1, Bases: []scenarios.BaseScenario{{Path: "runbook.yaml", File: f}}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.AsWritten).To(Equal("runbook.yaml"))
+		Expect(res.Runs).To(BeZero())
+		Expect(res.Counterexample).NotTo(BeNil())
+		Expect(res.Counterexample.Invariant).To(Equal("INV-15"))
 	})
 
 	It("rejects a base scenario that does not compile", func() {

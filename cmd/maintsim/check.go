@@ -155,6 +155,11 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 			fmt.Fprintf(w, "not searched in %s (already violated as written): %s\n", p, strings.Join(ids, ", "))
 		}
 	}
+	if res.AsWritten != "" {
+		// Its expect: block does not say so: a runbook that breaks an
+		// invariant as written is the finding, before any perturbation.
+		fmt.Fprintf(w, "%s violates %s as written (its expect: block does not say so); no perturbation searched\n", res.AsWritten, res.Counterexample.Invariant)
+	}
 	ce := res.Counterexample
 	if ce == nil {
 		fmt.Fprintf(w, "no invariant violated in %d cases\n", res.Runs)
@@ -235,7 +240,11 @@ func printCounterexample(w io.Writer, ce *scenarios.Counterexample, runs int) {
 	if inv, ok := scenarios.InvariantByID(ce.Invariant); ok {
 		name += " " + inv.Name
 	}
-	fmt.Fprintf(w, "counterexample after %d cases (%s): %s violated\n", runs, shrunk, name)
+	if runs == 0 {
+		fmt.Fprintf(w, "counterexample: the file as written (%s): %s violated\n", shrunk, name)
+	} else {
+		fmt.Fprintf(w, "counterexample after %d cases (%s): %s violated\n", runs, shrunk, name)
+	}
 	if ce.Err != "" {
 		fmt.Fprintf(w, "  the model refused it: %s\n", ce.Err)
 	}
