@@ -77,26 +77,38 @@ func (e *InputError) Error() string {
 		}
 		fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, p.Pos.Line, p.Pos.Col, p.Msg)
 		if p.Pos.Line <= len(lines) {
-			line := strings.TrimRight(lines[p.Pos.Line-1], "\r")
-			col := max(p.Pos.Col, 1)
-			pad := []rune(line)
-			// A very long line is shown around the caret only.
-			if len(pad) > maxShownLine {
-				from := max(0, min(col-1-maxShownLine/2, len(pad)-maxShownLine))
-				pad = append(append([]rune("…"), pad[from:from+maxShownLine]...), '…')
-				col = col - from + 1
-				line = string(pad)
-			}
-			caret := make([]rune, 0, col)
-			for j := 0; j < col-1 && j < len(pad); j++ {
-				if pad[j] == '\t' {
-					caret = append(caret, '\t')
-				} else {
-					caret = append(caret, ' ')
-				}
-			}
-			fmt.Fprintf(&b, "\n    %s\n    %s^", line, string(caret))
+			showLine(&b, strings.TrimRight(lines[p.Pos.Line-1], "\r"), p.Pos.Col)
 		}
 	}
 	return b.String()
+}
+
+// showLine writes the offending line and a caret under column col (in
+// runes, from 1): the shape of every bad-input message (CONTRACT.md).
+func showLine(b *strings.Builder, line string, col int) {
+	col = max(col, 1)
+	pad := []rune(line)
+	// A very long line is shown around the caret only.
+	if len(pad) > maxShownLine {
+		from := max(0, min(col-1-maxShownLine/2, len(pad)-maxShownLine))
+		shown := append([]rune(nil), pad[from:from+maxShownLine]...)
+		col -= from
+		if from > 0 {
+			shown = append([]rune("…"), shown...)
+			col++
+		}
+		if from+maxShownLine < len(pad) {
+			shown = append(shown, '…')
+		}
+		pad, line = shown, string(shown)
+	}
+	caret := make([]rune, 0, col)
+	for j := 0; j < col-1 && j < len(pad); j++ {
+		if pad[j] == '\t' {
+			caret = append(caret, '\t')
+		} else {
+			caret = append(caret, ' ')
+		}
+	}
+	fmt.Fprintf(b, "\n    %s\n    %s^", line, string(caret))
 }

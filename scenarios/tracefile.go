@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -252,14 +253,25 @@ type traceLine struct {
 	exTraceLine                 // exchange profile fields (tracefile_exchange.go)
 }
 
-// TraceError is a malformed trace line: exit code 2 with the line number.
+// TraceError is a malformed trace line: exit code 2, printed as
+// FILE:LINE:COL: message with the line and a caret (CONTRACT.md's shape
+// of bad input; COL is where the JSON went wrong, else 1).
 type TraceError struct {
 	Path string
 	Line int
+	Col  int    // from 1; 0: the line as a whole
+	Src  string // the line as read; "" when there is none to show
 	Msg  string
 }
 
-func (e *TraceError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg) }
+func (e *TraceError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, e.Line, max(e.Col, 1), e.Msg)
+	if e.Src != "" {
+		showLine(&b, e.Src, e.Col)
+	}
+	return b.String()
+}
 
 // TraceReader turns JSONL lines back into records, interning names into the
 // dense IDs the model would have used (declaration order). It accepts traces
@@ -285,6 +297,7 @@ type TraceReader struct {
 	// endLine: the line of the end event, which is the trace's last.
 	scenario, profileGiven bool
 	endLine                int
+	raw                    string // the line being read, for error messages
 }
 
 // NewTraceReader reads from r; path names the file in errors.
@@ -296,7 +309,7 @@ func NewTraceReader(path string, r io.Reader) *TraceReader {
 }
 
 func (t *TraceReader) errf(format string, a ...any) error {
-	return &TraceError{Path: t.path, Line: t.line, Msg: fmt.Sprintf(format, a...)}
+	return &TraceError{Path: t.path, Line: t.line, Src: t.raw, Msg: fmt.Sprintf(format, a...)}
 }
 
 // Next returns the next record, or io.EOF.
@@ -304,6 +317,7 @@ func (t *TraceReader) Next() (model.Record, error) {
 	for t.sc.Scan() {
 		t.line++
 		raw := strings.TrimSpace(t.sc.Text())
+		t.raw = ""
 		if t.line == 1 {
 			// A byte order mark, as Windows PowerShell 5's UTF-8 writes it,
 			// is not part of the first line (as for scenario files).
@@ -312,12 +326,17 @@ func (t *TraceReader) Next() (model.Record, error) {
 		if raw == "" {
 			continue
 		}
+		t.raw = raw
 		// encoding/json would match keys case-insensitively ("Attempt"),
 		// keep the last of two equal keys and ignore what follows the
 		// object; the v2 semantics refuse all three, and unknown keys.
 		var l traceLine
 		if err := json.Unmarshal([]byte(raw), &l, json.RejectUnknownMembers(true)); err != nil {
-			return model.Record{}, t.errf("malformed trace line: %s", describeJSONError(err))
+			te := t.errf("malformed trace line: %s", describeJSONError(err)).(*TraceError)
+			if off := jsonErrOffset(err); off >= 0 && off <= int64(len(raw)) {
+				te.Col = utf8.RuneCountInString(raw[:off]) + 1
+			}
+			return model.Record{}, te
 		}
 		// The decoder reads null as the zero value (or as an absent key):
 		// as in a scenario file, a key is either given a value or left out.
@@ -351,6 +370,19 @@ func nullKey(raw string) (string, bool) {
 			return strings.TrimPrefix(string(dec.StackPointer()), "/"), true
 		}
 	}
+}
+
+// jsonErrOffset is where in the line a JSON error is (-1: unknown).
+func jsonErrOffset(err error) int64 {
+	var se *json.SemanticError
+	if errors.As(err, &se) {
+		return se.ByteOffset
+	}
+	var sy *jsontext.SyntacticError
+	if errors.As(err, &sy) {
+		return sy.ByteOffset
+	}
+	return -1
 }
 
 // describeJSONError says what is wrong with a trace line in the trace

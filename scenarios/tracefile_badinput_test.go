@@ -50,7 +50,8 @@ func badTraceLine(trace string, line int, want ...string) {
 	var te *scenarios.TraceError
 	Expect(errors.As(err, &te)).To(BeTrue(), "want bad input, got %v (passed: %v)", err, res != nil && res.Passed)
 	Expect(te.Line).To(Equal(line), te.Msg)
-	Expect(err.Error()).To(HavePrefix("bad.jsonl:%d: ", line))
+	Expect(err.Error()).To(MatchRegexp(`^bad\.jsonl:%d:\d+: `, line))
+	Expect(err.Error()).To(ContainSubstring("\n    "), "the line and a caret")
 	for _, w := range want {
 		Expect(te.Msg).To(ContainSubstring(w))
 	}

@@ -427,16 +427,16 @@ var _ = Describe("maintsim verify", func() {
 		Expect(v.stdout).To(ContainSubstring("15 of 16 hold"))
 	})
 
-	DescribeTable("a malformed trace: exit 2 with FILE:LINE",
+	DescribeTable("a malformed trace: exit 2 with FILE:LINE:COL, the line and a caret",
 		func(file, want string) {
 			v := ms("", "verify", "testdata/traces/"+file)
 			Expect(v.code).To(Equal(2), v.String())
 			Expect(v.stdout).To(BeEmpty())
 			Expect(v.stderr).To(HavePrefix("testdata/traces/" + want))
 		},
-		Entry("a truncated line", "malformed_line.jsonl", "malformed_line.jsonl:7: malformed trace line"),
-		Entry("an unknown key", "unknown_field.jsonl", `unknown_field.jsonl:7: malformed trace line: unknown field "byts"`),
-		Entry("an undeclared server", "undeclared_server.jsonl", `undeclared_server.jsonl:8: unknown server "cc-02"`),
+		Entry("a truncated line", "malformed_line.jsonl", "malformed_line.jsonl:7:91: malformed trace line"),
+		Entry("an unknown key", "unknown_field.jsonl", `unknown_field.jsonl:7:161: malformed trace line: unknown field "byts"`),
+		Entry("an undeclared server", "undeclared_server.jsonl", `undeclared_server.jsonl:8:1: unknown server "cc-02"`),
 	)
 
 	It("an empty trace is bad input, not a pass", func() {
