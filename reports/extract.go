@@ -67,7 +67,9 @@ type sessTrack struct {
 	mode                   model.StopMode
 	attempts               []sim.Time // starts of attempts 2..
 	notices                []attemptNotice
-	faultTasks             int // tasks failed by a service stop or power off (M13)
+	faultTasks             int      // tasks failed by a service stop or power off (M13)
+	firstFail              sim.Time // the first task of the session that ended Failed (hasFail)
+	hasFail                bool
 	tasks                  []*taskTrack
 	pending                []*pendMark
 	ok, failed, canceled   int
@@ -316,6 +318,9 @@ func buildTrace(recs []model.Record, cat *scenarios.Catalog) *trace {
 				}
 			}
 			if r.Result == model.ResultFailed {
+				if !s.hasFail {
+					s.firstFail, s.hasFail = r.At, true
+				}
 				switch r.Cause {
 				case model.CauseMaintenance:
 					tr.notice(s, r)

@@ -171,3 +171,14 @@ func plural(n int, one, many string) string {
 	}
 	return fmtInt(int64(n)) + " " + many
 }
+
+// joinAnd lists words as prose: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}

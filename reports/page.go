@@ -22,6 +22,7 @@ var templateFS embed.FS
 
 var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
+	"int":       fmtInt, // counts with thousands separators, as the prose has them
 	"stackArgs": func(caption string, b stackBar) stackArgs { return stackArgs{caption, b} },
 }).ParseFS(templateFS, "assets/*.html"))
 

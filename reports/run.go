@@ -216,6 +216,10 @@ type sessInfo struct {
 	earlier    []attemptNotice
 	lastAtt    int32 // the session's last attempt
 	faultTasks int   // tasks failed by a service stop or power off (M13)
+	// firstFail is when its first task failed (records only: hasFail), in
+	// an attempt an S8 retry may have recovered.
+	firstFail sim.Time
+	hasFail   bool
 }
 
 func buildRunView(r *RunReport) *runView {
@@ -501,6 +505,7 @@ func sessionInfos(s *scenarios.Summary, tr *trace) []sessInfo {
 			}
 			si.tasks = taskList(st, c)
 			si.earlier, si.lastAtt, si.faultTasks = st.earlierNotices(), int32(len(st.attempts)+1), st.faultTasks
+			si.firstFail, si.hasFail = st.firstFail, st.hasFail
 			out = append(out, si)
 		}
 		return out
@@ -676,9 +681,14 @@ func tenantRows(sessions []sessInfo, tr *trace, start time.Time) []*tenantAgg {
 			}
 			a.attempts[n.text]++
 		}
-		if s.result == "Failed" || s.failed > 0 {
+		if s.result == "Failed" || s.failed > 0 || s.hasFail {
+			// The first failure the tenant met: a task's, even one an S8
+			// retry later recovered, else the failed session's end.
 			t := s.end
-			if !s.ended {
+			switch {
+			case s.hasFail:
+				t = s.firstFail
+			case !s.ended:
 				t = s.start
 			}
 			if !a.anyBad || t < a.firstBad {
@@ -888,8 +898,14 @@ func sessionRows(sessions []sessInfo, start time.Time, s *scenarios.Summary) ([]
 	note := ""
 	if capped {
 		heading = fmt.Sprintf("Sessions: %s of %s", fmtInt(int64(len(out))), fmtInt(int64(len(sessions))))
-		if total["Failed"]+total["Warning"]+total["Running"] > 0 {
-			heading += ", failed, warning and running ones first"
+		var first []string
+		for _, g := range [][2]string{{"Failed", "failed"}, {"Warning", "warning"}, {"Running", "running"}} {
+			if total[g[0]] > 0 {
+				first = append(first, g[1])
+			}
+		}
+		if len(first) > 0 {
+			heading += ", " + joinAnd(first) + " ones first"
 		}
 		var kept, left []string
 		for _, g := range groups {
@@ -956,16 +972,23 @@ func windowFacts(s *scenarios.Summary, start time.Time) []string {
 		} else {
 			b.WriteString(" to the end of the run")
 		}
+		drain := time.Duration(math.Round(w.DrainTimeSeconds)) * time.Second // prose: to the second
 		verb := "were"
 		if w.InProcessAtEnable == 1 {
 			verb = "was"
 		}
-		fmt.Fprintf(&b, ". When it was enabled, %s of affected jobs %s in process; ", plural(int(w.InProcessAtEnable), "task", "tasks"), verb)
-		drain := time.Duration(math.Round(w.DrainTimeSeconds)) * time.Second // prose: to the second
-		if w.Drained {
-			fmt.Fprintf(&b, "the server was drained %s later.", fmtDur(drain))
-		} else {
-			fmt.Fprintf(&b, "the drain had not finished by the end of the run (at least %s).", fmtDur(drain))
+		inProcess := fmt.Sprintf(". When it was enabled, %s of affected jobs %s in process", plural(int(w.InProcessAtEnable), "task", "tasks"), verb)
+		switch {
+		case w.InProcessAtEnable == 0 && drain == 0 && w.Drained:
+			b.WriteString(". When it was enabled, no task of an affected job was in process: nothing to drain.")
+		case w.InProcessAtEnable == 0 && w.Drained:
+			// The drain counts tasks started during the window too (M4's
+			// standalone agents; or a start M5 should have refused).
+			fmt.Fprintf(&b, ". When it was enabled, no task of an affected job was in process; tasks of affected jobs started during the window kept the server busy %s.", fmtDur(drain))
+		case w.Drained:
+			fmt.Fprintf(&b, "%s; the server was drained %s later.", inProcess, fmtDur(drain))
+		default:
+			fmt.Fprintf(&b, "%s; the drain had not finished by the end of the run (at least %s).", inProcess, fmtDur(drain))
 		}
 		if w.ObjectsFailed > 0 {
 			fmt.Fprintf(&b, " The window failed %s of %s", plural(int(w.ObjectsFailed), "object", "objects"), plural(int(w.TenantsAffected), "tenant", "tenants"))
@@ -1036,7 +1059,8 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 			}
 		}
 	}
-	line := fmt.Sprintf("%s: %d Success, %d Warning, %d Failed", plural(len(sessions), "session", "sessions"), counts["Success"], counts["Warning"], counts["Failed"])
+	line := fmt.Sprintf("%s: %s Success, %s Warning, %s Failed", plural(len(sessions), "session", "sessions"),
+		fmtInt(int64(counts["Success"])), fmtInt(int64(counts["Warning"])), fmtInt(int64(counts["Failed"])))
 	if counts[""] > 0 {
 		line += fmt.Sprintf(", %d still running at the end", counts[""])
 	}
