@@ -14,9 +14,19 @@ import (
 	"github.com/maintsim/maintsim/sim"
 )
 
+// runSource parses src as a scenario file and runs it with opt.
+func runSource(name, src string, opt scenarios.Options) *scenarios.Outcome {
+	GinkgoHelper()
+	sc, err := scenarios.Parse(name, []byte(src))
+	Expect(err).NotTo(HaveOccurred())
+	out, err := scenarios.RunScenario(sc, opt)
+	Expect(err).NotTo(HaveOccurred())
+	return out
+}
+
 var _ = Describe("summary JSON (docs/reports.md: lists are [] when empty, never null or absent)", func() {
 	It("writes violations, diffs, notices, windows and rpo_violators as [] for a run where nothing happened", func() {
-		sc, err := scenarios.Parse("quiet.yaml", []byte(`
+		out := runSource("quiet.yaml", `
 name: quiet
 start: 2026-11-02T20:00:00Z
 until: +2h
@@ -24,10 +34,7 @@ servers: [{name: cc-01, version: "12"}]
 tenants: [{name: acme, server: cc-01, client: vbr 12}]
 expect:
   - invariants: hold
-`))
-		Expect(err).NotTo(HaveOccurred())
-		out, err := scenarios.RunScenario(sc, scenarios.Options{})
-		Expect(err).NotTo(HaveOccurred())
+`, scenarios.Options{})
 		raw, err := json.Marshal(out.Summary)
 		Expect(err).NotTo(HaveOccurred())
 		var s map[string]any
@@ -48,7 +55,7 @@ expect:
 var _ = Describe("fleets: per-entity streams (CONTRACT: adding a tenant does not change the draws of the others)", func() {
 	It("holds across the 9,999 → 10,000 boundary, where the names gain a digit (t-0001 → t-00001)", func() {
 		run := func(count, first string) (start string, bytes int64) {
-			sc, err := scenarios.Parse("fleet.yaml", []byte(`
+			out := runSource("fleet.yaml", `
 name: padding
 start: 2026-11-02T20:00:00Z
 until: +1h
@@ -62,10 +69,7 @@ tenants:
       - {name: d, kind: backup, objects: [{name: vm1, size: {uniform: [1GiB, 9GiB]}, duration: 1m}], schedule: {at: +1m, jitter: {uniform: [0s, 30m]}}}
 expect:
   - {session: `+first+`/d#1, result: Success}
-`))
-			Expect(err).NotTo(HaveOccurred())
-			out, err := scenarios.RunScenario(sc, scenarios.Options{MaxSessions: 3})
-			Expect(err).NotTo(HaveOccurred())
+`, scenarios.Options{MaxSessions: 3})
 			for _, s := range out.Summary.Sessions {
 				if s.Tenant == first {
 					return s.Start, s.Tasks[0].Bytes
@@ -127,7 +131,7 @@ tenants: [{name: "a/b", server: cc-01, client: vbr 12}]
 
 var _ = Describe("expect: on a session still running at until", func() {
 	It("result and message fail with 'still running' (a running session has no message yet, not an empty one)", func() {
-		sc, err := scenarios.Parse("running.yaml", []byte(`
+		out := runSource("running.yaml", `
 start: 2026-11-02T20:00:00Z
 until: +30m
 servers: [{name: cc-01, version: "12"}]
@@ -139,10 +143,7 @@ tenants:
 expect:
   - {session: acme/nightly#1, result: Success}
   - {session: acme/nightly#1, message: ""}
-`))
-		Expect(err).NotTo(HaveOccurred())
-		out, err := scenarios.RunScenario(sc, scenarios.Options{})
-		Expect(err).NotTo(HaveOccurred())
+`, scenarios.Options{})
 		Expect(out.Summary.Expectations).To(HaveLen(2))
 		Expect(out.Summary.Expectations[0].Diffs).To(ConsistOf("result: expected Success, got still running at the end of the run"))
 		Expect(out.Summary.Expectations[1].Diffs).To(ConsistOf(`message: expected "", got none: still running at the end of the run`))
