@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -68,17 +69,28 @@ func (h *TraceHash) Sum() string {
 // the fields listed at appendExDecl and appendExDetail (hash_exchange.go).
 // Cloud Connect records have neither, so their encoding is unchanged.
 func AppendCanonical(b []byte, r *model.Record) []byte {
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.At))
-	b = append(b, byte(r.Kind), byte(r.Result), byte(r.Phase), byte(r.Cause), byte(r.Mode))
-	b = binary.LittleEndian.AppendUint16(b, uint16(r.Flags))
-	for _, v := range [...]int32{r.Server, r.Tenant, r.Job, r.N, r.Object, r.Attempt} {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Bytes))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Due))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.TransferAt))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.CommitAt))
-	b = appendStr(b, r.Text)
+	// The fixed part is written in place after one capacity check: the
+	// hash runs on every record of a run, and an append per field was most
+	// of its cost.
+	n := len(b)
+	b = slices.Grow(b, canonFixed+len(r.Text))[:n+canonFixed]
+	p := b[n : n+canonFixed : n+canonFixed]
+	le := binary.LittleEndian
+	le.PutUint64(p[0:], uint64(r.At))
+	p[8], p[9], p[10], p[11], p[12] = byte(r.Kind), byte(r.Result), byte(r.Phase), byte(r.Cause), byte(r.Mode)
+	le.PutUint16(p[13:], uint16(r.Flags))
+	le.PutUint32(p[15:], uint32(r.Server))
+	le.PutUint32(p[19:], uint32(r.Tenant))
+	le.PutUint32(p[23:], uint32(r.Job))
+	le.PutUint32(p[27:], uint32(r.N))
+	le.PutUint32(p[31:], uint32(r.Object))
+	le.PutUint32(p[35:], uint32(r.Attempt))
+	le.PutUint64(p[39:], uint64(r.Bytes))
+	le.PutUint64(p[47:], uint64(r.Due))
+	le.PutUint64(p[55:], uint64(r.TransferAt))
+	le.PutUint64(p[63:], uint64(r.CommitAt))
+	le.PutUint32(p[71:], uint32(len(r.Text)))
+	b = append(b, r.Text...)
 	if d := r.Decl; d != nil {
 		b = appendStr(b, d.Name)
 		switch r.Kind {
@@ -119,6 +131,10 @@ func AppendCanonical(b []byte, r *model.Record) []byte {
 	}
 	return b
 }
+
+// canonFixed is the length of a record's fixed part: at … commit_at and
+// the text's length.
+const canonFixed = 8 + 5 + 2 + 6*4 + 4*8 + 4
 
 func appendStr(b []byte, s string) []byte {
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))

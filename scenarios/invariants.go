@@ -271,7 +271,16 @@ type stamp struct {
 	bad      bool // already down or disabled when stamped
 }
 
+// observe follows r. Every checker that keeps faults calls it on each of
+// its records, and only a few kinds change anything: the test is inlined
+// at the call, the switch is not.
 func (f *faults) observe(r *model.Record) {
+	if faultKinds.has(r.Kind) {
+		f.follow(r)
+	}
+}
+
+func (f *faults) follow(r *model.Record) {
 	switch r.Kind {
 	case model.RecServer:
 		*at(&f.srvDown, r.Server) = !r.Flags.Has(model.FlagServiceRunning) || !r.Flags.Has(model.FlagPoweredOn)
@@ -311,8 +320,13 @@ type maintenance struct {
 	enable []model.Record // the last maintenance_enabled of each server, as evidence
 }
 
-// observe updates the state and reports whether r switched maintenance on.
+// observe updates the state and reports whether r switched maintenance on
+// (inlined at the call like faults.observe).
 func (m *maintenance) observe(r *model.Record) bool {
+	return maintKinds.has(r.Kind) && m.follow(r)
+}
+
+func (m *maintenance) follow(r *model.Record) bool {
 	switch r.Kind {
 	case model.RecServer:
 		*at(&m.on, r.Server) = r.Flags.Has(model.FlagMaintenance)
@@ -589,7 +603,9 @@ func kindSet(ks ...model.RecordKind) kinds {
 	return m
 }
 
-func (m kinds) has(k model.RecordKind) bool { return m&(1<<k) != 0 }
+// has reports whether m holds k. (k&63 lets the compiler drop its check
+// for shifts past the word: every record kind is below 64, see allKinds.)
+func (m kinds) has(k model.RecordKind) bool { return m>>(k&63)&1 != 0 }
 
 var (
 	faultKinds = kindSet(model.RecServer, model.RecTenant, model.RecServiceStopped, model.RecPowerOff,
@@ -1075,23 +1091,22 @@ func (c *invMessage) Observe(r *model.Record) {
 		if !s.have {
 			c.decide(s, r)
 		}
-		w := whoOf(r)
 		decided := &c.decided[r.Job]
 		switch {
 		case c.shown && s.cond && !isNotice(r.Text):
-			c.violate(r.At, w, []*model.Record{decided, r},
+			c.violate(r.At, whoOf(r), []*model.Record{decided, r},
 				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
 		case c.shown && !s.cond && maint:
-			c.violate(r.At, w, []*model.Record{decided, r},
+			c.violate(r.At, whoOf(r), []*model.Record{decided, r},
 				"shows the maintenance notice %q although %s (M6: generic error expected)", r.Text, c.why(r.Job))
 		case c.shown && !s.cond && r.Text != model.MsgConnectionFailed && !isNotice(r.Text):
 			// One of the model's other fixed texts (or none) where M6 wants
 			// the generic connection error; a real system's own wording of
 			// that error is not judged.
-			c.violate(r.At, w, []*model.Record{decided, r},
+			c.violate(r.At, whoOf(r), []*model.Record{decided, r},
 				"shows %q although %s: M6 expects the generic connection error %q", r.Text, c.why(r.Job), model.MsgConnectionFailed)
 		case !c.shown && maint && r.Text != s.eff && sv != nil:
-			c.violate(r.At, w, []*model.Record{&sv.started, &sv.configRec, decided, r},
+			c.violate(r.At, whoOf(r), []*model.Record{&sv.started, &sv.configRec, decided, r},
 				"shows %q, but the effective message (loaded at the last service start) is %q", r.Text, s.eff)
 		}
 	}
@@ -1251,7 +1266,6 @@ func (c *inv09) Observe(r *model.Record) {
 	if !s.live || s.n != r.N {
 		return
 	}
-	w := whoOf(r)
 	switch r.Kind {
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate && !s.imm {
@@ -1260,20 +1274,20 @@ func (c *inv09) Observe(r *model.Record) {
 		}
 	case model.RecTaskStart:
 		if s.imm {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop or its tenant's disable (pending objects get none, S2, M12)")
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object started after an immediate stop or its tenant's disable (pending objects get none, S2, M12)")
 		}
 	case model.RecTaskEnd:
 		if s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled && (r.Cause == model.CauseStop || r.Cause == model.CauseNone) {
 			// (a pending object maintenance or a fault failed before the
 			// stop may be written late, with its own cause)
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after an immediate stop (S2: pending objects get none; Canceled)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after an immediate stop (S2: pending objects get none; Canceled)", r.Result)
 		}
 		if s.imm && !s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result == model.ResultCanceled {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended Canceled after its tenant's disable (M12 fails them: Failed)")
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object ended Canceled after its tenant's disable (M12 fails them: Failed)")
 		}
 		if r.Flags.Has(model.FlagRestorePoint) {
 			if s.imm {
-				c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop or its tenant's disable committed a restore point (S2, M12)")
+				c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop or its tenant's disable committed a restore point (S2, M12)")
 			}
 			if o := c.cat.obj(r.Job, r.Object); o != nil {
 				o.inv09rp = true
@@ -1281,12 +1295,12 @@ func (c *inv09) Observe(r *model.Record) {
 		}
 	case model.RecRestorePointRemoved:
 		if o := c.cat.obj(r.Job, r.Object); o != nil && o.inv09rp && s.imm {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "object finished before the immediate stop lost its new restore point")
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object finished before the immediate stop lost its new restore point")
 		}
 	case model.RecSessionEnd:
 		s.live = false
 		if s.imm && r.Result != model.ResultFailed {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "session ended %s after an immediate stop or its tenant's disable (S2, M12: Failed)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "session ended %s after an immediate stop or its tenant's disable (S2, M12: Failed)", r.Result)
 		}
 	}
 }
@@ -1338,7 +1352,6 @@ func (c *inv10) Observe(r *model.Record) {
 	if !s.live || s.n != r.N {
 		return
 	}
-	w := whoOf(r)
 	switch r.Kind {
 	case model.RecAttemptStart:
 		s.attemptFailed = false
@@ -1347,7 +1360,7 @@ func (c *inv10) Observe(r *model.Record) {
 		case r.Mode == model.StopGraceful && !c.cat.fact(r.Job).Kind.GracefulStoppable() && c.cat.fact(r.Job).Decl != nil:
 			// S5: the request is rejected with an error and the session
 			// runs on; a trace that shows it taken is wrong.
-			c.violate(r.At, w, []*model.Record{r}, "graceful stop of a %s session (S5: not available for this kind; the request is rejected and the session runs on)", c.cat.fact(r.Job).Kind)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "graceful stop of a %s session (S5: not available for this kind; the request is rejected and the session runs on)", c.cat.fact(r.Job).Kind)
 		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
 			s.graceful, s.s4 = true, !s.anyStarted
 			*c.perJob(&c.stops, r.Job) = *r
@@ -1365,17 +1378,17 @@ func (c *inv10) Observe(r *model.Record) {
 		o := c.cat.obj(r.Job, r.Object)
 		c.live.set(o.slot(slotINV10), taskKey(r), inv10task{})
 		if s.graceful && !s.immediate {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
 	case model.RecTaskEnd:
 		if r.Result == model.ResultFailed {
 			s.attemptFailed = true
 		}
 		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
-			c.violate(r.At, w, []*model.Record{r}, "task ended %s with cause stop, but no stop of its session was requested (S1)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause stop, but no stop of its session was requested (S1)", r.Result)
 		}
 		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled && (r.Cause == model.CauseStop || r.Cause == model.CauseNone) {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
 		}
 		o := c.cat.obj(r.Job, r.Object)
 		t, ok := c.live.del(o.slot(slotINV10), taskKey(r))
@@ -1384,13 +1397,13 @@ func (c *inv10) Observe(r *model.Record) {
 		}
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
 		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
-			c.violate(r.At, w, []*model.Record{&c.stops[r.Job], r},
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r},
 				"object in process at a graceful stop ended %s without a restore point (S3: in-process objects finish)", r.Result)
 		}
 	case model.RecSessionEnd:
 		s.live = false
 		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
-			c.violate(r.At, w, []*model.Record{r}, "session ended %s with cause stop, but no stop was requested (S1)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session ended %s with cause stop, but no stop was requested (S1)", r.Result)
 		}
 		if !s.graceful {
 			return
@@ -1407,11 +1420,11 @@ func (c *inv10) Observe(r *model.Record) {
 		stop := &c.stops[r.Job]
 		switch {
 		case r.Result != want && s.s4 && !s.immediate:
-			c.violate(r.At, w, []*model.Record{stop, r}, "graceful stop before any object started ended %s (S4: Failed, %q)", r.Result, text)
+			c.violate(r.At, whoOf(r), []*model.Record{stop, r}, "graceful stop before any object started ended %s (S4: Failed, %q)", r.Result, text)
 		case r.Result != want:
-			c.violate(r.At, w, []*model.Record{stop, r}, "session stopped gracefully ended %s, want %s (S3, graceful_stop_result)", r.Result, want)
+			c.violate(r.At, whoOf(r), []*model.Record{stop, r}, "session stopped gracefully ended %s, want %s (S3, graceful_stop_result)", r.Result, want)
 		case text != "" && r.Text != text:
-			c.violate(r.At, w, []*model.Record{stop, r}, "graceful stop before any object started shows %q (S4: %q)", r.Text, text)
+			c.violate(r.At, whoOf(r), []*model.Record{stop, r}, "graceful stop before any object started shows %q (S4: %q)", r.Text, text)
 		}
 	}
 }
@@ -1509,26 +1522,25 @@ func (c *inv12) Observe(r *model.Record) {
 	if j == nil {
 		return
 	}
-	w := whoOf(r)
 	if r.Kind == model.RecSessionStart {
 		if j.liveN != 0 {
-			c.violate(r.At, w, []*model.Record{r}, "session started while session #%d of the job is still live", j.liveN)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session started while session #%d of the job is still live", j.liveN)
 			c.reset(r.Job)
 		}
 		if r.N <= j.lastN {
-			c.violate(r.At, w, []*model.Record{r}, "session number %d is not after the job's last session #%d", r.N, j.lastN)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session number %d is not after the job's last session #%d", r.N, j.lastN)
 		}
 		if r.Attempt > 1 {
-			c.violate(r.At, w, []*model.Record{r}, "session_start names attempt %d: a session begins with attempt 1 (S8 retries are attempt_start)", r.Attempt)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session_start names attempt %d: a session begins with attempt 1 (S8 retries are attempt_start)", r.Attempt)
 		}
 		*j = inv12job{lastN: max(j.lastN, r.N), liveN: r.N, attempt: max(r.Attempt, 1)} // one report, not one a line
 		return
 	}
 	if j.liveN != r.N {
 		if r.N > j.lastN {
-			c.violate(r.At, w, []*model.Record{r}, "%s of a session that has not started", r.Kind)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "%s of a session that has not started", r.Kind)
 		} else {
-			c.violate(r.At, w, []*model.Record{r}, "%s after the session reached its terminal state", r.Kind)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "%s after the session reached its terminal state", r.Kind)
 		}
 		return
 	}
@@ -1536,15 +1548,15 @@ func (c *inv12) Observe(r *model.Record) {
 		// A record of a session belongs to its current attempt: one naming
 		// another (an attempt that never started, or an earlier one) is not
 		// well formed. A trace line without `attempt` means attempt 1.
-		c.violate(r.At, w, []*model.Record{r}, "%s names attempt %d, but the session is in attempt %d", r.Kind, r.Attempt, j.attempt)
+		c.violate(r.At, whoOf(r), []*model.Record{r}, "%s names attempt %d, but the session is in attempt %d", r.Kind, r.Attempt, j.attempt)
 	}
 	switch r.Kind {
 	case model.RecAttemptStart:
 		if r.Attempt != j.attempt+1 {
-			c.violate(r.At, w, []*model.Record{r}, "attempt %d follows attempt %d", r.Attempt, j.attempt)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "attempt %d follows attempt %d", r.Attempt, j.attempt)
 		}
 		if j.inProc > 0 {
-			c.violate(r.At, w, []*model.Record{r}, "new attempt while %d tasks of the previous one are still in process", j.inProc)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "new attempt while %d tasks of the previous one are still in process", j.inProc)
 		}
 		j.attempt = r.Attempt
 	case model.RecTaskStart:
@@ -1556,9 +1568,9 @@ func (c *inv12) Observe(r *model.Record) {
 		k := taskKey(r)
 		switch p, live := c.phase.get(&o.slots[slotINV12], k); {
 		case live:
-			c.violate(r.At, w, []*model.Record{r}, "task started while the object's previous task is still in %s", p)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task started while the object's previous task is still in %s", p)
 		case e.n == r.N && e.attempt == j.attempt:
-			c.violate(r.At, w, []*model.Record{r}, "object processed again in attempt %d after its task ended", j.attempt)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "object processed again in attempt %d after its task ended", j.attempt)
 			j.inProc++
 		default:
 			j.inProc++
@@ -1569,9 +1581,9 @@ func (c *inv12) Observe(r *model.Record) {
 		o := c.cat.obj(r.Job, r.Object)
 		switch p, live := c.phase.get(o.slot(slotINV12), k); {
 		case !live:
-			c.violate(r.At, w, []*model.Record{r}, "%s of a task that is not in process", r.Kind)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "%s of a task that is not in process", r.Kind)
 		case r.Kind == model.RecTaskPhase && (r.Phase <= p || !r.Phase.InProcess()):
-			c.violate(r.At, w, []*model.Record{r}, "task went from %s to %s", p, r.Phase)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task went from %s to %s", p, r.Phase)
 		case r.Kind == model.RecTaskPhase:
 			c.phase.set(o.slot(slotINV12), k, r.Phase)
 		}
@@ -1582,24 +1594,24 @@ func (c *inv12) Observe(r *model.Record) {
 		}
 		e := &o.inv12
 		if sv := c.jobServer(r.Job); r.Cause == model.CauseFault && sv >= 0 && !*at(&c.f.srvDown, sv) {
-			c.violate(r.At, w, []*model.Record{r}, "task ended %s with cause fault while its server's service ran and its power was on (M13)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause fault while its server's service ran and its power was on (M13)", r.Result)
 		}
 		switch r.Result {
 		case model.ResultSuccess, model.ResultFailed, model.ResultCanceled:
 		default:
-			c.violate(r.At, w, []*model.Record{r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended with result %q, not Success, Failed or Canceled", r.Result.String())
 		}
 		k := taskKey(r)
 		if _, live := c.phase.del(&o.slots[slotINV12], k); live {
 			j.inProc--
 			if !r.Flags.Has(model.FlagStarted) {
-				c.violate(r.At, w, []*model.Record{r}, "task_end says the task never started, but it had a task_start")
+				c.violate(r.At, whoOf(r), []*model.Record{r}, "task_end says the task never started, but it had a task_start")
 			}
 		} else if r.Flags.Has(model.FlagStarted) {
-			c.violate(r.At, w, []*model.Record{r}, "task_end says the task started, but no task_start was seen")
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task_end says the task started, but no task_start was seen")
 		}
 		if e.n == r.N && e.attempt == j.attempt {
-			c.violate(r.At, w, []*model.Record{r}, "task reached a terminal state twice in attempt %d", j.attempt)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task reached a terminal state twice in attempt %d", j.attempt)
 		}
 		if e.n != r.N {
 			j.ended++ // the object's first terminal state in this session
@@ -1609,17 +1621,17 @@ func (c *inv12) Observe(r *model.Record) {
 		switch r.Result {
 		case model.ResultSuccess, model.ResultWarning, model.ResultFailed:
 		default:
-			c.violate(r.At, w, []*model.Record{r}, "session ended with result %q, not Success, Warning or Failed", r.Result.String())
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session ended with result %q, not Success, Warning or Failed", r.Result.String())
 		}
 		if j.inProc > 0 {
-			c.violate(r.At, w, []*model.Record{r}, "session ended with %d tasks still in process", j.inProc)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "session ended with %d tasks still in process", j.inProc)
 			c.reset(r.Job)
 		} else if j.ended < c.cat.fact(r.Job).Objects {
 			// Every object of the job reaches a terminal state in each of
 			// its sessions: a task_end, Pending for one never started.
 			// (Counted as they end: a fleet's session end reads no rows.)
 			if o := c.unended(r.Job, r.N); o >= 0 {
-				c.violate(r.At, w, []*model.Record{r}, "session ended without a terminal state for object %s (no task_end in this session)", c.cat.ObjectName(r.Job, o))
+				c.violate(r.At, whoOf(r), []*model.Record{r}, "session ended without a terminal state for object %s (no task_end in this session)", c.cat.ObjectName(r.Job, o))
 			}
 		}
 		j.liveN, j.inProc = 0, 0
@@ -1948,7 +1960,6 @@ func (c *inv16) Observe(r *model.Record) {
 	if !s.live || s.n != r.N {
 		return
 	}
-	w := whoOf(r)
 	fact := c.cat.fact(r.Job)
 	count, wait, tn := fact.RetryCount, fact.RetryWait, fact.Tenant
 	// disabled reads the fault tracker's per-tenant array (a miss on a
@@ -1964,17 +1975,17 @@ func (c *inv16) Observe(r *model.Record) {
 		ev := at(&c.ev, r.Job)
 		switch {
 		case s.manual:
-			c.violate(r.At, w, []*model.Record{&ev.start, r}, "retry of a session started manually (S8: none)")
+			c.violate(r.At, whoOf(r), []*model.Record{&ev.start, r}, "retry of a session started manually (S8: none)")
 		case s.stopped:
-			c.violate(r.At, w, []*model.Record{&ev.stop, r}, "retry of a session stopped manually (S8: none)")
+			c.violate(r.At, whoOf(r), []*model.Record{&ev.stop, r}, "retry of a session stopped manually (S8: none)")
 		case disabled():
-			c.violate(r.At, w, []*model.Record{r}, "retry after the tenant was disabled (M12 ends the session as an immediate stop)")
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "retry after the tenant was disabled (M12 ends the session as an immediate stop)")
 		case !s.attemptFailed:
-			c.violate(r.At, w, []*model.Record{r}, "retry although no object failed in attempt %d", s.attempt)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "retry although no object failed in attempt %d", s.attempt)
 		case r.Attempt-1 > count:
-			c.violate(r.At, w, []*model.Record{r}, "retry %d exceeds retry.count %d", r.Attempt-1, count)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "retry %d exceeds retry.count %d", r.Attempt-1, count)
 		case r.At < s.lastEnd.Add(wait):
-			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "retry %s after the previous attempt ended, before retry.wait %s",
+			c.violate(r.At, whoOf(r), []*model.Record{c.perJob(&c.fails, r.Job), r}, "retry %s after the previous attempt ended, before retry.wait %s",
 				time.Duration(r.At-s.lastEnd), wait)
 		}
 		s.attempt, s.attemptFailed = r.Attempt, false
@@ -1985,7 +1996,7 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 		o := &row.inv16
 		if s.attempt >= 2 && !(o.failedN == r.N && (o.failedIn == s.attempt-1 || o.failedIn == s.attempt)) {
-			c.violate(r.At, w, []*model.Record{r}, "attempt %d processed an object that had not failed in attempt %d (S8: only the failed objects again)",
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "attempt %d processed an object that had not failed in attempt %d (S8: only the failed objects again)",
 				s.attempt, s.attempt-1)
 		}
 		if r.Kind == model.RecTaskEnd {
@@ -2002,7 +2013,7 @@ func (c *inv16) Observe(r *model.Record) {
 		// or disabled or not (S8: the result reflects the last attempt; S2,
 		// M12: a terminated session is Failed anyway).
 		if s.attemptFailed && r.Result != model.ResultFailed {
-			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{c.perJob(&c.fails, r.Job), r}, "objects failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 			return
 		}
 		// Exempt what the trace shows stopped or disabled, not what the
@@ -2014,9 +2025,9 @@ func (c *inv16) Observe(r *model.Record) {
 		case !s.attemptFailed && r.Result == model.ResultFailed:
 			// Warning is not judged: a real system ends sessions Warning
 			// for reasons of its own (the model only after a graceful stop).
-			c.violate(r.At, w, []*model.Record{r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "no object failed in the last attempt but the session ended %s (S8: the result reflects the last attempt)", r.Result)
 		case s.attemptFailed && !s.manual && s.attempt-1 < count:
-			c.violate(r.At, w, []*model.Record{c.perJob(&c.fails, r.Job), r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
+			c.violate(r.At, whoOf(r), []*model.Record{c.perJob(&c.fails, r.Job), r}, "session ended Failed with %d of %d retries left (S8)", count-(s.attempt-1), count)
 		}
 	}
 }

@@ -36,8 +36,8 @@ type Catalog struct {
 	tenRows []tenRow
 	objRows []objRow
 	memo    struct { // obj's last answer
-		j, o int32
-		row  *objRow
+		notJ, o int32 // ^job: the zero value is job -1, whose row is nil
+		row     *objRow
 	}
 	objBase []int32 // flat index of each job's first object; last entry: the total
 	touched int32   // what touch loaded (rows.go), kept so its loads stay
@@ -66,7 +66,17 @@ var unknownJob = jobFact{Tenant: model.None, Server: model.None, CreatesRP: true
 // fact returns job j's row (a shared zero row for an unknown job; do not
 // modify it). Declarations normally all come first; one arriving later
 // (a hand-made trace) rebuilds the rows on the next lookup.
+//
+// A task record's checkers ask for it a dozen times: the common case is
+// inlined at the call (uint(j) < len rules out a negative j too).
 func (c *Catalog) fact(j int32) *jobFact {
+	if !c.factsStale && uint(j) < uint(len(c.facts)) {
+		return &c.facts[j]
+	}
+	return c.factSlow(j)
+}
+
+func (c *Catalog) factSlow(j int32) *jobFact {
 	if c.factsStale {
 		c.buildFacts()
 	}

@@ -119,9 +119,13 @@ func (c *Catalog) objRange(j int32) (from, to int32) {
 // so the last answer is kept (memo): only this function moves objRows,
 // and it refreshes the memo when it does.
 func (c *Catalog) obj(j, o int32) *objRow {
-	if m := &c.memo; m.row != nil && m.j == j && m.o == o {
-		return m.row
+	if ^c.memo.notJ == j && c.memo.o == o {
+		return c.memo.row // inlined at the call
 	}
+	return c.objSlow(j, o)
+}
+
+func (c *Catalog) objSlow(j, o int32) *objRow {
 	i := c.objIndex(j, o)
 	if i < 0 {
 		return nil
@@ -130,7 +134,7 @@ func (c *Catalog) obj(j, o int32) *objRow {
 		c.objRows = append(c.objRows, make([]objRow, int(c.objBase[len(c.objBase)-1])-len(c.objRows))...)
 	}
 	row := &c.objRows[i]
-	c.memo.j, c.memo.o, c.memo.row = j, o, row
+	c.memo.notJ, c.memo.o, c.memo.row = ^j, o, row
 	return row
 }
 

@@ -107,7 +107,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 		max = DefaultMaxSessions
 	}
 	sum := newSummaryBuilder(cat, max, wantedSessions(sc.Expect))
-	obs := []sim.Observer[model.Record]{cat, hash, sum}
+	obs := []sim.Observer[model.Record]{hash, sum} // sum feeds cat
 	var pipes []*sim.Pipe[model.Record]
 	// offload moves observers behind a pipe of their own (see Sequential).
 	offload := func(o ...sim.Observer[model.Record]) []sim.Observer[model.Record] {

@@ -98,6 +98,12 @@ func wantedSessions(ex []Expectation) map[string]bool {
 }
 
 func (b *summaryBuilder) Observe(r *model.Record) {
+	if r.Decl != nil {
+		// The builder feeds its catalog the declarations (as the
+		// invariant set does its own): one call less per record than a
+		// catalog of its own on the bus, which reads only these.
+		b.cat.Observe(r)
+	}
 	switch r.Kind {
 	case model.RecScenario:
 		b.start = r.Decl.Start
