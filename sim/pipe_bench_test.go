@@ -8,13 +8,13 @@ import (
 // rec104 is the size and shape of model.Record (pointers included, so a
 // copy pays write barriers while the collector runs).
 type rec104 struct {
-	At              Time
-	K               [8]byte
-	A, B, C, D, E   int32
-	F               int32
-	X, Y, Z, W      int64
-	Text            string
-	P1, P2          *int
+	At            Time
+	K             [8]byte
+	A, B, C, D, E int32
+	F             int32
+	X, Y, Z, W    int64
+	Text          string
+	P1, P2        *int
 }
 
 type rec64 struct {
