@@ -138,6 +138,15 @@ type exObsServer struct {
 
 func newExchangeObserver(cat *Catalog) *exchangeObserver { return &exchangeObserver{cat: cat} }
 
+// ObserveBatch implements sim.BatchObserver: it reads the summary
+// builder's catalog, so it is one too and subscribed after the builder
+// (a Bus calls BatchObservers in subscription order, after the plain ones).
+func (o *exchangeObserver) ObserveBatch(rs []model.Record) {
+	for i := range rs {
+		o.Observe(&rs[i])
+	}
+}
+
 func (o *exchangeObserver) Observe(r *model.Record) {
 	x := r.Ex
 	switch r.Kind {

@@ -42,6 +42,14 @@ func (h *TraceHash) Observe(r *model.Record) {
 	h.n++
 }
 
+// ObserveBatch implements sim.BatchObserver: a step's records in one call
+// (the hash runs on the loop's goroutine, where a call per record adds up).
+func (h *TraceHash) ObserveBatch(rs []model.Record) {
+	for i := range rs {
+		h.Observe(&rs[i])
+	}
+}
+
 func (h *TraceHash) flush() {
 	if len(h.buf) > 0 {
 		h.d.Write(h.buf)

@@ -87,6 +87,21 @@ func (c *Catalog) row(j int32) *jobRow { return rowAt(&c.rows, j, len(c.Jobs)) }
 // numbered in declaration order, so a job declared late (a hand-made
 // trace) extends the layout without moving the others.
 func (c *Catalog) objIndex(j, o int32) int32 {
+	if len(c.objBase) != len(c.Jobs)+1 {
+		c.extendObjBase()
+	}
+	if j < 0 || o < 0 || int(j)+1 >= len(c.objBase) {
+		return -1
+	}
+	if i := c.objBase[j] + o; i < c.objBase[j+1] {
+		return i
+	}
+	return -1
+}
+
+// extendObjBase numbers the objects of the jobs declared since the last
+// call (objIndex's common case is that there are none).
+func (c *Catalog) extendObjBase() {
 	if len(c.objBase) == 0 {
 		c.objBase = append(c.objBase, 0)
 	}
@@ -97,10 +112,6 @@ func (c *Catalog) objIndex(j, o int32) int32 {
 		}
 		c.objBase = append(c.objBase, n)
 	}
-	if j < 0 || o < 0 || int(j)+1 >= len(c.objBase) || c.objBase[j]+o >= c.objBase[j+1] {
-		return -1
-	}
-	return c.objBase[j] + o
 }
 
 // objRange returns the flat index range of job j's objects.

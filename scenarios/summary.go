@@ -97,6 +97,15 @@ func wantedSessions(ex []Expectation) map[string]bool {
 	return m
 }
 
+// ObserveBatch implements sim.BatchObserver (see TraceHash.ObserveBatch).
+// An observer that reads the builder's catalog must come after it: a
+// BatchObserver too, subscribed later (RunScenario's exchange observer).
+func (b *summaryBuilder) ObserveBatch(rs []model.Record) {
+	for i := range rs {
+		b.Observe(&rs[i])
+	}
+}
+
 func (b *summaryBuilder) Observe(r *model.Record) {
 	if r.Decl != nil {
 		// The builder feeds its catalog the declarations (as the
