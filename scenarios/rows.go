@@ -55,6 +55,10 @@ type objRow struct {
 	inv16   inv16obj
 	inv09rp bool             // restore point committed in the live session (INV-09)
 	slots   [taskSlots]int32 // per checker that follows tasks, by taskSlot
+	// A row is a whole cache line (64 bytes; a fleet's rows are one
+	// large, page-aligned allocation): at 56 bytes, most rows straddled
+	// two lines and a task end missed on both.
+	_ [8]byte
 }
 
 // taskSlot names the checkers that keep a slot in every objRow.
@@ -216,3 +220,6 @@ func (c *Catalog) loadedRow(j, o int32) *objRow {
 	}
 	return nil
 }
+
+// objRow must stay one cache line (layout_test.go).
+const objRowSize = 64
