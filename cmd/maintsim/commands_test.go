@@ -223,6 +223,19 @@ var _ = Describe("maintsim check", func() {
 		Expect(html).To(ContainSubstring(fmt.Sprintf(`<td class="num" rowspan="1">%d</td><td rowspan="1">every invariant holds`, n)))
 	})
 
+	It("a counterexample prints its run's seed and trace hash, the ones its replay prints (CONTRACT: every run)", func() {
+		base := readFile("testdata/contract/m12_move_backups_while_enabled_violates_inv15.yaml")
+		base = base[:strings.Index(base, "expect:")] // as written it violates INV-15, and does not say so
+		file := writeFile(dir, "move.yaml", base)
+		r := ms(dir, "check", file, "--runs", "5")
+		Expect(r.code).To(Equal(1), r.String())
+		got := regexp.MustCompile(`(?m)^FAIL  seed (\d+)  trace_hash ([0-9a-f]{16})$`).FindStringSubmatch(r.stdout)
+		Expect(got).NotTo(BeNil(), r.stdout)
+		rr := ms(dir, "run", filepath.Join(dir, "maintsim-counterexample-1.yaml"))
+		Expect(rr.code).To(Equal(1), rr.String())
+		Expect(rr.stdout).To(ContainSubstring(fmt.Sprintf("FAIL  seed %s  trace_hash %s\n", got[1], got[2])))
+	})
+
 	DescribeTable("bad input (exit 2)",
 		func(args ...string) {
 			r := ms(dir, append([]string{"check"}, args...)...)
