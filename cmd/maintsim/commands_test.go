@@ -293,6 +293,17 @@ var _ = Describe("maintsim sweep and merge", func() {
 		}
 	})
 
+	It("sweep --out -: the records alone on stdout, and the replay command still on stderr (CONTRACT: every run says how to reproduce it)", func() {
+		r := ms(dir, "sweep", sweepFile(), "--out", "-", "--quiet")
+		Expect(r.code).To(Equal(0), r.String())
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		Expect(lines).To(HaveLen(13), "the header and 12 records")
+		for _, l := range lines {
+			Expect(json.Valid([]byte(l))).To(BeTrue(), l)
+		}
+		Expect(r.stderr).To(ContainSubstring("replay run N: maintsim sweep " + sweepFile() + " --print-run N > run.yaml && maintsim run run.yaml"))
+	})
+
 	It("sweep: seeds and results depend on the run index, never on shards or workers; --print-run replays a run", func() {
 		all := filepath.Join(dir, "all.jsonl")
 		Expect(ms(dir, "sweep", sweepFile(), "--out", all, "--workers", "1", "--quiet").code).To(Equal(0))

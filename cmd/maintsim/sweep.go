@@ -152,13 +152,18 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	if err := jsonl.write(res.WriteJSONL); err != nil {
 		return failed(fmt.Errorf("sweep: %w", err))
 	}
+	where := out
+	if out == "-" {
+		where = "stdout"
+	}
+	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), where, sw.Hash)
+	// CONTRACT.md: every run says how to reproduce it; each record carries
+	// its run index, seed and trace_hash, and this replays any one of them.
+	// On stderr, so also when the records went to stdout.
+	fmt.Fprintf(stderr, "sweep: replay run N: maintsim sweep %s --print-run N > run.yaml && maintsim run run.yaml\n", path)
 	if out == "-" {
 		return nil
 	}
-	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), out, sw.Hash)
-	// CONTRACT.md: every run says how to reproduce it; each record carries
-	// its run index, seed and trace_hash, and this replays any one of them.
-	fmt.Fprintf(stderr, "sweep: replay run N: maintsim sweep %s --print-run N > run.yaml && maintsim run run.yaml\n", path)
 	if shard.Sharded() {
 		files := strings.Replace(out, fmt.Sprintf("shard-%d-of-", shard.Index), "shard-*-of-", 1)
 		if files == out { // --out named the file: the other shards' names are unknown here
