@@ -417,6 +417,32 @@ var _ = Describe("maintsim verify", func() {
 		Expect(v.stdout).To(ContainSubstring("seed 7"))
 	})
 
+	It("verify - reads the trace from stdin (run --trace - | verify -), bad input named <stdin>", func() {
+		r := ms("", "run", example, "--trace", "-")
+		Expect(r.code).To(Equal(0), r.String())
+		verifyStdin := func(in string) (int, string, string) {
+			cmd := exec.Command(self, "verify", "-")
+			cmd.Env = append(os.Environ(), cliExecEnv+"=1")
+			cmd.Stdin = strings.NewReader(in)
+			var out, errb strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			code := 0
+			if err := cmd.Run(); err != nil {
+				ee, ok := err.(*exec.ExitError)
+				Expect(ok).To(BeTrue(), err)
+				code = ee.ExitCode()
+			}
+			return code, out.String(), errb.String()
+		}
+		code, out, errs := verifyStdin(r.stdout)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(HavePrefix("<stdin>: "))
+		Expect(out).To(ContainSubstring("trace_hash " + regexp.MustCompile(`trace_hash ([0-9a-f]{16})`).FindStringSubmatch(r.stderr)[1]))
+		code, _, errs = verifyStdin(`{"t":0,"ev":"scenario"` + "\n")
+		Expect(code).To(Equal(2))
+		Expect(errs).To(HavePrefix("<stdin>:1:"))
+	})
+
 	It("a trace exported by another system, written by hand from docs/trace-format.md: exit 0", func() {
 		v := ms("", "verify", "testdata/traces/exported_by_hand.jsonl")
 		Expect(v.code).To(Equal(0), v.String())
