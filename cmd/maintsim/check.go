@@ -185,7 +185,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	if f.mutant != "" {
 		fmt.Fprintf(w, "it fails under the mutant %s only: the correct model holds on it\n", f.mutant)
 	} else {
-		fmt.Fprintf(w, "replay: maintsim run %s\n", path)
+		fmt.Fprintf(w, "replay: maintsim run %s\n", scenarios.ShellQuote(path))
 	}
 	fmt.Fprintf(w, "find again: %s\n", command)
 	return failed(errors.New(""))
@@ -283,5 +283,8 @@ func checkCommand(f *checkFlags, args []string) string {
 	if f.mutant != "" {
 		parts = append(parts, "--mutant", f.mutant)
 	}
-	return strings.Join(append(parts, args...), " ")
+	for _, a := range args {
+		parts = append(parts, scenarios.ShellQuote(a))
+	}
+	return strings.Join(parts, " ")
 }

@@ -236,6 +236,26 @@ var _ = Describe("maintsim check", func() {
 		Expect(rr.stdout).To(ContainSubstring(fmt.Sprintf("FAIL  seed %s  trace_hash %s\n", got[1], got[2])))
 	})
 
+	It("the replay and find-again commands quote paths for the shell, as run's replay does", func() {
+		sub := filepath.Join(dir, "out dir")
+		Expect(os.Mkdir(sub, 0o755)).To(Succeed())
+		base := readFile("testdata/contract/m12_move_backups_while_enabled_violates_inv15.yaml")
+		file := writeFile(dir, "it's mine.yaml", base[:strings.Index(base, "expect:")])
+		r := ms(dir, "check", file, "--runs", "5", "--out-dir", sub)
+		Expect(r.code).To(Equal(1), r.String())
+		// What a shell makes of the printed command: its arguments.
+		words := func(line, prefix string) []string {
+			GinkgoHelper()
+			m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(prefix) + `(.*)$`).FindStringSubmatch(r.stdout)
+			Expect(m).NotTo(BeNil(), r.stdout)
+			out, err := exec.Command("sh", "-c", `for a in `+m[1]+`; do printf '%s\n' "$a"; done`).Output()
+			Expect(err).NotTo(HaveOccurred())
+			return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		}
+		Expect(words(r.stdout, "replay: maintsim run ")).To(Equal([]string{filepath.Join(sub, "maintsim-counterexample-1.yaml")}))
+		Expect(words(r.stdout, "find again: maintsim check ")).To(Equal([]string{"--seed", "1", "--runs", "5", file}))
+	})
+
 	DescribeTable("bad input (exit 2)",
 		func(args ...string) {
 			r := ms(dir, append([]string{"check"}, args...)...)
@@ -302,6 +322,15 @@ var _ = Describe("maintsim sweep and merge", func() {
 			Expect(json.Valid([]byte(l))).To(BeTrue(), l)
 		}
 		Expect(r.stderr).To(ContainSubstring("replay run N: maintsim sweep " + sweepFile() + " --print-run N > run.yaml && maintsim run run.yaml"))
+
+		// A path with a space is quoted for the shell, as run's replay is.
+		sub := filepath.Join(dir, "my sweeps")
+		Expect(os.Mkdir(sub, 0o755)).To(Succeed())
+		writeFile(sub, "sweep.yaml", readFile("testdata/sweep/sweep.yaml"))
+		writeFile(sub, "nightly.yaml", readFile("testdata/sweep/nightly.yaml"))
+		q := ms(sub, "sweep", filepath.Join(sub, "sweep.yaml"), "--shard", "1/2", "--quiet")
+		Expect(q.code).To(Equal(0), q.String())
+		Expect(q.stderr).To(ContainSubstring("replay run N: maintsim sweep '" + filepath.Join(sub, "sweep.yaml") + "' --print-run N"))
 	})
 
 	It("sweep: seeds and results depend on the run index, never on shards or workers; --print-run replays a run", func() {
