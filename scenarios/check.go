@@ -466,7 +466,7 @@ func WriteCounterexample(ce *Counterexample, path string, seed uint64, command s
 		names := ce.Mutants.Names()
 		fmt.Fprintf(&b, "# It violates %s under the deliberately broken model %s; the real model holds on it.\n", ce.Invariant, strings.Join(names, ", "))
 	} else {
-		fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, shellQuote(path))
+		fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, ShellQuote(path))
 	}
 	b.Write(ce.YAML)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

@@ -262,6 +262,22 @@ var _ = Describe("Exchange profile: scenarios, invariants, trace, check", func()
 		Expect(handX(res, "INV-X2")).To(BeEmpty(), "no requester Maintenance: not a runbook")
 	})
 
+	It("INV-X3 (X1): a violation is dated when the wrong effective state was recorded, not at the record after it", func() {
+		// SEMANTICS.md: a violation names the simulated time. The check
+		// waits for the rest of the action's records, here the end of the
+		// run an hour later; the time is still the action's.
+		res := exchangeHandVerify(`
+{"t":@2m,"ev":"component_state","server":"ex-01","component":"EwsProxy","requester":"Functional","state":"Inactive","effective":"Inactive","queue_depth":0}
+{"t":@3m,"ev":"component_state","server":"ex-01","component":"EwsProxy","requester":"Sidelined","state":"Draining","effective":"Draining","queue_depth":0}
+{"t":@60m,"ev":"end"}`)
+		v := handX(res, "INV-X3")
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(HavePrefix("EwsProxy on ex-01 is in effect Draining, but X1 gives Inactive"))
+		Expect(v[0].T).To(Equal(int64(3 * 60e9)))
+		Expect(v[0].Events).To(HaveLen(1))
+		Expect(v[0].Events[0]).To(ContainSubstring(`"t":180000000000,`))
+	})
+
 	It("trace: every exchange example verifies to the run's verdicts and trace_hash, mutants too", func() {
 		for _, p := range exchangeExamples() {
 			for _, m := range []model.Mutant{0, model.MutExDrainDropsQueue, model.MutExLastRequesterWins, model.MutExPolicyStaysBlocked} {

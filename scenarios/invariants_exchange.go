@@ -168,7 +168,8 @@ type invX3 struct {
 type x3server struct {
 	holds   [model.NumComponents][model.NumRequesters]model.CompState
 	claimed [model.NumComponents]model.CompState
-	last    model.Record
+	last    model.Record // the record shown: the batch's component_state, else its first record
+	at      sim.Time     // when the batch being checked was recorded: a violation's time
 	pending bool
 }
 
@@ -227,7 +228,7 @@ func (c *invX3) Observe(r *model.Record) {
 	if r.Decl != nil {
 		return // declarations come first; the initial effective states follow them
 	}
-	c.verify(r.At)
+	c.verify()
 	if r.Kind == model.RecExComponentState && r.Ex != nil {
 		if s := c.server(r.Server); s != nil {
 			s.holds[r.Ex.Component][r.Ex.Requester] = r.Ex.State
@@ -239,16 +240,20 @@ func (c *invX3) Observe(r *model.Record) {
 
 func (c *invX3) mark(sv int32, r *model.Record) {
 	s := &c.servers[sv]
-	if r.Kind == model.RecExComponentState || s.last.Kind == model.RecNone {
+	if r.Kind == model.RecExComponentState || !s.pending {
 		s.last = *r
 	}
 	if !s.pending {
 		s.pending = true
+		s.at = r.At
 		c.pending = append(c.pending, sv)
 	}
 }
 
-func (c *invX3) verify(at sim.Time) {
+// verify checks the batches marked since the last call. A violation is
+// dated when its batch was recorded, not by the record that triggered the
+// check (which may come hours later, or be the end of the run).
+func (c *invX3) verify() {
 	for _, sv := range c.pending {
 		s := &c.servers[sv]
 		s.pending = false
@@ -271,7 +276,7 @@ func (c *invX3) verify(at sim.Time) {
 			if len(held) > 0 {
 				by = "held " + strings.Join(held, ", ")
 			}
-			c.exViolate(at, sv, []string{"component " + comp.String()}, []*model.Record{&s.last},
+			c.exViolate(s.at, sv, []string{"component " + comp.String()}, []*model.Record{&s.last},
 				"%s on %s is in effect %s, but X1 gives %s (%s)", comp, c.cat.ServerName(sv), s.claimed[k], want, by)
 			s.claimed[k] = want
 		}

@@ -177,10 +177,13 @@ func replayCommand(cmd, path string, seed uint64) string {
 	if path == "" || path == BuiltinExampleName {
 		return fmt.Sprintf("%s --seed %d", cmd, seed)
 	}
-	return fmt.Sprintf("%s %s --seed %d", cmd, shellQuote(path), seed)
+	return fmt.Sprintf("%s %s --seed %d", cmd, ShellQuote(path), seed)
 }
 
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell, so that a printed replay command
+// can be pasted whatever the path holds (spaces, quotes); plain paths are
+// left as they are.
+func ShellQuote(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool {
 		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) < 0 {

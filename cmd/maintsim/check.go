@@ -44,8 +44,8 @@ a tenant disable). With scenario files, explores random perturbations of them:
 action times shifted or dropped, durations scaled, extra actions.
 
 On a violation, rapid shrinks the case to a minimal one, written as a scenario
-file (--out-dir, default .) that 'maintsim run' reproduces; the same --seed
-finds it again. Same --seed, same output.
+file (--out-dir, default .) that 'maintsim run' reproduces (its seed and
+trace hash are printed, as run prints them); the same --seed finds it again. Same --seed, same output.
 
 The cases run on --workers cores (default: all of them). The output does not
 depend on --workers: the same cases run, the first failing one is the one a
@@ -171,15 +171,21 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	}
 	printCounterexample(w, ce, res.Runs)
 	fmt.Fprintf(w, "\nminimal scenario written to %s:\n\n%s\n", path, ce.YAML)
-	if err := writeCounterexampleReport(ce, path, reportOut, command); err != nil {
+	sum, err := writeCounterexampleReport(ce, path, reportOut, command)
+	if err != nil {
 		fmt.Fprintf(w, "(no report: %v)\n", err)
 	} else {
 		fmt.Fprintf(w, "report with the violating events highlighted: %s\n", reportPath)
 	}
+	if sum != nil {
+		// CONTRACT.md: every run prints its seed and trace hash: the
+		// counterexample's run (under the mutant, if any), as replayed.
+		fmt.Fprintf(w, "FAIL  seed %d  trace_hash %s\n", sum.Seed, sum.TraceHash)
+	}
 	if f.mutant != "" {
 		fmt.Fprintf(w, "it fails under the mutant %s only: the correct model holds on it\n", f.mutant)
 	} else {
-		fmt.Fprintf(w, "replay: maintsim run %s\n", path)
+		fmt.Fprintf(w, "replay: maintsim run %s\n", scenarios.ShellQuote(path))
 	}
 	fmt.Fprintf(w, "find again: %s\n", command)
 	return failed(errors.New(""))
@@ -189,17 +195,18 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 // mutant it was found with, if any) keeping its records, and renders the
 // same HTML report as `run --report`, with the violations highlighted.
 // The scenario is compiled from the file just written, so its expectations
-// carry the lines `maintsim run` names.
-func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, html *output, command string) error {
+// carry the lines `maintsim run` names. It returns the run's summary (nil
+// when the case could not be run again), for its seed and trace hash.
+func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, html *output, command string) (*scenarios.Summary, error) {
 	if ce.File == nil {
-		return errors.New("the case has no scenario")
+		return nil, errors.New("the case has no scenario")
 	}
 	sc, err := scenarios.Load(yamlPath)
 	if err != nil {
 		// Not expected (it is the file check wrote); without positions
 		// the report leaves the line numbers out.
 		if sc, err = scenarios.Compile(yamlPath, ce.File); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	spec := *sc.Spec
@@ -207,7 +214,7 @@ func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, ht
 	sc.Spec = &spec
 	out, err := scenarios.RunScenario(sc, scenarios.Options{KeepRecords: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var hl []scenarios.Violation
 	for _, inv := range out.Summary.Invariants {
@@ -227,7 +234,7 @@ func writeCounterexampleReport(ce *scenarios.Counterexample, yamlPath string, ht
 			strings.Join(names, ", "), yamlPath)
 	}
 	rep.Note = note
-	return html.write(func(w io.Writer) error { return reports.WriteRunHTML(w, rep) })
+	return out.Summary, html.write(func(w io.Writer) error { return reports.WriteRunHTML(w, rep) })
 }
 
 // printCounterexample prints the invariant a case violates and the evidence.
@@ -276,5 +283,8 @@ func checkCommand(f *checkFlags, args []string) string {
 	if f.mutant != "" {
 		parts = append(parts, "--mutant", f.mutant)
 	}
-	return strings.Join(append(parts, args...), " ")
+	for _, a := range args {
+		parts = append(parts, scenarios.ShellQuote(a))
+	}
+	return strings.Join(parts, " ")
 }

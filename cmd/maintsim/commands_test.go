@@ -223,6 +223,39 @@ var _ = Describe("maintsim check", func() {
 		Expect(html).To(ContainSubstring(fmt.Sprintf(`<td class="num" rowspan="1">%d</td><td rowspan="1">every invariant holds`, n)))
 	})
 
+	It("a counterexample prints its run's seed and trace hash, the ones its replay prints (CONTRACT: every run)", func() {
+		base := readFile("testdata/contract/m12_move_backups_while_enabled_violates_inv15.yaml")
+		base = base[:strings.Index(base, "expect:")] // as written it violates INV-15, and does not say so
+		file := writeFile(dir, "move.yaml", base)
+		r := ms(dir, "check", file, "--runs", "5")
+		Expect(r.code).To(Equal(1), r.String())
+		got := regexp.MustCompile(`(?m)^FAIL  seed (\d+)  trace_hash ([0-9a-f]{16})$`).FindStringSubmatch(r.stdout)
+		Expect(got).NotTo(BeNil(), r.stdout)
+		rr := ms(dir, "run", filepath.Join(dir, "maintsim-counterexample-1.yaml"))
+		Expect(rr.code).To(Equal(1), rr.String())
+		Expect(rr.stdout).To(ContainSubstring(fmt.Sprintf("FAIL  seed %s  trace_hash %s\n", got[1], got[2])))
+	})
+
+	It("the replay and find-again commands quote paths for the shell, as run's replay does", func() {
+		sub := filepath.Join(dir, "out dir")
+		Expect(os.Mkdir(sub, 0o755)).To(Succeed())
+		base := readFile("testdata/contract/m12_move_backups_while_enabled_violates_inv15.yaml")
+		file := writeFile(dir, "it's mine.yaml", base[:strings.Index(base, "expect:")])
+		r := ms(dir, "check", file, "--runs", "5", "--out-dir", sub)
+		Expect(r.code).To(Equal(1), r.String())
+		// What a shell makes of the printed command: its arguments.
+		words := func(line, prefix string) []string {
+			GinkgoHelper()
+			m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(prefix) + `(.*)$`).FindStringSubmatch(r.stdout)
+			Expect(m).NotTo(BeNil(), r.stdout)
+			out, err := exec.Command("sh", "-c", `for a in `+m[1]+`; do printf '%s\n' "$a"; done`).Output()
+			Expect(err).NotTo(HaveOccurred())
+			return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		}
+		Expect(words(r.stdout, "replay: maintsim run ")).To(Equal([]string{filepath.Join(sub, "maintsim-counterexample-1.yaml")}))
+		Expect(words(r.stdout, "find again: maintsim check ")).To(Equal([]string{"--seed", "1", "--runs", "5", file}))
+	})
+
 	DescribeTable("bad input (exit 2)",
 		func(args ...string) {
 			r := ms(dir, append([]string{"check"}, args...)...)
@@ -278,6 +311,26 @@ var _ = Describe("maintsim sweep and merge", func() {
 			Expect(rec.Metrics).To(HaveLen(7))
 			Expect(rec.Metrics).To(HaveKey("rpo_violations"))
 		}
+	})
+
+	It("sweep --out -: the records alone on stdout, and the replay command still on stderr (CONTRACT: every run says how to reproduce it)", func() {
+		r := ms(dir, "sweep", sweepFile(), "--out", "-", "--quiet")
+		Expect(r.code).To(Equal(0), r.String())
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		Expect(lines).To(HaveLen(13), "the header and 12 records")
+		for _, l := range lines {
+			Expect(json.Valid([]byte(l))).To(BeTrue(), l)
+		}
+		Expect(r.stderr).To(ContainSubstring("replay run N: maintsim sweep " + sweepFile() + " --print-run N > run.yaml && maintsim run run.yaml"))
+
+		// A path with a space is quoted for the shell, as run's replay is.
+		sub := filepath.Join(dir, "my sweeps")
+		Expect(os.Mkdir(sub, 0o755)).To(Succeed())
+		writeFile(sub, "sweep.yaml", readFile("testdata/sweep/sweep.yaml"))
+		writeFile(sub, "nightly.yaml", readFile("testdata/sweep/nightly.yaml"))
+		q := ms(sub, "sweep", filepath.Join(sub, "sweep.yaml"), "--shard", "1/2", "--quiet")
+		Expect(q.code).To(Equal(0), q.String())
+		Expect(q.stderr).To(ContainSubstring("replay run N: maintsim sweep '" + filepath.Join(sub, "sweep.yaml") + "' --print-run N"))
 	})
 
 	It("sweep: seeds and results depend on the run index, never on shards or workers; --print-run replays a run", func() {
@@ -391,6 +444,32 @@ var _ = Describe("maintsim verify", func() {
 		Expect(v.code).To(Equal(0), v.String())
 		Expect(v.stdout).To(ContainSubstring("trace_hash " + verdictLine.FindStringSubmatch(r.stdout)[3]))
 		Expect(v.stdout).To(ContainSubstring("seed 7"))
+	})
+
+	It("verify - reads the trace from stdin (run --trace - | verify -), bad input named <stdin>", func() {
+		r := ms("", "run", example, "--trace", "-")
+		Expect(r.code).To(Equal(0), r.String())
+		verifyStdin := func(in string) (int, string, string) {
+			cmd := exec.Command(self, "verify", "-")
+			cmd.Env = append(os.Environ(), cliExecEnv+"=1")
+			cmd.Stdin = strings.NewReader(in)
+			var out, errb strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			code := 0
+			if err := cmd.Run(); err != nil {
+				ee, ok := err.(*exec.ExitError)
+				Expect(ok).To(BeTrue(), err)
+				code = ee.ExitCode()
+			}
+			return code, out.String(), errb.String()
+		}
+		code, out, errs := verifyStdin(r.stdout)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(HavePrefix("<stdin>: "))
+		Expect(out).To(ContainSubstring("trace_hash " + regexp.MustCompile(`trace_hash ([0-9a-f]{16})`).FindStringSubmatch(r.stderr)[1]))
+		code, _, errs = verifyStdin(`{"t":0,"ev":"scenario"` + "\n")
+		Expect(code).To(Equal(2))
+		Expect(errs).To(HavePrefix("<stdin>:1:"))
 	})
 
 	It("a trace exported by another system, written by hand from docs/trace-format.md: exit 0", func() {

@@ -15,13 +15,18 @@ import (
 // violation") after a long simulation or sweep. Each file is written to a
 // temporary file in its directory and renamed into place when complete, so
 // a failed or killed command leaves the old file or none, never a partial
-// one. A path of "-" is stdout, for at most one output of a command.
+// one. A path of "-" is stdout, for at most one output of a command. A path
+// that names an existing device, pipe or socket (/dev/null, /dev/stdout, a
+// FIFO, bash's >(…)) is written in place: renaming a file over it would
+// replace the device node or pipe with a plain file (or, without write
+// access to its directory, fail), and it has no partial state to avoid.
 
 // output is one output of a command: a file, or stdout.
 type output struct {
 	flag string   // the flag that named it ("--summary"), for messages
 	path string   // "-": stdout
-	tmp  *os.File // nil for stdout
+	tmp  *os.File // the temporary file renamed to path; nil for stdout and special files
+	dev  *os.File // a special file (device, pipe, socket) written in place
 	w    io.Writer
 	done bool
 }
@@ -51,6 +56,15 @@ func (s *outputs) open(flag, path string) (*output, error) {
 		s.list = append(s.list, o)
 		return o, nil
 	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		dev, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, badInput(fmt.Errorf("%s %s: cannot write the file: %w", flag, path, pathErr(err)))
+		}
+		o.dev, o.w = dev, dev
+		s.list = append(s.list, o)
+		return o, nil
+	}
 	tmp, err := createTemp(path)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("%s %s: cannot write the file: %w", flag, path, pathErr(err)))
@@ -67,6 +81,9 @@ func (s *outputs) stdoutTaken() bool { return s.toOut != nil }
 // abort removes what was not committed.
 func (s *outputs) abort() {
 	for _, o := range s.list {
+		if o.dev != nil && !o.done {
+			o.dev.Close()
+		}
 		if o.tmp != nil && !o.done {
 			o.tmp.Close()
 			os.Remove(o.tmp.Name())
@@ -93,7 +110,17 @@ func (o *output) write(fn func(io.Writer) error) error {
 // (CreateTemp makes 0600 files; outputs are meant to be shared as CI
 // artifacts), renamed over path.
 func (o *output) commit() error {
-	if o == nil || o.tmp == nil || o.done {
+	if o == nil || o.done {
+		return nil
+	}
+	if o.dev != nil {
+		o.done = true
+		if err := o.dev.Close(); err != nil {
+			return fmt.Errorf("%s %s: %w", o.flag, o.path, pathErr(err))
+		}
+		return nil
+	}
+	if o.tmp == nil {
 		return nil
 	}
 	o.done = true
@@ -126,8 +153,6 @@ func createTemp(path string) (*os.File, error) {
 	return os.CreateTemp(dir, "."+base+".tmp-*")
 }
 
-// pathErr drops the temporary file's name from an error about it: the user
-// named the output, not the temporary file.
 // checkOutDir is bad input unless dir is a directory this process can
 // write into: found before a search, not after it.
 func checkOutDir(flag, dir string) error {
@@ -143,6 +168,8 @@ func checkOutDir(flag, dir string) error {
 	return nil
 }
 
+// pathErr drops the temporary file's name from an error about it: the user
+// named the output, not the temporary file.
 func pathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

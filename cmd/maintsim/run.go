@@ -36,8 +36,9 @@ or a failed expectation; 2 bad input (printed as FILE:LINE:COL with a caret),
 including an output file that cannot be written (checked before the run).
 Without an argument, runs the built-in example embedded in the binary.
 
-Output files are written whole (a temporary file renamed into place). One of
-them may be - (stdout); the text listing is then not printed, and the
+Output files are written whole (a temporary file renamed into place; a device
+or pipe such as /dev/null or a FIFO is written in place). One of them may be -
+(stdout); the text listing is then not printed, and the
 verdict line (seed, trace hash, replay) goes to stderr.`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

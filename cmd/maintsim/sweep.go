@@ -142,7 +142,7 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 			// finish (a limit reached, a world the model refuses) comes from
 			// the base scenario and the grid values: bad input.
 			return badInput(fmt.Errorf("sweep %s: %w; no output written (replay: maintsim sweep %s --print-run %d > run.yaml && maintsim run run.yaml)",
-				path, err, path, re.Run))
+				path, err, scenarios.ShellQuote(path), re.Run))
 		}
 		if ctx.Err() != nil {
 			return &exitError{code: exitInterrupted, err: fmt.Errorf("sweep %s: interrupted; no output written", path)}
@@ -152,22 +152,30 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	if err := jsonl.write(res.WriteJSONL); err != nil {
 		return failed(fmt.Errorf("sweep: %w", err))
 	}
+	where := out
+	if out == "-" {
+		where = "stdout"
+	}
+	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), where, sw.Hash)
+	// CONTRACT.md: every run says how to reproduce it; each record carries
+	// its run index, seed and trace_hash, and this replays any one of them.
+	// On stderr, so also when the records went to stdout.
+	fmt.Fprintf(stderr, "sweep: replay run N: maintsim sweep %s --print-run N > run.yaml && maintsim run run.yaml\n", scenarios.ShellQuote(path))
 	if out == "-" {
 		return nil
 	}
-	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), out, sw.Hash)
-	// CONTRACT.md: every run says how to reproduce it; each record carries
-	// its run index, seed and trace_hash, and this replays any one of them.
-	fmt.Fprintf(stderr, "sweep: replay run N: maintsim sweep %s --print-run N > run.yaml && maintsim run run.yaml\n", path)
 	if shard.Sharded() {
 		files := strings.Replace(out, fmt.Sprintf("shard-%d-of-", shard.Index), "shard-*-of-", 1)
 		if files == out { // --out named the file: the other shards' names are unknown here
-			files = fmt.Sprintf("%s <the other %d shard files>", out, shard.Count-1)
+			files = fmt.Sprintf("%s <the other %d shard files>", scenarios.ShellQuote(out), shard.Count-1)
+		} else { // quoted around the glob's *
+			before, after, _ := strings.Cut(files, "shard-*-of-")
+			files = scenarios.ShellQuote(before+"shard-") + "*" + scenarios.ShellQuote("-of-"+after)
 		}
 		fmt.Fprintf(stderr, "sweep: when all %d shards are done: maintsim merge %s --out summary.json --csv summary.csv --html sweep.html\n",
 			shard.Count, files)
 	} else {
-		fmt.Fprintf(stderr, "sweep: summarise with: maintsim merge %s --csv summary.csv --html sweep.html\n", out)
+		fmt.Fprintf(stderr, "sweep: summarise with: maintsim merge %s --csv summary.csv --html sweep.html\n", scenarios.ShellQuote(out))
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func init() {
 written by 'maintsim run --trace', or exported by another system in the format
 of docs/trace-format.md. The trace must declare its servers, tenants and jobs
 before using them. Without an "end" event the trace is judged as ending at its
-last event.
+last event. TRACE.jsonl may be - for standard input.
 
 Exit codes: 0 every invariant holds; 1 a violation (each printed with its time,
 entities and events); 2 a malformed trace (FILE:LINE: message) or an
@@ -43,7 +43,15 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 	if f.format != "text" && f.format != "json" {
 		return badInput(fmt.Errorf("--format: want text or json, got %q", f.format))
 	}
-	res, err := scenarios.VerifyFile(path, nil)
+	var res *scenarios.VerifyResult
+	var err error
+	if path == "-" {
+		// The trace on stdin: maintsim run --trace - | maintsim verify -
+		path = "<stdin>"
+		res, err = scenarios.Verify(path, cmd.InOrStdin(), nil)
+	} else {
+		res, err = scenarios.VerifyFile(path, nil)
+	}
 	if err != nil {
 		return badInput(err)
 	}
