@@ -476,14 +476,19 @@ func perturb(t *rapid.T, f *File, cfg GenConfig) {
 		if intRange(0, 7).Draw(t, "drop") == 7 {
 			continue
 		}
+		// A shifted action stays within [start, until], as the loader
+		// wants (an action at until still happens).
 		at := *a.At
 		if at.IsAbsolute() {
 			at.Time = at.Time.Add(shift)
 			if at.Time.Before(start) {
 				at.Time = start
 			}
+			if end := start.Add(horizon); at.Time.After(end) {
+				at.Time = end
+			}
 		} else {
-			at.Offset = max(0, at.Offset+Duration(shift))
+			at.Offset = min(Duration(horizon), max(0, at.Offset+Duration(shift)))
 		}
 		a.At = &at
 		acts = append(acts, a)
