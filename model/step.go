@@ -222,9 +222,9 @@ func (w *World) startTask(k int32) {
 	}
 	s.anyStarted = true
 	obj := &jb.Objects[tk.obj]
-	tk.size = int64(obj.SizeBytes.Sample(jb.rng()))
+	tk.size = obj.SizeBytes.SampleInt(jb.rng())
 	if obj.Duration.IsSet() {
-		d := time.Duration(obj.Duration.Sample(jb.rng()))
+		d := time.Duration(obj.Duration.SampleInt(jb.rng()))
 		snap := min(w.sem.SnapshotTime, d/10)
 		commit := min(w.sem.CommitTime, d/10)
 		tk.snapEnd = w.now.Add(snap)

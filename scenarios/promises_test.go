@@ -179,4 +179,24 @@ expect:
 			Expect(s.Result).To(BeEmpty(), s.ID) // still running at until
 		}
 	})
+
+	It("runs long-tailed draws beyond the end of int64 time (exponential, lognormal) as still running, not as an engine error", func() {
+		out := runSource("tails.yaml", `
+name: tails
+start: 2026-11-02T20:00:00Z
+until: +6h
+servers: [{name: cc-01, version: "12"}]
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - {name: exp, kind: backup, objects: {count: 20, duration: {exponential: 50000d}}, schedule: {at: +1h}}
+      - {name: ln, kind: backup, objects: {count: 20, size: {lognormal: {median: 1000PiB, p95: 8000PiB}}}, schedule: {at: +1h}}
+      - {name: jit, kind: backup, objects: [{name: vm1, duration: 1m}], schedule: {at: +1h, jitter: {exponential: 50000d}}}
+expect:
+  - invariants: hold
+`, scenarios.Options{})
+		Expect(out.Passed()).To(BeTrue())
+	})
 })
