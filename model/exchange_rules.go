@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/maintsim/maintsim/sim"
 )
@@ -123,8 +124,8 @@ func (w *ExchangeWorld) pump(sv int32) {
 	}
 	s.busy, s.busyDB = true, best
 	s.gen++
-	dt := sim.Time(s.DeliveryTime.Sample(s.service))
-	w.after(w.now+dt, Event{Kind: EvExDelivered, A: sv, Gen: s.gen})
+	dt := time.Duration(s.DeliveryTime.SampleInt(s.service))
+	w.after(w.now.Add(dt), Event{Kind: EvExDelivered, A: sv, Gen: s.gen})
 }
 
 // delivered ends a delivery: the message leaves the queue, into its

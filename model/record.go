@@ -219,10 +219,13 @@ func (s Semantics) Affected(k JobKind, p Platform, m ManagedBy, t Target) bool {
 		if t != TargetCloudRepository {
 			return false
 		}
-		if p == PlatformVCD {
+		switch p {
+		case PlatformVSphere, PlatformHyperV:
+			return true
+		case PlatformVCD:
 			return s.VCDBackupInMaintenance == Stop // M10
 		}
-		return true
+		return false // the table names vsphere, hyperv, vcd: agent backups are agent_backup
 	case KindBackupCopy, KindAgentBackup:
 		return t == TargetCloudRepository
 	case KindReplication, KindCDP:

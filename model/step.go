@@ -222,9 +222,9 @@ func (w *World) startTask(k int32) {
 	}
 	s.anyStarted = true
 	obj := &jb.Objects[tk.obj]
-	tk.size = int64(obj.SizeBytes.Sample(jb.rng()))
+	tk.size = obj.SizeBytes.SampleInt(jb.rng())
 	if obj.Duration.IsSet() {
-		d := time.Duration(obj.Duration.Sample(jb.rng()))
+		d := time.Duration(obj.Duration.SampleInt(jb.rng()))
 		snap := min(w.sem.SnapshotTime, d/10)
 		commit := min(w.sem.CommitTime, d/10)
 		tk.snapEnd = w.now.Add(snap)
@@ -237,12 +237,12 @@ func (w *World) startTask(k int32) {
 			bps = DefaultServerBandwidthBps
 		}
 		tk.snapEnd = w.now.Add(w.sem.SnapshotTime)
-		tk.xferEnd = tk.snapEnd + sim.Time(math.Ceil(float64(tk.size)*8e9/float64(bps)))
+		tk.xferEnd = tk.snapEnd.AddNanos(math.Ceil(float64(tk.size) * 8e9 / float64(bps)))
 		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 	} else {
 		tk.bw = true
 		tk.snapEnd = w.now.Add(w.sem.SnapshotTime)
-		tk.xferEnd = tk.snapEnd + sim.Time(float64(tk.size)/w.estimateRate(tk))
+		tk.xferEnd = tk.snapEnd.AddNanos(float64(tk.size) / w.estimateRate(tk))
 		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 	}
 	r := w.rec(RecTaskStart, s)
@@ -408,7 +408,7 @@ func (w *World) rebalance(sv int32, joined int32) {
 		w.progress(tk)
 		tk.rate = rate
 		left := math.Ceil((float64(tk.size) - tk.done) / rate)
-		tk.xferEnd = w.now + sim.Time(left)
+		tk.xferEnd = w.now.AddNanos(left)
 		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 		tk.gen++
 		w.after(tk.xferEnd, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})

@@ -345,7 +345,7 @@ func NewWorld(spec *Spec) (*World, error) {
 			jb.rp = make([]int32, len(j.Objects))
 		}
 		if j.Schedule.Jitter.IsSet() {
-			jb.jitter = sim.Time(j.Schedule.Jitter.Sample(jb.rng()))
+			jb.jitter = sim.Time(j.Schedule.Jitter.SampleInt(jb.rng()))
 		}
 	}
 	for i, a := range spec.Actions {
@@ -475,7 +475,7 @@ func (w *World) Init() (Ready, error) {
 	}
 	for i := range w.jobs {
 		if sc := w.jobs[i].Schedule; sc.Kind != ScheduleManual {
-			w.after(sc.First+w.jobs[i].jitter, Event{Kind: EvJobDue, A: int32(i)})
+			w.after(sc.First.Add(time.Duration(w.jobs[i].jitter)), Event{Kind: EvJobDue, A: int32(i)})
 		}
 	}
 	return w.ready, w.err

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -160,6 +161,28 @@ var _ = Describe("generators", func() {
 			back, err := scenarios.Parse("file", y)
 			g.Expect(err).NotTo(HaveOccurred(), string(y))
 			g.Expect(back.Spec).To(Equal(sc.Spec))
+		})
+	})
+
+	It("perturbations of actions near until, and of huge objects, stay within the format's limits and compile (property)", func() {
+		start := scenarios.DefaultStart
+		huge := scenarios.Object{Name: "huge", Duration: scenarios.ConstDuration(40000 * 24 * time.Hour), Size: scenarios.ConstSize(4000 << 50)}
+		base := &scenarios.File{Name: "edge", Until: scenarios.After(6 * 3600e9),
+			Servers: []scenarios.Server{{Name: "cc-01", Version: "12"}},
+			Tenants: []scenarios.Tenant{{Name: "acme", Server: "cc-01", Client: "vbr 12", Jobs: []scenarios.Job{{Name: "n", Kind: "backup",
+				Objects: scenarios.Objects{Set: &scenarios.ObjectSet{Count: 2, Duration: scenarios.ConstDuration(20 * 60e9)}}, Schedule: &scenarios.Schedule{At: scenarios.After(0)}},
+				{Name: "h", Kind: "backup", Objects: scenarios.Objects{Items: []scenarios.Object{huge}}, Schedule: &scenarios.Schedule{At: scenarios.After(0)}}}}},
+			Actions: []scenarios.Action{
+				{At: scenarios.After(6 * 3600e9), Do: "enable_maintenance", Server: "cc-01"},
+				{At: &scenarios.TimeSpec{Time: start.Add(6*time.Hour - time.Minute)}, Do: "disable_maintenance", Server: "cc-01"},
+			}}
+		gen := scenarios.GenPerturbations([]scenarios.BaseScenario{{Path: "edge.yaml", File: base}}, scenarios.DefaultGenConfig())
+		DeferCleanup(scentest.PinRapid(3, 200))
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			g := NewWithT(t)
+			f := gen.Draw(t, "perturbed")
+			_, err := scenarios.Compile("perturbed", f)
+			g.Expect(err).NotTo(HaveOccurred())
 		})
 	})
 

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -476,14 +477,19 @@ func perturb(t *rapid.T, f *File, cfg GenConfig) {
 		if intRange(0, 7).Draw(t, "drop") == 7 {
 			continue
 		}
+		// A shifted action stays within [start, until], as the loader
+		// wants (an action at until still happens).
 		at := *a.At
 		if at.IsAbsolute() {
 			at.Time = at.Time.Add(shift)
 			if at.Time.Before(start) {
 				at.Time = start
 			}
+			if end := start.Add(horizon); at.Time.After(end) {
+				at.Time = end
+			}
 		} else {
-			at.Offset = max(0, at.Offset+Duration(shift))
+			at.Offset = min(Duration(horizon), max(0, at.Offset+Duration(shift)))
 		}
 		a.At = &at
 		acts = append(acts, a)
@@ -519,14 +525,24 @@ func offsetOf(t *TimeSpec, start time.Time) time.Duration {
 
 func scaleDuration(d DurationDist, k float64) DurationDist {
 	if d.IsSet() {
-		d.A, d.B = Duration(float64(d.A)*k), Duration(float64(d.B)*k)
+		d.A, d.B = Duration(scaled(int64(d.A), k)), Duration(scaled(int64(d.B), k))
 	}
 	return d
 }
 
 func scaleSize(z SizeDist, k float64) SizeDist {
 	if z.IsSet() {
-		z.A, z.B = Size(float64(z.A)*k), Size(float64(z.B)*k)
+		z.A, z.B = Size(scaled(int64(z.A), k)), Size(scaled(int64(z.B), k))
 	}
 	return z
+}
+
+// scaled is v·k, saturating at the largest int64 (the format's limit for
+// sizes and durations) where the conversion would wrap to a negative value
+// the loader refuses.
+func scaled(v int64, k float64) int64 {
+	if f := float64(v) * k; f < math.MaxInt64 {
+		return int64(f)
+	}
+	return math.MaxInt64
 }

@@ -149,3 +149,54 @@ expect:
 		Expect(out.Summary.Expectations[1].Diffs).To(ConsistOf(`message: expected "", got none: still running at the end of the run`))
 	})
 })
+
+var _ = Describe("units (scenario-format.md: durations up to about 106751d, sizes up to 8191PiB)", func() {
+	It("runs a task whose planned end lies past the end of int64 time: it is still running at until, not an engine error", func() {
+		out := runSource("long.yaml", `
+name: long
+start: 2026-11-02T20:00:00Z
+until: +6h
+servers: [{name: cc-01, version: "12"}]
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    bandwidth: 9600bit/s
+    jobs:
+      - {name: fixed, kind: backup, objects: [{name: vm1, duration: 106751d23h}], schedule: {at: +2h}}
+      - {name: sized, kind: backup, objects: [{name: vm1, size: 8000PiB}], schedule: {at: +2h}}
+      - {name: local, kind: backup, target: local, objects: [{name: vm1, size: 8000PiB}], schedule: {at: +2h}}
+      - {name: retried, kind: backup, objects: [{name: vm1, duration: 10m}], schedule: {at: +1h}, retry: {count: 1, wait: 106751d23h}}
+actions:
+  - {at: +1h5m, do: stop_service, server: cc-01}
+  - {at: +1h6m, do: start_service, server: cc-01}
+expect:
+  - invariants: hold
+`, scenarios.Options{})
+		Expect(out.Passed()).To(BeTrue())
+		Expect(out.Summary.Sessions).To(HaveLen(4))
+		for _, s := range out.Summary.Sessions {
+			Expect(s.Result).To(BeEmpty(), s.ID) // still running at until
+		}
+	})
+
+	It("runs long-tailed draws beyond the end of int64 time (exponential, lognormal) as still running, not as an engine error", func() {
+		out := runSource("tails.yaml", `
+name: tails
+start: 2026-11-02T20:00:00Z
+until: +6h
+servers: [{name: cc-01, version: "12"}]
+tenants:
+  - name: acme
+    server: cc-01
+    client: vbr 12
+    jobs:
+      - {name: exp, kind: backup, objects: {count: 20, duration: {exponential: 50000d}}, schedule: {at: +1h}}
+      - {name: ln, kind: backup, objects: {count: 20, size: {lognormal: {median: 1000PiB, p95: 8000PiB}}}, schedule: {at: +1h}}
+      - {name: jit, kind: backup, objects: [{name: vm1, duration: 1m}], schedule: {at: +1h, jitter: {exponential: 50000d}}}
+expect:
+  - invariants: hold
+`, scenarios.Options{})
+		Expect(out.Passed()).To(BeTrue())
+	})
+})

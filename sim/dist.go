@@ -52,6 +52,17 @@ func (d Dist) Sample(r *rand.Rand) float64 {
 	return 0
 }
 
+// SampleInt draws one value as Sample does, rounded down to an integer
+// (nanoseconds, bytes) and saturating at the largest int64: a long-tailed
+// draw (exponential, lognormal) or a constant at the format's limit does
+// not wrap to a negative value.
+func (d Dist) SampleInt(r *rand.Rand) int64 {
+	if x := d.Sample(r); x < math.MaxInt64 {
+		return int64(x)
+	}
+	return math.MaxInt64
+}
+
 // Mean is the distribution's expected value (for reports and estimates).
 func (d Dist) Mean() float64 {
 	switch d.Kind {

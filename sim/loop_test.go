@@ -187,3 +187,15 @@ var _ = Describe("Time", func() {
 		var _ sim.Clock = c
 	})
 })
+
+var _ = Describe("Time", func() {
+	It("Add and AddNanos saturate at Never instead of wrapping into the past", func() {
+		t := sim.Time(2 * time.Hour)
+		Expect(t.Add(time.Hour)).To(Equal(sim.Time(3 * time.Hour)))
+		Expect(t.Add(-time.Hour)).To(Equal(sim.Time(time.Hour)))
+		Expect(t.Add(time.Duration(sim.Never))).To(Equal(sim.Never))
+		Expect(t.AddNanos(1e9)).To(Equal(sim.Time(2*time.Hour + time.Second)))
+		Expect(t.AddNanos(1e19)).To(Equal(sim.Never))
+		Expect(sim.Never.Add(time.Nanosecond)).To(Equal(sim.Never))
+	})
+})

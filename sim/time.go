@@ -15,8 +15,24 @@ const Never Time = 1<<63 - 1
 // Duration converts t to a time.Duration since the start.
 func (t Time) Duration() time.Duration { return time.Duration(t) }
 
-// Add returns t shifted by d.
-func (t Time) Add(d time.Duration) Time { return t + Time(d) }
+// Add returns t shifted by d, saturating at Never: a plan past the end of
+// int64 time (a duration near the format's limit, started late) is "never",
+// not a wrapped time in the past.
+func (t Time) Add(d time.Duration) Time {
+	if s := t + Time(d); d <= 0 || s > t {
+		return s
+	}
+	return Never
+}
+
+// AddNanos returns t shifted by ns nanoseconds (≥ 0, as a transfer time
+// computed in floating point), saturating at Never like Add.
+func (t Time) AddNanos(ns float64) Time {
+	if ns < float64(Never-t) {
+		return t + Time(ns)
+	}
+	return Never
+}
 
 // At returns the absolute instant of t for a run that started at start.
 func (t Time) At(start time.Time) time.Time { return start.Add(time.Duration(t)) }
