@@ -697,13 +697,18 @@ func (t *TraceReader) scenarioDecl(l *traceLine, r model.Record) (model.Record, 
 	if l.CommitTimeNS != nil {
 		sem.CommitTime = time.Duration(*l.CommitTimeNS)
 	}
-	start := time.Time{}
+	// t = 0 is start, else the line's time, else the Unix epoch: the
+	// start is part of the trace hash, so it is always defined
+	// (docs/trace-format.md).
+	start := time.Unix(0, 0).UTC()
 	if l.Start != "" {
 		if start, err = time.Parse(time.RFC3339Nano, l.Start); err != nil {
 			return r, t.errf("start: %v", err)
 		}
 	} else if l.Time != "" {
-		start, _ = time.Parse(time.RFC3339Nano, l.Time)
+		if start, err = time.Parse(time.RFC3339Nano, l.Time); err != nil {
+			return r, t.errf("time (the start, as the line has no start): %v", err)
+		}
 	}
 	t.sem, t.scenario, t.profileGiven = sem, true, l.Profile != ""
 	r.Decl = &model.Decl{Name: l.Name, Seed: l.Seed, Start: start, Semantics: sem}

@@ -318,3 +318,37 @@ var _ = Describe("trace-format.md: trace_hash of a session event that leaves key
 		}
 	})
 })
+
+var _ = Describe("trace reader: the instant of t = 0", func() {
+	// tfNoStart is tfWorld and tfSession with a scenario line that names
+	// no start: the start comes from its time, else it is the Unix epoch.
+	noStart := func(scenarioLine string) string { return replaceLine(tfWorld, 1, scenarioLine) + tfSession }
+
+	It("a scenario line with neither start nor time starts at the Unix epoch, and the doc's Python hashes it alike", func() {
+		withEpoch := noStart(`{"t":0,"ev":"scenario","name":"tf","seed":1,"start":"1970-01-01T00:00:00Z"}`)
+		without := noStart(`{"t":0,"ev":"scenario","name":"tf","seed":1}`)
+		want, err := scenarios.Verify("epoch.jsonl", strings.NewReader(withEpoch), nil)
+		Expect(err).NotTo(HaveOccurred())
+		got, err := scenarios.Verify("none.jsonl", strings.NewReader(without), nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Passed).To(BeTrue())
+		Expect(got.TraceHash).To(Equal(want.TraceHash))
+
+		dir := GinkgoT().TempDir()
+		python, script := docReference(dir) // hashdoc_exchange_test.go
+		p := filepath.Join(dir, "none.jsonl")
+		Expect(os.WriteFile(p, []byte(without), 0o644)).To(Succeed())
+		out, err := exec.Command(python, script, p).Output()
+		Expect(err).NotTo(HaveOccurred(), "the reference must read a scenario line without start or time")
+		Expect(strings.TrimSpace(string(out))).To(Equal(got.TraceHash))
+	})
+
+	It("the line's time stands in for a missing start; a malformed one is bad input", func() {
+		viaTime, err := scenarios.Verify("time.jsonl", strings.NewReader(noStart(`{"t":0,"time":"2026-11-02T20:00:00Z","ev":"scenario","name":"tf","seed":1}`)), nil)
+		Expect(err).NotTo(HaveOccurred())
+		viaStart, err := scenarios.Verify("start.jsonl", strings.NewReader(tfWorld+tfSession), nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(viaTime.TraceHash).To(Equal(viaStart.TraceHash))
+		badTraceLine(noStart(`{"t":0,"time":"yesterday","ev":"scenario","name":"tf","seed":1}`), 1, "time (the start, as the line has no start)")
+	})
+})

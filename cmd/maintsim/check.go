@@ -162,7 +162,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	}
 	ce := res.Counterexample
 	if ce == nil {
-		fmt.Fprintf(w, "no invariant violated in %d cases\n", res.Runs)
+		fmt.Fprintf(w, "no invariant violated in %s\n", count(res.Runs, "case", "cases"))
 		fmt.Fprintf(w, "replay: %s\n", command) // CONTRACT.md: every run says how to reproduce it
 		return nil
 	}
@@ -250,7 +250,7 @@ func printCounterexample(w io.Writer, ce *scenarios.Counterexample, runs int) {
 	if runs == 0 {
 		fmt.Fprintf(w, "counterexample: the file as written (%s): %s violated\n", shrunk, name)
 	} else {
-		fmt.Fprintf(w, "counterexample after %d cases (%s): %s violated\n", runs, shrunk, name)
+		fmt.Fprintf(w, "counterexample after %s (%s): %s violated\n", count(runs, "case", "cases"), shrunk, name)
 	}
 	if ce.Err != "" {
 		fmt.Fprintf(w, "  the model refused it: %s\n", ce.Err)

@@ -181,3 +181,11 @@ func pathErr(err error) error {
 	}
 	return err
 }
+
+// count is n and its noun, singular for one: "1 event", "2 events".
+func count[N ~int | ~int64 | ~uint64](n N, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -167,7 +167,7 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 		fmt.Fprintf(w, "%s  (%s)\n", s.Scenario, s.File)
 	}
 	layout := timeLayout(s.Start, s.Until)
-	fmt.Fprintf(w, "simulated %s → %s, %d events\n\n", s.Start, s.Until, s.Events)
+	fmt.Fprintf(w, "simulated %s → %s, %s\n\n", s.Start, s.Until, count(s.Events, "event", "events"))
 	if s.Exchange != nil {
 		printExchange(w, s) // exchange.go
 	} else if len(s.Sessions) == 0 {

@@ -74,7 +74,7 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 		case name == "":
 			name = "(scenario without a name)"
 		}
-		fmt.Fprintf(w, "%s: %s, seed %d, %d events, trace_hash %s\n", path, name, res.Seed, res.Records, res.TraceHash)
+		fmt.Fprintf(w, "%s: %s, seed %d, %s, trace_hash %s\n", path, name, res.Seed, count(res.Records, "event", "events"), res.TraceHash)
 		if res.SyntheticEnd {
 			fmt.Fprintln(w, "note: no \"end\" event; judged as ending at the last event")
 		}
