@@ -24,11 +24,16 @@ fi
 
 declare -A PEERFLAGS=([std]="-tenants 1000 -slots 64 -days 30 -tasks 10 -seed 1"
                       [large]="-tenants 10000 -slots 640 -days 30 -tasks 10 -seed 1")
-# elapsed seconds and peak RSS (KiB) of one command, from GNU time.
+# elapsed seconds (to the 0.1 ms: GNU time's %e has 10 ms steps, a third
+# of the peer's whole std run) and peak RSS (KiB, from GNU time) of one
+# command.
 measure() {
-  local tv; tv=$(mktemp)
-  /usr/bin/time -f '%e %M' -o "$tv" "$@" >/dev/null 2>&1 || true
-  cat "$tv"; rm -f "$tv"
+  local tv t0 t1; tv=$(mktemp)
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$tv" "$@" >/dev/null 2>&1 || true
+  t1=$EPOCHREALTIME
+  printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" "$(cat "$tv")"
+  rm -f "$tv"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -49,10 +54,10 @@ for cfg in $CONFIGS; do
   m=$(cut -d' ' -f1 "$OUT/$cfg.maintsim" | median); mr=$(cut -d' ' -f2 "$OUT/$cfg.maintsim" | median)
   if [ $have_peer = 1 ]; then
     p=$(cut -d' ' -f1 "$OUT/$cfg.peer" | median); pr=$(cut -d' ' -f2 "$OUT/$cfg.peer" | median)
-    ratio=$(awk -v a="$m" -v b="$p" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
-    printf '%-6s maintsim %6.2f s %7.1f MiB | bare typed loop %6.2f s %6.1f MiB | ratio %sx (load %s)\n' \
+    ratio=$(awk -v a="$m" -v b="$p" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    printf '%-6s maintsim %7.3f s %7.1f MiB | bare typed loop %7.3f s %6.1f MiB | ratio %sx (load %s)\n' \
       "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')" "$p" "$(awk -v k="$pr" 'BEGIN{print k/1024}')" "$ratio" "$(cut -d' ' -f1 /proc/loadavg)"
   else
-    printf '%-6s maintsim %6.2f s %7.1f MiB\n' "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')"
+    printf '%-6s maintsim %7.3f s %7.1f MiB\n' "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')"
   fi
 done
