@@ -1206,10 +1206,23 @@ type inv08 struct {
 }
 
 func (c *inv08) Observe(r *model.Record) {
-	// A task_end's started flag says whether it took a snapshot; that it
-	// matches the task_start is INV-12's business.
-	if r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted) && !r.Flags.Has(model.FlagSnapshotRemoved) {
-		c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
+	// A task took a snapshot if its task_end says started, or if its
+	// task_start was seen (an end that says started: false after one is
+	// INV-12's business too, but the snapshot it took is still left).
+	switch r.Kind {
+	case model.RecTaskStart:
+		if o := c.cat.obj(r.Job, r.Object); o != nil {
+			o.inv08 = true
+		}
+	case model.RecTaskEnd:
+		took := r.Flags.Has(model.FlagStarted)
+		if o := c.cat.obj(r.Job, r.Object); o != nil {
+			took = took || o.inv08
+			o.inv08 = false
+		}
+		if took && !r.Flags.Has(model.FlagSnapshotRemoved) {
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
+		}
 	}
 }
 
@@ -2043,7 +2056,7 @@ func (c *inv03) kindMask() kinds      { return inv03Kinds }
 func (c *inv04) kindMask() kinds      { return inv04Kinds }
 func (c *invMessage) kindMask() kinds { return msgKinds }
 func (c *inv07) kindMask() kinds      { return inv07Kinds }
-func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskEnd) }
+func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskStart, model.RecTaskEnd) }
 func (c *inv09) kindMask() kinds      { return inv09Kinds }
 func (c *inv10) kindMask() kinds      { return inv10Kinds }
 func (c *inv11) kindMask() kinds      { return inv11Kinds }

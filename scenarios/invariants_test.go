@@ -444,6 +444,19 @@ var _ = Describe("INV-08: no-orphan-snapshot", func() {
 		Expect(handViolations("INV-08", nightly1+vm1Start+`
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":false,"bytes":5}`)).To(HaveLen(1))
 	})
+	It("is violated by a task that took its snapshot (task_start) and ends saying started: false without removing it", func() {
+		v := handViolations("INV-08", nightly1+vm1Start+`
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","started":false,"snapshot_removed":false,"bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("left its snapshot behind"))
+		// The next session's pending object took no snapshot.
+		Expect(handViolations("INV-08", nightly1+vm1Start+`
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}
+{"t":@9m,"ev":"session_start","session":"acme/nightly#2"}
+{"t":@9m,"ev":"task_end","session":"acme/nightly#2","object":"vm1","phase":"Pending","result":"Failed","bytes":0}`)).To(BeEmpty())
+	})
 	It("holds when every end removes the snapshot, and pending tasks had none", func() {
 		Expect(handViolations("INV-08", nightly1+vm1Start+`
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":true,"bytes":5}
