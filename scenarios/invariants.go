@@ -962,8 +962,8 @@ type invMessage struct {
 	decided []model.Record // per job: the record at which maintenance failed the live attempt
 	// notices are the maintenance texts the trace has shown to exist: the
 	// default, and every message any server had configured or loaded. A
-	// session text among them is a notice; any other is a real system's
-	// own text, not judged as one.
+	// session text among them is a notice; any other is not (where M6
+	// wants the generic error, a real system's own wording is not judged).
 	notices []string
 }
 
@@ -1093,7 +1093,10 @@ func (c *invMessage) Observe(r *model.Record) {
 		}
 		decided := &c.decided[r.Job]
 		switch {
-		case c.shown && s.cond && !isNotice(r.Text):
+		case c.shown && s.cond && !maint:
+			// M6's conditions held: the text must be a maintenance notice
+			// (which one is INV-06's business); a generic error, no text or
+			// any other text does not show it.
 			c.violate(r.At, whoOf(r), []*model.Record{decided, r},
 				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
 		case c.shown && !s.cond && maint:

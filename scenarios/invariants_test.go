@@ -332,6 +332,14 @@ var _ = Describe("INV-05: maintenance-message-shown", func() {
 	It("is violated by a generic error where the notice was due", func() {
 		Expect(handViolations("INV-05", fail("acme/nightly#1", model.MsgConnectionFailed))).To(HaveLen(1))
 	})
+	It("is violated by any text that is not a maintenance notice where the notice was due (M6: the effective message is shown)", func() {
+		v := handViolations("INV-05", fail("acme/nightly#1", "Job failed: unexpected error"))
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("instead of the maintenance notice"))
+		// A configured message is a notice (which one is due is INV-06's business).
+		Expect(handViolations("INV-05", `{"t":@0m,"ev":"message_configured","server":"cc-01","text":"Back at 22:00"}
+`+fail("acme/nightly#1", "Back at 22:00"))).To(BeEmpty())
+	})
 	It("M13: is violated by the notice on a session a service stop failed (no maintenance text otherwise), not by the generic error", func() {
 		faulted := func(text string) string {
 			return `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
