@@ -962,8 +962,8 @@ type invMessage struct {
 	decided []model.Record // per job: the record at which maintenance failed the live attempt
 	// notices are the maintenance texts the trace has shown to exist: the
 	// default, and every message any server had configured or loaded. A
-	// session text among them is a notice; any other is a real system's
-	// own text, not judged as one.
+	// session text among them is a notice; any other is not (where M6
+	// wants the generic error, a real system's own wording is not judged).
 	notices []string
 }
 
@@ -1093,7 +1093,10 @@ func (c *invMessage) Observe(r *model.Record) {
 		}
 		decided := &c.decided[r.Job]
 		switch {
-		case c.shown && s.cond && !isNotice(r.Text):
+		case c.shown && s.cond && !maint:
+			// M6's conditions held: the text must be a maintenance notice
+			// (which one is INV-06's business); a generic error, no text or
+			// any other text does not show it.
 			c.violate(r.At, whoOf(r), []*model.Record{decided, r},
 				"failed because of maintenance while the service ran and the client supports the notice (M6), but shows %q instead of the maintenance notice", r.Text)
 		case c.shown && !s.cond && maint:
@@ -1206,10 +1209,23 @@ type inv08 struct {
 }
 
 func (c *inv08) Observe(r *model.Record) {
-	// A task_end's started flag says whether it took a snapshot; that it
-	// matches the task_start is INV-12's business.
-	if r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted) && !r.Flags.Has(model.FlagSnapshotRemoved) {
-		c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
+	// A task took a snapshot if its task_end says started, or if its
+	// task_start was seen (an end that says started: false after one is
+	// INV-12's business too, but the snapshot it took is still left).
+	switch r.Kind {
+	case model.RecTaskStart:
+		if o := c.cat.obj(r.Job, r.Object); o != nil {
+			o.inv08 = true
+		}
+	case model.RecTaskEnd:
+		took := r.Flags.Has(model.FlagStarted)
+		if o := c.cat.obj(r.Job, r.Object); o != nil {
+			took = took || o.inv08
+			o.inv08 = false
+		}
+		if took && !r.Flags.Has(model.FlagSnapshotRemoved) {
+			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
+		}
 	}
 }
 
@@ -2043,7 +2059,7 @@ func (c *inv03) kindMask() kinds      { return inv03Kinds }
 func (c *inv04) kindMask() kinds      { return inv04Kinds }
 func (c *invMessage) kindMask() kinds { return msgKinds }
 func (c *inv07) kindMask() kinds      { return inv07Kinds }
-func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskEnd) }
+func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskStart, model.RecTaskEnd) }
 func (c *inv09) kindMask() kinds      { return inv09Kinds }
 func (c *inv10) kindMask() kinds      { return inv10Kinds }
 func (c *inv11) kindMask() kinds      { return inv11Kinds }

@@ -332,6 +332,14 @@ var _ = Describe("INV-05: maintenance-message-shown", func() {
 	It("is violated by a generic error where the notice was due", func() {
 		Expect(handViolations("INV-05", fail("acme/nightly#1", model.MsgConnectionFailed))).To(HaveLen(1))
 	})
+	It("is violated by any text that is not a maintenance notice where the notice was due (M6: the effective message is shown)", func() {
+		v := handViolations("INV-05", fail("acme/nightly#1", "Job failed: unexpected error"))
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("instead of the maintenance notice"))
+		// A configured message is a notice (which one is due is INV-06's business).
+		Expect(handViolations("INV-05", `{"t":@0m,"ev":"message_configured","server":"cc-01","text":"Back at 22:00"}
+`+fail("acme/nightly#1", "Back at 22:00"))).To(BeEmpty())
+	})
 	It("M13: is violated by the notice on a session a service stop failed (no maintenance text otherwise), not by the generic error", func() {
 		faulted := func(text string) string {
 			return `{"t":@0m,"ev":"maintenance_enabled","server":"cc-01"}
@@ -443,6 +451,19 @@ var _ = Describe("INV-08: no-orphan-snapshot", func() {
 	It("is violated by a failed task that keeps its snapshot", func() {
 		Expect(handViolations("INV-08", nightly1+vm1Start+`
 {"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","cause":"stop","started":true,"snapshot_removed":false,"bytes":5}`)).To(HaveLen(1))
+	})
+	It("is violated by a task that took its snapshot (task_start) and ends saying started: false without removing it", func() {
+		v := handViolations("INV-08", nightly1+vm1Start+`
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","started":false,"snapshot_removed":false,"bytes":0}`)
+		Expect(v).To(HaveLen(1))
+		Expect(v[0].Message).To(ContainSubstring("left its snapshot behind"))
+		// The next session's pending object took no snapshot.
+		Expect(handViolations("INV-08", nightly1+vm1Start+`
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm1","phase":"Transfer","result":"Failed","started":true,"snapshot_removed":true,"bytes":5}
+{"t":@5m,"ev":"task_end","session":"acme/nightly#1","object":"vm2","phase":"Pending","result":"Failed","bytes":0}
+{"t":@5m,"ev":"session_end","session":"acme/nightly#1","result":"Failed","text":"x"}
+{"t":@9m,"ev":"session_start","session":"acme/nightly#2"}
+{"t":@9m,"ev":"task_end","session":"acme/nightly#2","object":"vm1","phase":"Pending","result":"Failed","bytes":0}`)).To(BeEmpty())
 	})
 	It("holds when every end removes the snapshot, and pending tasks had none", func() {
 		Expect(handViolations("INV-08", nightly1+vm1Start+`

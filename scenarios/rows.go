@@ -54,6 +54,7 @@ type objRow struct {
 	inv12   inv12ended
 	inv16   inv16obj
 	inv09rp bool             // restore point committed in the live session (INV-09)
+	inv08   bool             // a task_start of the object was seen and its task_end not yet (INV-08)
 	slots   [taskSlots]int32 // per checker that follows tasks, by taskSlot
 	// A row is a whole cache line (64 bytes; a fleet's rows are one
 	// large, page-aligned allocation): at 56 bytes, most rows straddled
