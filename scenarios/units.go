@@ -527,6 +527,9 @@ func (TimeSpec) JSONSchema() *jsonschema.Schema {
 		AnyOf: []*jsonschema.Schema{
 			{Type: "string", Format: "date-time"},
 			{Type: "string", Pattern: `^\+(0|([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h|d))+)$`},
+			// `at: +0` is a YAML integer, and the loader takes it as
+			// start (as it takes a duration's bare 0).
+			{Type: "integer", Const: 0},
 		},
 	}
 }
