@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,6 +103,31 @@ var _ = Describe("Exchange profile: scenarios, invariants, trace, check", func()
 		m := out.Summary.Metrics.Exchange
 		Expect(m.MessagesLost).To(BeZero())
 		Expect(m.MessagesDeferred).To(BeNumerically(">", 0), "X2: with one server, Draining refuses new mail")
+	})
+
+	It("X2: a sweep record's drain_time and drains_incomplete are the exchange drains', as the replayed run's", func() {
+		// The seed's runbook drains HubTransport with a queue for the
+		// dismounted database: the drain does not end before the exit.
+		base, err := os.ReadFile("examples/exchange-seed-runbook.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		sw, err := scenarios.LoadSweep(writeSweepFiles(string(base),
+			"base: base.yaml\nreplicates: 2\nmetrics: [drain_time, drains_incomplete]\n"))
+		Expect(err).NotTo(HaveOccurred())
+		sc, err := scenarios.Load("examples/exchange-seed-runbook.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		for i := range sw.Runs() {
+			rec, err := sw.RunOne(i)
+			Expect(err).NotTo(HaveOccurred())
+			seed := sw.RunSeed(i)
+			out, err := scenarios.RunScenario(sc, scenarios.Options{Seed: &seed})
+			Expect(err).NotTo(HaveOccurred())
+			m := out.Summary.Metrics
+			Expect(m.Exchange.Drains).NotTo(BeEmpty())
+			Expect(m.DrainTimeSeconds).To(BeNumerically(">", 0))
+			Expect(rec.TraceHash).To(Equal(out.Summary.TraceHash))
+			Expect(rec.MetricFloats()).To(Equal(map[string]float64{
+				"drain_time": m.DrainTimeSeconds, "drains_incomplete": float64(m.DrainsIncomplete)}), "run %d", i)
+		}
 	})
 
 	It("runs are judged by their own profile's invariants only", func() {

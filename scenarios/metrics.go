@@ -797,6 +797,16 @@ func (o *metricsObserver) Finish() Metrics {
 	return m
 }
 
+// setExchange attaches an exchange run's message metrics: the run-level
+// drain metrics are the exchange drains' (sweeps read drain_time), the
+// time and whether one had not ended. RunScenario and Sweep.RunOne both
+// use it, so a sweep record and the replayed run agree.
+func (m *Metrics) setExchange(em *ExchangeMetrics) {
+	m.Exchange = em
+	m.DrainTimeSeconds = em.DrainTimeSeconds
+	m.DrainsIncomplete = em.DrainsIncomplete
+}
+
 func seconds(t sim.Time) float64 { return float64(t) / 1e9 }
 
 // waitHistogram is a fixed-size log-linear histogram of non-negative

@@ -156,11 +156,9 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	s.Invariants = set.results()
 	s.Metrics = met.Finish()
 	if ex != nil {
-		s.Exchange, s.Metrics.Exchange = ex.finish()
-		// The run-level drain metrics are the exchange drains' (sweeps
-		// read drain_time): the time and whether one had not ended.
-		s.Metrics.DrainTimeSeconds = s.Metrics.Exchange.DrainTimeSeconds
-		s.Metrics.DrainsIncomplete = s.Metrics.Exchange.DrainsIncomplete
+		var em *ExchangeMetrics
+		s.Exchange, em = ex.finish()
+		s.Metrics.setExchange(em)
 	}
 	s.Replay = replayCommand(opt.Command, sc.Path, spec.Seed)
 	s.Expectations = evaluate(sc, s)
