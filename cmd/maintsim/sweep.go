@@ -127,8 +127,9 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	}
 	total := len(shard.RunIndices(sw.Runs()))
 	stderr := cmd.ErrOrStderr()
-	fmt.Fprintf(stderr, "sweep %s: %d grid points × %d replicates = %d runs; shard %s: %d runs; %d workers\n",
-		path, sw.Points(), sw.Replicates, sw.Runs(), shard, total, min(f.workers, max(total, 1)))
+	fmt.Fprintf(stderr, "sweep %s: %s × %s = %s; shard %s: %s; %s\n",
+		path, count(sw.Points(), "grid point", "grid points"), count(sw.Replicates, "replicate", "replicates"),
+		count(sw.Runs(), "run", "runs"), shard, count(total, "run", "runs"), count(min(f.workers, max(total, 1)), "worker", "workers"))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -156,7 +157,7 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	if out == "-" {
 		where = "stdout"
 	}
-	fmt.Fprintf(stderr, "sweep: wrote %d runs to %s (scenario hash %.12s)\n", len(res.Records), where, sw.Hash)
+	fmt.Fprintf(stderr, "sweep: wrote %s to %s (scenario hash %.12s)\n", count(len(res.Records), "run", "runs"), where, sw.Hash)
 	// CONTRACT.md: every run says how to reproduce it; each record carries
 	// its run index, seed and trace_hash, and this replays any one of them.
 	// On stderr, so also when the records went to stdout.
