@@ -797,6 +797,39 @@ func (o *metricsObserver) Finish() Metrics {
 	return m
 }
 
+// metricsRun computes a run's metrics from its record stream alone (a
+// sweep's run, a recorded trace): the metrics observer and, once the
+// scenario record names the exchange profile, the exchange observer over a
+// catalog of the declarations (RunScenario reads the summary builder's).
+type metricsRun struct {
+	met metricsObserver
+	cat Catalog
+	ex  *exchangeObserver
+}
+
+func (m *metricsRun) Observe(r *model.Record) {
+	if r.Decl != nil {
+		m.cat.Observe(r)
+		if r.Kind == model.RecScenario && r.Decl.Semantics.Profile == "exchange" && m.ex == nil {
+			m.ex = newExchangeObserver(&m.cat)
+		}
+	}
+	m.met.Observe(r)
+	if m.ex != nil {
+		m.ex.Observe(r)
+	}
+}
+
+func (m *metricsRun) finish() Metrics {
+	out := m.met.Finish()
+	if m.ex != nil {
+		_, em := m.ex.finish()
+		out.setExchange(em)
+	}
+	out.fillLists()
+	return out
+}
+
 // setExchange attaches an exchange run's message metrics: the run-level
 // drain metrics are the exchange drains' (sweeps read drain_time), the
 // time and whether one had not ended. RunScenario and Sweep.RunOne both

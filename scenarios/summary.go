@@ -216,8 +216,13 @@ func (s *Summary) fillLists() {
 		s.Expectations[i].Diffs = nonNil(s.Expectations[i].Diffs)
 	}
 	s.Notices = nonNil(s.Notices)
-	s.Metrics.Windows = nonNil(s.Metrics.Windows)
-	s.Metrics.RPOViolators = nonNil(s.Metrics.RPOViolators)
+	s.Metrics.fillLists()
+}
+
+// fillLists makes the metrics' empty lists [] in JSON, not null.
+func (m *Metrics) fillLists() {
+	m.Windows = nonNil(m.Windows)
+	m.RPOViolators = nonNil(m.RPOViolators)
 }
 
 func nonNil[T any](xs []T) []T {

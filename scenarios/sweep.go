@@ -22,7 +22,6 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
-	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/sim"
 )
 
@@ -1117,33 +1116,13 @@ func (sw *Sweep) RunOne(i int) (SweepRecord, error) {
 	sc := sw.points[p]
 	spec := *sc.Spec
 	spec.Seed = sw.RunSeed(i)
-	met := &metricsObserver{}
+	met := &metricsRun{}
 	hash := NewTraceHash()
-	obs := []sim.Observer[model.Record]{met, hash}
-	var ex *exchangeObserver
-	if spec.Exchange != nil {
-		// The run-level drain metrics of an exchange run are its
-		// exchange drains' (docs/exchange.md), as in RunScenario. The
-		// observer reads the declarations' catalog (fed here, as the
-		// summary builder feeds it in RunScenario) before each record.
-		cat := &Catalog{}
-		ex = newExchangeObserver(cat)
-		obs = append(obs, sim.ObserverFunc[model.Record](func(r *model.Record) {
-			if r.Decl != nil {
-				cat.Observe(r)
-			}
-			ex.Observe(r)
-		}))
-	}
-	events, err := Simulate(&spec, sc.Limits, obs...)
+	events, err := Simulate(&spec, sc.Limits, met, hash)
 	if err != nil {
 		return SweepRecord{}, &RunError{Run: i, Seed: spec.Seed, Err: err}
 	}
-	m := met.Finish()
-	if ex != nil {
-		_, em := ex.finish()
-		m.setExchange(em)
-	}
+	m := met.finish()
 	rec := SweepRecord{Run: i, Point: p, Replicate: i % sw.Replicates, Seed: spec.Seed, Params: sw.Params(p),
 		TraceHash: hash.Sum(), Events: hash.Records(), EngineEvents: events}
 	for _, mi := range sw.Metrics {

@@ -31,6 +31,9 @@ type VerifyResult struct {
 	// latest event's time so that liveness invariants (INV-13) judge the
 	// trace as ending there.
 	SyntheticEnd bool `json:"synthetic_end,omitempty"`
+	// Metrics are the run's metrics computed from the trace, as a run's
+	// summary has them (docs/metrics.md).
+	Metrics Metrics `json:"metrics"`
 }
 
 // Verify runs invs (nil: the catalogue) over a trace. A malformed line is
@@ -42,6 +45,7 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 	tr := NewTraceReader(path, r)
 	set := newInvariantSet(invs)
 	hash := NewTraceHash()
+	met := &metricsRun{}
 	res := &VerifyResult{Path: path}
 	var lastAt sim.Time
 	sawEnd := false
@@ -59,18 +63,21 @@ func Verify(path string, r io.Reader, invs []Invariant) (*VerifyResult, error) {
 		}
 		hash.Observe(&rec)
 		set.Observe(&rec)
+		met.Observe(&rec)
 		sawEnd = rec.Kind == model.RecEnd
 		lastAt = max(lastAt, rec.At)
 	}
 	if !sawEnd {
 		end := model.Record{At: lastAt, Kind: model.RecEnd, Server: model.None, Tenant: model.None, Job: model.None, Object: model.None}
 		set.Observe(&end)
+		met.Observe(&end)
 		res.SyntheticEnd = true
 	}
 	res.Records = hash.Records()
 	res.Events = res.Records
 	res.TraceHash = hash.Sum()
 	res.Invariants = set.results()
+	res.Metrics = met.finish()
 	res.Passed = true
 	for _, inv := range res.Invariants {
 		res.Passed = res.Passed && inv.Holds

@@ -37,6 +37,9 @@ func sameVerdicts(out *scenarios.Outcome, vr *scenarios.VerifyResult) {
 		Expect(vr.Invariants[i].Holds).To(Equal(inv.Holds), inv.ID)
 		Expect(vr.Invariants[i].Violations).To(Equal(inv.Violations), inv.ID)
 	}
+	// docs/metrics.md: the metrics follow from the records alone, so a
+	// recorded trace yields the run's (exchange drains included).
+	Expect(vr.Metrics).To(Equal(out.Summary.Metrics))
 }
 
 var _ = Describe("verify: invariants over a recorded trace", func() {
