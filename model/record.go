@@ -219,13 +219,10 @@ func (s Semantics) Affected(k JobKind, p Platform, m ManagedBy, t Target) bool {
 		if t != TargetCloudRepository {
 			return false
 		}
-		switch p {
-		case PlatformVSphere, PlatformHyperV:
-			return true
-		case PlatformVCD:
+		if p == PlatformVCD {
 			return s.VCDBackupInMaintenance == Stop // M10
 		}
-		return false // the table names vsphere, hyperv, vcd: agent backups are agent_backup
+		return true
 	case KindBackupCopy, KindAgentBackup:
 		return t == TargetCloudRepository
 	case KindReplication, KindCDP:
