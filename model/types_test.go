@@ -71,6 +71,7 @@ var _ = Describe("Types", func() {
 		Entry("vSphere backup to cloud repository", model.KindBackup, model.PlatformVSphere, model.ManagedByVBR, model.TargetCloudRepository, true),
 		Entry("Hyper-V backup to cloud repository", model.KindBackup, model.PlatformHyperV, model.ManagedByVBR, model.TargetCloudRepository, true),
 		Entry("M10: vCD backup (stop)", model.KindBackup, model.PlatformVCD, model.ManagedByVBR, model.TargetCloudRepository, true),
+		Entry("M8: a backup of platform agent to the provider is not among the unaffected", model.KindBackup, model.PlatformAgent, model.ManagedByVBR, model.TargetCloudRepository, true),
 		Entry("M8: backup to local", model.KindBackup, model.PlatformVSphere, model.ManagedByVBR, model.TargetLocal, false),
 		Entry("backup copy to cloud repository", model.KindBackupCopy, model.PlatformVSphere, model.ManagedByVBR, model.TargetCloudRepository, true),
 		Entry("M8: backup copy to local", model.KindBackupCopy, model.PlatformVSphere, model.ManagedByVBR, model.TargetLocal, false),
