@@ -841,6 +841,10 @@ func (c *compiler) sessionExpect(p fieldPath, e *Expect, x *Expectation) {
 		}
 		x.RestorePoints = append([]string{}, *e.RestorePoints...)
 	}
+	if e.Tasks != nil && len(e.Tasks) == 0 {
+		// Unlike restore_points: [] (no object got one), {} checks nothing.
+		c.ps.at(p.with("tasks"), "names no object; name the objects to check, as in {vm1: Success}, or leave tasks out")
+	}
 	for _, t := range e.Tasks {
 		tp := p.with("tasks", t.Object)
 		if known && !hasObject(t.Object) {

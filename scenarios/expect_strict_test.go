@@ -75,6 +75,21 @@ expect:
 		Expect(ie.Problems[0].Msg).To(HavePrefix("result: result belongs to Cloud Connect sessions"))
 	})
 
+	It("reports tasks: {} (it names no object, so it checks nothing), and keeps restore_points: [] (expects none)", func() {
+		_, err := scenarios.Parse("e.yaml", []byte(head+`  - session: acme/nightly#1
+    tasks: {}
+`))
+		ie := inputError(err)
+		Expect(ie.Problems).To(HaveLen(1))
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 12, Col: 12}))
+		Expect(ie.Problems[0].Msg).To(HavePrefix("tasks: names no object"))
+		out := runSource("rp.yaml", head+`  - session: acme/nightly#1
+    restore_points: []
+`, scenarios.Options{})
+		Expect(out.Passed()).To(BeFalse())
+		Expect(out.Summary.Expectations[0].Diffs).To(ConsistOf("restore_points: expected [], got [vm1]"))
+	})
+
 	It("keeps message: \"\" (a session that ended normally) and passes it", func() {
 		out := runSource("ok.yaml", head+`  - session: acme/nightly#1
     result: Success
