@@ -739,6 +739,17 @@ func (c *compiler) emptyText(p fieldPath, v string) bool {
 	return ok && s == ""
 }
 
+// hasEmptyText reports whether expect entry i has any of expectTextFields
+// written as "".
+func (c *compiler) hasEmptyText(i int) bool {
+	for _, f := range expectTextFields {
+		if c.emptyText(pathOf("expect", i).with(f.name), f.get(&c.f.Expect[i])) {
+			return true
+		}
+	}
+	return false
+}
+
 // rejectEmptyExpectText reports the expectTextFields of the file's profile
 // written as "" (those of the other profile are reported as not belonging).
 func (c *compiler) rejectEmptyExpectText(vcc bool) {
@@ -790,7 +801,7 @@ func (c *compiler) compileExpect() []Expectation {
 			x.Session = e.Session
 			c.sessionExpect(p, &e, &x)
 		default:
-			if !c.emptyText(p.with("session"), e.Session) { // reported on its own
+			if !c.hasEmptyText(i) { // reported on its own, at the empty value
 				c.ps.at(p, "an expect entry needs session: TENANT/JOB#N or invariants: hold")
 			}
 			continue

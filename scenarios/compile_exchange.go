@@ -527,9 +527,12 @@ func (xc *exCompiler) expect() []Expectation {
 		}
 		switch {
 		case len(kinds) == 0:
+			if xc.hasEmptyText(i) { // reported on its own, at the empty value
+				continue
+			}
 			if e.Server != "" || e.State != "" || e.Mounted != nil || e.RequestsFailed != nil {
 				xc.ps.at(p, "an expect entry needs one of component (with server, state), database, client, messages, pitfall, database_copy_auto_activation_policy or invariants")
-			} else if e.Session == "" && !xc.emptyText(p.with("session"), "") {
+			} else if e.Session == "" {
 				xc.ps.at(p, "an expect entry needs invariants: hold, or one of component, database, client, messages, pitfall")
 			}
 			continue

@@ -75,6 +75,20 @@ expect:
 		Expect(ie.Problems[0].Msg).To(HavePrefix("result: result belongs to Cloud Connect sessions"))
 	})
 
+	It("reports an Exchange expectation's empty field once, at the value", func() {
+		_, err := scenarios.Parse("x.yaml", []byte(`
+semantics: {profile: exchange}
+start: 2026-11-02T20:00:00Z
+until: +2h
+expect:
+  - client: ""
+`))
+		ie := inputError(err)
+		Expect(ie.Problems).To(HaveLen(1))
+		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 6, Col: 13}))
+		Expect(ie.Problems[0].Msg).To(HavePrefix("client: empty"))
+	})
+
 	It("reports tasks: {} (it names no object, so it checks nothing), and keeps restore_points: [] (expects none)", func() {
 		_, err := scenarios.Parse("e.yaml", []byte(head+`  - session: acme/nightly#1
     tasks: {}
