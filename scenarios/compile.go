@@ -58,6 +58,7 @@ func compile(path string, src []byte, f *File, loc *locator) (*Scenario, error) 
 	c.compileSemantics()
 	limits := c.compileLimits()
 	var expect []Expectation
+	c.rejectEmptyExpectText(c.spec.Semantics.Profile != "exchange")
 	if c.spec.Semantics.Profile == "exchange" {
 		expect = c.compileExchange() // compile_exchange.go
 	} else {
@@ -704,6 +705,69 @@ func (c *compiler) compileActions() {
 	}
 }
 
+// expectTextFields are the text fields of an expect entry whose "" the
+// decoder cannot tell from an absent field, with the profile that takes
+// them (vcc or exchange). Each names what to check, so "" is a mistake (a
+// template whose variable came out empty), never "do not check": read as
+// absent it would make a test that checks nothing. message is not among
+// them: `message: ""` expects a session that ended normally.
+var expectTextFields = []struct {
+	name string
+	vcc  bool
+	get  func(*Expect) string
+}{
+	{"session", true, func(e *Expect) string { return e.Session }},
+	{"result", true, func(e *Expect) string { return e.Result }},
+	{"server", false, func(e *Expect) string { return e.Server }},
+	{"component", false, func(e *Expect) string { return e.Component }},
+	{"state", false, func(e *Expect) string { return e.State }},
+	{"database_copy_auto_activation_policy", false, func(e *Expect) string { return e.Policy }},
+	{"database", false, func(e *Expect) string { return e.Database }},
+	{"client", false, func(e *Expect) string { return e.Client }},
+	{"pitfall", false, func(e *Expect) string { return e.Pitfall }},
+}
+
+// emptyText reports whether the field at p is written in the file with the
+// empty text as its value (v is its decoded value). A File built in Go has
+// no positions: there "" is the field left out.
+func (c *compiler) emptyText(p fieldPath, v string) bool {
+	if v != "" || c.ps.loc == nil {
+		return false
+	}
+	n, _ := c.ps.loc.walk(p.list())
+	s, ok := scalarText(scalarNode(n))
+	return ok && s == ""
+}
+
+// hasEmptyText reports whether expect entry i has any of expectTextFields
+// written as "".
+func (c *compiler) hasEmptyText(i int) bool {
+	for _, f := range expectTextFields {
+		if c.emptyText(pathOf("expect", i).with(f.name), f.get(&c.f.Expect[i])) {
+			return true
+		}
+	}
+	return false
+}
+
+// rejectEmptyExpectText reports the expectTextFields of the file's profile
+// written as "" (those of the other profile are reported as not belonging).
+func (c *compiler) rejectEmptyExpectText(vcc bool) {
+	for i := range c.f.Expect {
+		e := &c.f.Expect[i]
+		for _, f := range expectTextFields {
+			fp := pathOf("expect", i).with(f.name)
+			switch {
+			case f.vcc != vcc || !c.emptyText(fp, f.get(e)):
+			case f.name == "session":
+				c.ps.at(fp, "empty; want TENANT/JOB#N, as in acme/nightly#1")
+			default:
+				c.ps.at(fp, "empty; write the value to expect, or leave %s out to not check it", f.name)
+			}
+		}
+	}
+}
+
 func (c *compiler) compileExpect() []Expectation {
 	var out []Expectation
 	for i, e := range c.f.Expect {
@@ -737,7 +801,9 @@ func (c *compiler) compileExpect() []Expectation {
 			x.Session = e.Session
 			c.sessionExpect(p, &e, &x)
 		default:
-			c.ps.at(p, "an expect entry needs session: TENANT/JOB#N or invariants: hold")
+			if !c.hasEmptyText(i) { // reported on its own, at the empty value
+				c.ps.at(p, "an expect entry needs session: TENANT/JOB#N or invariants: hold")
+			}
 			continue
 		}
 		out = append(out, x)
@@ -785,6 +851,10 @@ func (c *compiler) sessionExpect(p fieldPath, e *Expect, x *Expectation) {
 			seen[o] = true
 		}
 		x.RestorePoints = append([]string{}, *e.RestorePoints...)
+	}
+	if e.Tasks != nil && len(e.Tasks) == 0 {
+		// Unlike restore_points: [] (no object got one), {} checks nothing.
+		c.ps.at(p.with("tasks"), "names no object; name the objects to check, as in {vm1: Success}, or leave tasks out")
 	}
 	for _, t := range e.Tasks {
 		tp := p.with("tasks", t.Object)

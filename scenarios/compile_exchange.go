@@ -92,7 +92,7 @@ func (c *compiler) rejectExchangeOnly() {
 		}{{"server", e.Server != ""}, {"component", e.Component != ""}, {"state", e.State != ""},
 			{"database_copy_auto_activation_policy", e.Policy != ""}, {"database", e.Database != ""}, {"mounted", e.Mounted != nil},
 			{"client", e.Client != ""}, {"requests_failed", e.RequestsFailed != nil}, {"messages", e.Messages != nil}, {"pitfall", e.Pitfall != ""}} {
-			if x.set {
+			if x.set || c.emptyText(p.with(x.name), "") { // "" is written, not left out
 				bad(p, x.name)
 			}
 		}
@@ -510,7 +510,7 @@ func (xc *exCompiler) expect() []Expectation {
 			set  bool
 		}{{"session", e.Session != ""}, {"result", e.Result != ""}, {"message", e.Message != nil},
 			{"restore_points", e.RestorePoints != nil}, {"tasks", e.Tasks != nil}} {
-			if f.set {
+			if f.set || xc.emptyText(p.with(f.name), "") { // "" is written, not left out
 				xc.ps.atKey(p.with(f.name), "%s belongs to Cloud Connect sessions (profile vcc); an Exchange file expects components, databases, clients, messages or pitfalls", f.name)
 			}
 		}
@@ -527,6 +527,9 @@ func (xc *exCompiler) expect() []Expectation {
 		}
 		switch {
 		case len(kinds) == 0:
+			if xc.hasEmptyText(i) { // reported on its own, at the empty value
+				continue
+			}
 			if e.Server != "" || e.State != "" || e.Mounted != nil || e.RequestsFailed != nil {
 				xc.ps.at(p, "an expect entry needs one of component (with server, state), database, client, messages, pitfall, database_copy_auto_activation_policy or invariants")
 			} else if e.Session == "" {
