@@ -112,6 +112,10 @@ func (c *compiler) compileSemantics() {
 	s := c.f.Semantics
 	if s != nil {
 		p := pathOf("semantics")
+		c.rejectEmptyEnums(p, []emptyEnum{{"profile", s.Profile, "vcc, exchange"},
+			{"replication_in_maintenance", s.ReplicationInMaintenance, "allow, stop"},
+			{"vcd_backup_in_maintenance", s.VCDBackupInMaintenance, "allow, stop"},
+			{"graceful_stop_result", s.GracefulStopResult, "Warning, Success"}})
 		switch s.Profile {
 		case "", "vcc":
 		case "exchange":
@@ -374,6 +378,8 @@ func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSp
 		} else {
 			spec.Kind, kindOK = checkEnum(&c.ps, p.with("kind"), j.Kind, model.ParseJobKind)
 		}
+		c.rejectEmptyEnums(p, []emptyEnum{{"platform", j.Platform, "vsphere, hyperv, vcd, agent"},
+			{"managed_by", j.ManagedBy, "vbr, agent"}, {"target", j.Target, "cloud_repository, cloud_host, local"}})
 		switch {
 		case j.Platform != "":
 			spec.Platform, _ = checkEnum(&c.ps, p.with("platform"), j.Platform, model.ParsePlatform)
@@ -737,6 +743,24 @@ func (c *compiler) emptyText(p fieldPath, v string) bool {
 	n, _ := c.ps.loc.walk(p.list())
 	s, ok := scalarText(scalarNode(n))
 	return ok && s == ""
+}
+
+// emptyEnum is a field whose value is one of a list, and whose absence
+// means its default.
+type emptyEnum struct {
+	name, value, oneOf string
+}
+
+// rejectEmptyEnums reports each field written as "": the empty text is
+// neither a value of the list nor the field left out (which takes the
+// default), and a template whose variable came out empty must not run
+// with a default nobody chose.
+func (c *compiler) rejectEmptyEnums(p fieldPath, fs []emptyEnum) {
+	for _, f := range fs {
+		if c.emptyText(p.with(f.name), f.value) {
+			c.ps.at(p.with(f.name), "empty; write one of %s, or leave %s out for its default", f.oneOf, f.name)
+		}
+	}
 }
 
 // hasEmptyText reports whether expect entry i has any of expectTextFields
