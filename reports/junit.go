@@ -50,6 +50,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -116,7 +117,28 @@ func WriteJUnit(w io.Writer, s *scenarios.Summary) error {
 			suite.Failures++
 		}
 	}
-	doc := junitSuites{Name: "maintsim", Tests: suite.Tests, Failures: suite.Failures, Time: "0", Suites: []junitSuite{suite}}
+	return encodeJUnit(w, junitSuites{Name: "maintsim", Tests: suite.Tests, Failures: suite.Failures, Time: "0", Suites: []junitSuite{suite}})
+}
+
+// WriteJUnitError writes a run that could not be judged (bad input: a
+// scenario that does not load, a run past its limits) as JUnit XML: one
+// suite named after the file with one testcase in error, whose message is
+// the error's first line and whose text is all of it (FILE:LINE:COL, the
+// line, the caret). A CI dashboard then shows the error where the
+// invariants and expectations would be, instead of an older run's file.
+func WriteJUnitError(w io.Writer, file string, runErr error) error {
+	if runErr == nil {
+		return errors.New("reports: WriteJUnitError: nil error")
+	}
+	text := runErr.Error()
+	first, _, _ := strings.Cut(text, "\n")
+	suite := junitSuite{Name: file, Tests: 1, Errors: 1, Time: "0", Properties: []junitProperty{{"file", file}, {"passed", "false"}},
+		Cases: []junitCase{{Name: "scenario", Classname: "scenario", Time: "0",
+			Error: &junitFailure{Type: "bad input", Message: first, Text: text + "\n"}}}}
+	return encodeJUnit(w, junitSuites{Name: "maintsim", Tests: 1, Errors: 1, Time: "0", Suites: []junitSuite{suite}})
+}
+
+func encodeJUnit(w io.Writer, doc junitSuites) error {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)

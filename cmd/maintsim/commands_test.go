@@ -102,6 +102,36 @@ tenants:
 		Expect(r.stderr).To(BeEmpty())
 	})
 
+	It("--junit on bad input: the file holds one testcase in error (exit 2), not an older run's verdict", func() {
+		j := filepath.Join(dir, "j.xml")
+		Expect(ms("", "run", example, "--junit", j).code).To(Equal(0))
+		Expect(readFile(j)).To(ContainSubstring(`failures="0"`))
+		bad := filepath.Join(dir, "bad.yaml")
+		Expect(os.WriteFile(bad, []byte("name: x\nbogus: 1\n"), 0o644)).To(Succeed())
+		r := ms("", "run", bad, "--junit", j)
+		Expect(r.code).To(Equal(2), r.String())
+		var doc struct {
+			Errors int `xml:"errors,attr"`
+			Suites []struct {
+				Cases []struct {
+					Name  string `xml:"name,attr"`
+					Error *struct {
+						Message string `xml:"message,attr"`
+						Text    string `xml:",chardata"`
+					} `xml:"error"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		Expect(xml.Unmarshal([]byte(readFile(j)), &doc)).To(Succeed())
+		Expect(doc.Errors).To(Equal(1))
+		Expect(doc.Suites).To(HaveLen(1))
+		Expect(doc.Suites[0].Cases).To(HaveLen(1))
+		e := doc.Suites[0].Cases[0].Error
+		Expect(e).NotTo(BeNil())
+		Expect(e.Message).To(HavePrefix(bad + ":2:1: unknown field"))
+		Expect(e.Text).To(ContainSubstring("bogus: 1\n    ^"), "the line and the caret, as on stderr")
+	})
+
 	It("--trace, --summary, --junit and --report write their files", func() {
 		p := func(n string) string { return filepath.Join(dir, n) }
 		r := ms("", "run", example, "--trace", p("t.jsonl"), "--summary", p("s.json"), "--junit", p("j.xml"), "--report", p("r.html"))

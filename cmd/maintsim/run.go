@@ -72,7 +72,7 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	}
 	sc, err := loadScenario(args)
 	if err != nil {
-		return inputOrFail(err)
+		return junitBadInput(cmd, f.junit, scenarioPath(args), inputOrFail(err))
 	}
 	opt := scenarios.Options{KeepRecords: f.report != ""}
 	if f.summary == "" && f.report == "" && f.format == "text" && f.maxShow > 0 {
@@ -109,7 +109,8 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 		// expectation (exit 1): the scenario asks for more than its limits:
 		// block allows, which is bad input (exit 2).
 		if _, ok := errors.AsType[*sim.LimitError](err); ok {
-			return badInput(err)
+			outs.abort()
+			return junitBadInput(cmd, f.junit, scenarioPath(args), badInput(err))
 		}
 		return failed(err)
 	}
@@ -159,6 +160,34 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 // inputOrFail maps loader errors: a scenario that cannot be read or is
 // invalid is bad input (exit 2).
 func inputOrFail(err error) error { return badInput(err) }
+
+func scenarioPath(args []string) string {
+	if len(args) == 0 {
+		return scenarios.BuiltinExampleName
+	}
+	return args[0]
+}
+
+// junitBadInput writes, when --junit was given, a run that could not be
+// judged as one testcase in error (reports.WriteJUnitError), so that the
+// file a CI server reads says so rather than keeping an older run's
+// verdict; it returns runErr, the command's error (exit 2), either way. A
+// JUnit file that cannot be written is reported after it.
+func junitBadInput(cmd *cobra.Command, path, file string, runErr error) error {
+	if path == "" {
+		return runErr
+	}
+	outs := newOutputs(cmd.OutOrStdout())
+	defer outs.abort()
+	o, err := outs.open("--junit", path)
+	if err == nil {
+		err = o.write(func(w io.Writer) error { return reports.WriteJUnitError(w, file, runErr) })
+	}
+	if err != nil {
+		return fmt.Errorf("%w\n(and the JUnit file: %v)", runErr, err)
+	}
+	return runErr
+}
 
 func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 	if strings.HasPrefix(s.File, "(") {
