@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/sim"
@@ -75,10 +76,17 @@ func (e *InputError) Error() string {
 			fmt.Fprintf(&b, "%s: %s", e.Path, p.Msg)
 			continue
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, p.Pos.Line, p.Pos.Col, p.Msg)
-		if p.Pos.Line <= len(lines) {
-			showLine(&b, strings.TrimRight(lines[p.Pos.Line-1], "\r"), p.Pos.Col)
+		if p.Pos.Line > len(lines) {
+			fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, p.Pos.Line, p.Pos.Col, p.Msg)
+			continue
 		}
+		// A value missing at the end of a line (`servers:`) is placed past
+		// it by the YAML reader; COL and the caret both say one past the
+		// line's last character.
+		line := strings.TrimRight(lines[p.Pos.Line-1], "\r")
+		col := min(p.Pos.Col, utf8.RuneCountInString(line)+1)
+		fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, p.Pos.Line, col, p.Msg)
+		showLine(&b, line, col)
 	}
 	return b.String()
 }
