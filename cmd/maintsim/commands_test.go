@@ -102,6 +102,13 @@ tenants:
 		Expect(r.stderr).To(BeEmpty())
 	})
 
+	It("lists an invariant an expectation says is violated as passing, with that line (a pitfall example)", func() {
+		r := ms("", "run", "../../scenarios/examples/exchange-pitfall-no-backup.yaml")
+		Expect(r.code).To(Equal(0), r.String())
+		Expect(r.stdout).To(MatchRegexp(`(?m)^  ✓ INV-X2 \S+ \([^)]*\): 1 violation, as the expectation on line \d+ says$`))
+		Expect(r.stdout).NotTo(ContainSubstring("✗"))
+	})
+
 	It("--junit on bad input: the file holds one testcase in error (exit 2), not an older run's verdict", func() {
 		j := filepath.Join(dir, "j.xml")
 		Expect(ms("", "run", example, "--junit", j).code).To(Equal(0))

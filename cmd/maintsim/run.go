@@ -245,7 +245,13 @@ func printText(w io.Writer, s *scenarios.Summary, maxShow int) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
-	printInvariants(w, s.Invariants, invariantListing{maxViolations: 3})
+	expected := map[string]int{}
+	for _, e := range s.Expectations {
+		if e.Violated != "" {
+			expected[e.Violated] = e.Line
+		}
+	}
+	printInvariants(w, s.Invariants, invariantListing{maxViolations: 3, expected: expected})
 	if len(s.Expectations) > 0 {
 		passed := 0
 		for _, e := range s.Expectations {
@@ -307,6 +313,10 @@ type invariantListing struct {
 	showHeld      bool // list the invariants that hold too
 	maxViolations int  // violations shown per invariant (0: all)
 	showEvents    bool // the trace lines that show each violation
+	// expected maps an invariant an expectation says is violated to that
+	// expectation's line: its violations are the run's verdict, not a
+	// failure (run only).
+	expected map[string]int
 }
 
 // printInvariants is the invariant part of `run` and `verify` output.
@@ -325,7 +335,16 @@ func printInvariants(w io.Writer, invs []scenarios.InvariantResult, l invariantL
 			}
 			continue
 		}
-		fmt.Fprintf(w, "  ✗ %s %s (%s): %d violation(s)\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
+		if line, ok := l.expected[inv.ID]; ok {
+			as := "as an expectation says"
+			if line > 0 {
+				as = fmt.Sprintf("as the expectation on line %d says", line)
+			}
+			fmt.Fprintf(w, "  ✓ %s %s (%s): %s, %s\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "),
+				count(len(inv.Violations), "violation", "violations"), as)
+		} else {
+			fmt.Fprintf(w, "  ✗ %s %s (%s): %s\n", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), count(len(inv.Violations), "violation", "violations"))
+		}
 		for i, v := range inv.Violations {
 			if l.maxViolations > 0 && i == l.maxViolations {
 				fmt.Fprintf(w, "      … %d more\n", len(inv.Violations)-l.maxViolations)
