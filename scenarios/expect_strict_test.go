@@ -11,6 +11,15 @@ import (
 // as absent: a CI test that always passes. CONTRACT.md: wrong values are
 // errors, never silently ignored; `message: ""` is the one empty text that
 // means something (a session that ended normally).
+// onlyProblem parses src and returns its one problem.
+func onlyProblem(name, src string) scenarios.Problem {
+	GinkgoHelper()
+	_, err := scenarios.Parse(name, []byte(src))
+	ie := inputError(err)
+	Expect(ie.Problems).To(HaveLen(1))
+	return ie.Problems[0]
+}
+
 var _ = Describe("expect: an empty string is an error, not a field left out", func() {
 	const head = `
 start: 2026-11-02T20:00:00Z
@@ -25,13 +34,11 @@ expect:
 `
 
 	It("reports result: \"\" at the value (vcc)", func() {
-		_, err := scenarios.Parse("e.yaml", []byte(head+`  - session: acme/nightly#1
+		p := onlyProblem("e.yaml", head+`  - session: acme/nightly#1
     result: ""
-`))
-		ie := inputError(err)
-		Expect(ie.Problems).To(HaveLen(1))
-		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 12, Col: 13}))
-		Expect(ie.Problems[0].Msg).To(HavePrefix(`result: empty`))
+`)
+		Expect(p.Pos).To(Equal(scenarios.Pos{Line: 12, Col: 13}))
+		Expect(p.Msg).To(HavePrefix(`result: empty`))
 	})
 
 	It("reports session: \"\" next to invariants (it was read as an invariants entry) and exchange-only fields set to \"\"", func() {
@@ -53,50 +60,39 @@ expect:
 	})
 
 	It("reports session: \"\" alone once", func() {
-		_, err := scenarios.Parse("e.yaml", []byte(head+`  - session: ""
+		p := onlyProblem("e.yaml", head+`  - session: ""
     result: Success
-`))
-		ie := inputError(err)
-		Expect(ie.Problems).To(HaveLen(1))
-		Expect(ie.Problems[0].Msg).To(HavePrefix("session: empty"))
+`)
+		Expect(p.Msg).To(HavePrefix("session: empty"))
 	})
 
-	It("reports result: \"\" in an exchange file as a Cloud Connect field, as it does result: Success", func() {
-		_, err := scenarios.Parse("x.yaml", []byte(`
+	const exHead = `
 semantics: {profile: exchange}
 start: 2026-11-02T20:00:00Z
 until: +2h
 expect:
-  - invariants: hold
+`
+
+	It("reports result: \"\" in an exchange file as a Cloud Connect field, as it does result: Success", func() {
+		p := onlyProblem("x.yaml", exHead+`  - invariants: hold
     result: ""
-`))
-		ie := inputError(err)
-		Expect(ie.Problems).To(HaveLen(1))
-		Expect(ie.Problems[0].Msg).To(HavePrefix("result: result belongs to Cloud Connect sessions"))
+`)
+		Expect(p.Msg).To(HavePrefix("result: result belongs to Cloud Connect sessions"))
 	})
 
 	It("reports an Exchange expectation's empty field once, at the value", func() {
-		_, err := scenarios.Parse("x.yaml", []byte(`
-semantics: {profile: exchange}
-start: 2026-11-02T20:00:00Z
-until: +2h
-expect:
-  - client: ""
-`))
-		ie := inputError(err)
-		Expect(ie.Problems).To(HaveLen(1))
-		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 6, Col: 13}))
-		Expect(ie.Problems[0].Msg).To(HavePrefix("client: empty"))
+		p := onlyProblem("x.yaml", exHead+`  - client: ""
+`)
+		Expect(p.Pos).To(Equal(scenarios.Pos{Line: 6, Col: 13}))
+		Expect(p.Msg).To(HavePrefix("client: empty"))
 	})
 
 	It("reports tasks: {} (it names no object, so it checks nothing), and keeps restore_points: [] (expects none)", func() {
-		_, err := scenarios.Parse("e.yaml", []byte(head+`  - session: acme/nightly#1
+		p := onlyProblem("e.yaml", head+`  - session: acme/nightly#1
     tasks: {}
-`))
-		ie := inputError(err)
-		Expect(ie.Problems).To(HaveLen(1))
-		Expect(ie.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 12, Col: 12}))
-		Expect(ie.Problems[0].Msg).To(HavePrefix("tasks: names no object"))
+`)
+		Expect(p.Pos).To(Equal(scenarios.Pos{Line: 12, Col: 12}))
+		Expect(p.Msg).To(HavePrefix("tasks: names no object"))
 		out := runSource("rp.yaml", head+`  - session: acme/nightly#1
     restore_points: []
 `, scenarios.Options{})
