@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -110,7 +111,8 @@ func writeExchangeHTML(w io.Writer, r RunReport) error {
 	if m := s.Metrics.Exchange; m != nil {
 		v.Ex.MessageRows = metricRows(m)
 		v.Ex.MessageTables = metricTables(m)
-		v.Ex.Facts = exchangeFacts(m, len(v.Ex.Pitfalls))
+		markLowerBounds(v.Ex.MessageRows, v.Ex.MessageTables)
+		v.Ex.Facts = exchangeFacts(m, len(v.Ex.Pitfalls), start, runEnd(s, start))
 	}
 	if v.HaveRecords {
 		tl := buildExchangeTimeline(r.Records, cat, start, marks)
@@ -139,21 +141,38 @@ func violTime(s *scenarios.Summary, vr *violRow) sim.Time {
 	return 0
 }
 
-func exchangeFacts(m *scenarios.ExchangeMetrics, pitfalls int) []string {
-	out := []string{fmt.Sprintf("%d messages arrived: %d accepted, %d deferred (no server accepted them; the sender keeps them), %d delivered, %d still queued at the end, %d lost.",
-		m.MessagesArrived, m.MessagesAccepted, m.MessagesDeferred, m.MessagesDelivered, m.MessagesQueued, m.MessagesLost)}
+// secs reads a metric in seconds as a duration to the millisecond,
+// rounded as the metrics table and maintsim's text output round it.
+func secs(v float64) time.Duration {
+	return time.Duration(math.Round(v*1e3)) * time.Millisecond
+}
+
+// exchangeFacts tells the run's mail flow. start is the instant of time
+// zero and end the run's horizon (offset from start), so that a drain that
+// had not emptied the queue says whether HubTransport was Active again or
+// the run ended first.
+func exchangeFacts(m *scenarios.ExchangeMetrics, pitfalls int, start time.Time, end sim.Time) []string {
+	n := func(v int64) string { return fmtInt(v) }
+	out := []string{fmt.Sprintf("%s messages arrived: %s accepted, %s deferred (no server accepted them; the sender keeps them), %s delivered, %s still queued at the end, %s lost.",
+		n(int64(m.MessagesArrived)), n(int64(m.MessagesAccepted)), n(int64(m.MessagesDeferred)), n(int64(m.MessagesDelivered)), n(int64(m.MessagesQueued)), n(int64(m.MessagesLost)))}
 	if m.MessagesRedirected > 0 {
-		out = append(out, fmt.Sprintf("Redirect-Message moved %d queued messages to another server.", m.MessagesRedirected))
+		out = append(out, fmt.Sprintf("Redirect-Message moved %s to another server.", plural(int(m.MessagesRedirected), "queued message", "queued messages")))
 	}
-	out = append(out, fmt.Sprintf("%d messages were delayed (deferred, or delivered more than %s after acceptance); the longest wait was %s.",
-		m.MessagesDelayed, fmtDur(scenarios.DelayThreshold), fmtDur(time.Duration(m.DeliveryLatencyMaxSecs*1e9))))
+	out = append(out, fmt.Sprintf("%s delayed (deferred, or delivered more than %s after acceptance); the longest wait was %s.",
+		plural(int(m.MessagesDelayed), "message was", "messages were"), fmtDur(scenarios.DelayThreshold), fmtDur(secs(m.DeliveryLatencyMaxSecs))))
 	for _, d := range m.Drains {
-		verb := "drained in"
-		if !d.Drained {
-			verb = "was not drained after"
+		from := sim.Time(d.StartNS)
+		took := secs(d.DrainTimeSeconds)
+		var tail string
+		switch {
+		case d.Drained:
+			tail = "the queue drained in " + fmtDur(took)
+		case end > 0 && from+sim.Time(time.Duration(d.DrainTimeSeconds*1e9)) >= end-sim.Time(time.Millisecond):
+			tail = fmt.Sprintf("the queue was still not empty at the end of the run, %s later", fmtDur(took))
+		default:
+			tail = fmt.Sprintf("HubTransport was Active again %s later, before the queue was empty", fmtDur(took))
 		}
-		out = append(out, fmt.Sprintf("%s: HubTransport left Active at %s with %d queued; the queue %s %s.", d.Server, rel(sim.Time(d.StartNS)),
-			d.QueuedAtStart, verb, fmtDur(time.Duration(d.DrainTimeSeconds*1e9))))
+		out = append(out, fmt.Sprintf("%s: HubTransport left Active at %s with %d queued; %s.", d.Server, when(start, from), d.QueuedAtStart, tail))
 	}
 	if m.ClientRequestsFailed > 0 {
 		out = append(out, fmt.Sprintf("%d client requests failed.", m.ClientRequestsFailed))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maintsim/maintsim/scenarios"
 	"github.com/maintsim/maintsim/sim"
 )
 
@@ -58,7 +59,8 @@ func fmtDur(d time.Duration) string {
 	if h > 0 {
 		b.WriteString(strconv.FormatInt(int64(h), 10) + "h")
 	}
-	if m > 0 {
+	if m > 0 || h > 0 && d > 0 {
+		// "3h0m45s", as Go writes it: "3h45s" reads as 3h45m at a glance.
 		b.WriteString(strconv.FormatInt(int64(m), 10) + "m")
 	}
 	if d > 0 {
@@ -181,4 +183,14 @@ func joinAnd(words []string) string {
 		return words[0]
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// runEnd is the run's horizon as an offset from start, read from the
+// summary's until; 0 when it cannot be read.
+func runEnd(s *scenarios.Summary, start time.Time) sim.Time {
+	u := parseStart(s.Until)
+	if u.IsZero() || start.IsZero() || u.Before(start) {
+		return 0
+	}
+	return sim.Time(u.Sub(start))
 }

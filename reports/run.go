@@ -258,6 +258,7 @@ func buildRunView(r *RunReport) *runView {
 	tenants := tenantRows(sessions, tr, start)
 	v.Metrics = metricRows(s.Metrics)
 	v.MetricTables = metricTables(s.Metrics)
+	markLowerBounds(v.Metrics, v.MetricTables)
 	v.Windows = windowFacts(s, start)
 
 	// Invariants, and the marks they put on the timeline.
@@ -457,11 +458,17 @@ func verdictWhy(s *scenarios.Summary) []string {
 			}
 		}
 	}
-	if len(violated) > 0 {
-		out = append(out, fmt.Sprintf("%d of %d invariants violated: %s", len(violated), len(s.Invariants), strings.Join(violated, ", ")))
-	} else if len(s.Invariants) > 0 {
-		out = append(out, fmt.Sprintf("all %d invariants hold", len(s.Invariants)-len(expected)))
-	} else {
+	switch n := len(s.Invariants); {
+	case len(violated) > 0:
+		out = append(out, fmt.Sprintf("%d of %s violated: %s", len(violated), plural(n, "invariant", "invariants"), strings.Join(violated, ", ")))
+	case len(expected) > 0:
+		// Not "all": the expected violations are invariants that do not hold.
+		out = append(out, fmt.Sprintf("%d of %s hold", n-len(expected), plural(n, "invariant", "invariants")))
+	case n == 1:
+		out = append(out, "the 1 invariant holds")
+	case n > 0:
+		out = append(out, fmt.Sprintf("all %d invariants hold", n))
+	default:
 		out = append(out, "no invariants were checked")
 	}
 	if len(expected) > 0 {
@@ -477,7 +484,9 @@ func verdictWhy(s *scenarios.Summary) []string {
 	case len(s.Expectations) == 0:
 		out = append(out, "the scenario has no expectations")
 	case failed > 0:
-		out = append(out, fmt.Sprintf("%d of %d expectations failed", failed, len(s.Expectations)))
+		out = append(out, fmt.Sprintf("%d of %s failed", failed, plural(len(s.Expectations), "expectation", "expectations")))
+	case len(s.Expectations) == 1:
+		out = append(out, "the 1 expectation matched")
 	default:
 		out = append(out, fmt.Sprintf("all %d expectations matched", len(s.Expectations)))
 	}
@@ -985,6 +994,8 @@ func windowFacts(s *scenarios.Summary, start time.Time) []string {
 			// The drain counts tasks started during the window too (M4's
 			// standalone agents; or a start M5 should have refused).
 			fmt.Fprintf(&b, ". When it was enabled, no task of an affected job was in process; tasks of affected jobs started during the window kept the server busy %s.", fmtDur(drain))
+		case w.Drained && drain == 0:
+			fmt.Fprintf(&b, "%s; the server was drained at once (they ended at the enable).", inProcess)
 		case w.Drained:
 			fmt.Fprintf(&b, "%s; the server was drained %s later.", inProcess, fmtDur(drain))
 		default:
@@ -1032,6 +1043,7 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 		if !maint {
 			out = append(out, "Maintenance was never enabled in this run.")
 		}
+		out = append(out, tenantFacts(tr, start)...)
 	}
 	counts := map[string]int{}
 	causes := map[model.Cause]int{}
@@ -1061,9 +1073,6 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 	}
 	line := fmt.Sprintf("%s: %s Success, %s Warning, %s Failed", plural(len(sessions), "session", "sessions"),
 		fmtInt(int64(counts["Success"])), fmtInt(int64(counts["Warning"])), fmtInt(int64(counts["Failed"])))
-	if counts[""] > 0 {
-		line += fmt.Sprintf(", %d still running at the end", counts[""])
-	}
 	var why []string
 	for _, c := range []model.Cause{model.CauseMaintenance, model.CauseStop, model.CauseFault, model.CauseDisabled, model.CauseNone} {
 		if causes[c] > 0 {
@@ -1076,6 +1085,9 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 	}
 	if len(why) > 0 {
 		line += " (failed by cause: " + strings.Join(why, ", ") + ")"
+	}
+	if counts[""] > 0 {
+		line += fmt.Sprintf(", %s still running at the end", fmtInt(int64(counts[""])))
 	}
 	out = append(out, line+".")
 	onlyAttempts := func(all, atEnd map[string]bool) string {
@@ -1097,6 +1109,110 @@ func facts(v *runView, tr *trace, sessions []sessInfo, start time.Time) []string
 	if len(generic) > 0 {
 		out = append(out, fmt.Sprintf("%s failed because of maintenance but got a generic connection error instead of the notice (M6)%s.",
 			plural(len(generic), "tenant", "tenants"), onlyAttempts(generic, genericAtEnd)))
+	}
+	if n, ok := metricValue(v.Metrics, "tenants_not_caught_up"); ok && n > 0 {
+		out = append(out, fmt.Sprintf("At the end of the run, %s still had an object that maintenance failed and that had no newer restore point (tenants_not_caught_up).",
+			plural(int(n), "tenant", "tenants")))
+	}
+	if tr != nil {
+		out = append(out, actionFacts(tr, start)...)
+	}
+	return out
+}
+
+// maxListed bounds the examples a sentence of At a glance lists.
+const maxListed = 3
+
+// tenantFacts says which tenants were disabled, when, and whose backups
+// were moved (M12): a disabled tenant starts nothing and its running
+// sessions are terminated.
+func tenantFacts(tr *trace, start time.Time) []string {
+	var out, disabled, moved []string
+	nDisabled := 0
+	for t := range tr.tenants {
+		if len(tr.tenants[t].disabled) == 0 {
+			continue
+		}
+		nDisabled++
+		if len(disabled) < maxListed {
+			var parts []string
+			for _, iv := range tr.tenants[t].disabled {
+				switch {
+				case iv.open && iv.from == 0:
+					parts = append(parts, "from the start to the end of the run")
+				case iv.open:
+					parts = append(parts, "from "+when(start, iv.from)+" to the end of the run")
+				default:
+					parts = append(parts, fmt.Sprintf("from %s to %s (%s)", when(start, iv.from), when(start, iv.to), fmtDur(time.Duration(iv.to-iv.from))))
+				}
+			}
+			disabled = append(disabled, tr.cat.TenantName(int32(t))+" "+strings.Join(parts, " and "))
+		}
+	}
+	nMoved := 0
+	for _, a := range tr.actions {
+		if a.kind != model.RecBackupMoved || a.tenant < 0 {
+			continue
+		}
+		nMoved++
+		if len(moved) < maxListed {
+			moved = append(moved, tr.cat.TenantName(a.tenant)+" at "+when(start, a.at))
+		}
+	}
+	more := func(listed []string, n int) string {
+		if n > len(listed) {
+			listed = append(listed, fmt.Sprintf("… %d more", n-len(listed)))
+		}
+		return strings.Join(listed, "; ")
+	}
+	if nDisabled > 0 {
+		out = append(out, fmt.Sprintf("%s disabled (M12: nothing starts, running sessions are terminated): %s.",
+			plural(nDisabled, "tenant was", "tenants were"), more(disabled, nDisabled)))
+	}
+	if nMoved > 0 {
+		out = append(out, fmt.Sprintf("Backups moved (M12): %s.", more(moved, nMoved)))
+	}
+	return out
+}
+
+// actionFacts lists the operator actions that did not do what was asked:
+// rejected ones (M1, S5, …) and maintenance switches that changed nothing
+// (M2). A reviewer must not take a planned step for done.
+func actionFacts(tr *trace, start time.Time) []string {
+	var out []string
+	for _, g := range []struct {
+		kinds     []model.RecordKind
+		one, many string
+	}{
+		{[]model.RecordKind{model.RecMaintenanceRejected, model.RecActionRejected}, "operator action was rejected", "operator actions were rejected"},
+		{[]model.RecordKind{model.RecMaintenanceUnchanged}, "maintenance switch changed nothing (M2)", "maintenance switches changed nothing (M2)"},
+	} {
+		var listed []string
+		n := 0
+		l := &layout{tr: tr}
+		for _, a := range tr.actions {
+			if !slices.Contains(g.kinds, a.kind) {
+				continue
+			}
+			n++
+			if len(listed) < maxListed {
+				item := when(start, a.at)
+				if e := l.actionEntity(a); e != "" {
+					item += ", " + e
+				}
+				if a.text != "" {
+					item += ": " + a.text
+				}
+				listed = append(listed, item)
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if n > len(listed) {
+			listed = append(listed, fmt.Sprintf("… %d more (Operator actions)", n-len(listed)))
+		}
+		out = append(out, fmt.Sprintf("%s: %s.", plural(n, g.one, g.many), strings.Join(listed, "; ")))
 	}
 	return out
 }
@@ -1197,4 +1313,36 @@ func glanceBars(rows []metricRow) (stackBar, stackBar) {
 	}
 	return bar("sessions_total", [][2]string{{"sessions_succeeded", "Success"}, {"sessions_warning", "Warning"}, {"sessions_failed", "Failed"}}),
 		bar("tasks_total", [][2]string{{"tasks_succeeded", "Success"}, {"tasks_failed", "Failed"}, {"tasks_canceled", "Canceled"}})
+}
+
+// markLowerBounds reads catch_up_time and drain_time as what they are when
+// an object had not caught up, or a drain had not ended, by the end of the
+// run: the time until the end, a lower bound (docs/metrics.md), not the
+// time the tenants or the server took.
+func markLowerBounds(rows []metricRow, tables []metricTable) {
+	for _, b := range []struct{ metric, count, why string }{
+		{"catch_up_time", "tenants_not_caught_up", " (a lower bound: not caught up by the end of the run)"},
+		{"drain_time", "drains_incomplete", " (a lower bound: a drain did not end, drains_incomplete)"},
+	} {
+		if n, ok := metricValue(rows, b.count); ok && n > 0 {
+			for i := range rows {
+				if rows[i].Name == b.metric {
+					rows[i].Human = "≥ " + rows[i].Human + b.why
+				}
+			}
+		}
+	}
+	for t := range tables {
+		for _, b := range [][2]string{{"catch_up_time", "caught_up"}, {"drain_time", "drained"}} {
+			c, done := slices.Index(tables[t].Columns, b[0]), slices.Index(tables[t].Columns, b[1])
+			if c < 0 || done < 0 {
+				continue
+			}
+			for _, row := range tables[t].Rows {
+				if row[done] == "no" && row[c] != "—" {
+					row[c] = "≥ " + row[c]
+				}
+			}
+		}
+	}
 }
