@@ -33,7 +33,7 @@ func evaluate(sc *Scenario, s *Summary) []ExpectationResult {
 			r.Name = "invariants"
 			for _, inv := range s.Invariants {
 				if !inv.Holds {
-					r.Diffs = append(r.Diffs, fmt.Sprintf("%s (%s): expected to hold, violated %d time(s)", inv.ID, inv.Name, len(inv.Violations)))
+					r.Diffs = append(r.Diffs, fmt.Sprintf("%s (%s): expected to hold, violated %s", inv.ID, inv.Name, Times(len(inv.Violations))))
 				}
 			}
 		}
@@ -109,4 +109,13 @@ func diffSession(e Expectation, s *SessionSummary) []string {
 		}
 	}
 	return d
+}
+
+// Times is "once" or "N times": how often an invariant was violated, in
+// diffs and listings.
+func Times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }

@@ -54,7 +54,7 @@ func printExchange(w io.Writer, s *scenarios.Summary) {
 			m.MessagesQueued, m.MessagesLost, m.MessagesDelayed, scenarios.DelayThreshold)
 		fmt.Fprintf(w, "queue depth peak %d; longest drain %s", m.QueueDepthPeak, secs(m.DrainTimeSeconds))
 		if m.DrainsIncomplete > 0 {
-			fmt.Fprintf(w, " (%d drain(s) not finished: a lower bound)", m.DrainsIncomplete)
+			fmt.Fprintf(w, " (%s not finished: a lower bound)", count(m.DrainsIncomplete, "drain", "drains"))
 		}
 		fmt.Fprintln(w)
 	}

@@ -170,7 +170,7 @@ func missing(invs []scenarios.InvariantResult, ids []string) error {
 
 func describe(inv scenarios.InvariantResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s) violated %d time(s)", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), len(inv.Violations))
+	fmt.Fprintf(&b, "%s %s (%s) violated %s", inv.ID, inv.Name, strings.Join(inv.Rules, ", "), scenarios.Times(len(inv.Violations)))
 	for i, v := range inv.Violations {
 		if i == 3 {
 			fmt.Fprintf(&b, "\n  …")
