@@ -259,10 +259,10 @@ func (c *compiler) compileTenants() {
 		count := 0
 		switch {
 		case t.Count == nil:
-		case *t.Count == 0:
+		case *t.Count <= 0:
 			// Not one tenant, not none: a sweep varying the count would
 			// otherwise silently compare one tenant named NAME.
-			c.ps.at(p.with("count"), "0: a fleet has at least one tenant; leave count out for a single tenant named %q", t.Name)
+			c.ps.at(p.with("count"), "%d: a fleet has at least one tenant; leave count out for a single tenant named %q", *t.Count, t.Name)
 		case c.ps.checkCount(p.with("count"), *t.Count, maxFleet):
 			count = *t.Count
 		}
@@ -455,7 +455,7 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 		return nil
 	case o.Set != nil:
 		s := o.Set
-		if s.Count == 0 {
+		if s.Count <= 0 {
 			c.ps.at(p.with("count"), "an object set needs count ≥ 1")
 			return nil
 		}
