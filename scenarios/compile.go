@@ -259,10 +259,10 @@ func (c *compiler) compileTenants() {
 		count := 0
 		switch {
 		case t.Count == nil:
-		case *t.Count == 0:
+		case *t.Count <= 0:
 			// Not one tenant, not none: a sweep varying the count would
 			// otherwise silently compare one tenant named NAME.
-			c.ps.at(p.with("count"), "0: a fleet has at least one tenant; leave count out for a single tenant named %q", t.Name)
+			c.ps.at(p.with("count"), "%d: a fleet has at least one tenant; leave count out for a single tenant named %q", *t.Count, t.Name)
 		case c.ps.checkCount(p.with("count"), *t.Count, maxFleet):
 			count = *t.Count
 		}
@@ -290,18 +290,25 @@ func (c *compiler) compileTenants() {
 		if count > 0 {
 			names = fleetNames(t.Name, count)
 		}
+		dupReported := false // one message per entry, not one per fleet member
 		for k, name := range names {
 			ti := int32(len(c.spec.Tenants))
 			if nameOK {
 				if j, dup := c.tenants[name]; dup {
-					first := c.tenantPaths[j].with("name")
-					if fleet := &c.f.Tenants[c.tenantEntry[j]]; fleet.FleetSize() > 0 {
-						c.ps.at(p.with("name"), "duplicate tenant name %q (the fleet %q at %s expands to it)", name, fleet.Name, c.ps.where(first))
-					} else {
-						c.ps.at(p.with("name"), "duplicate tenant name %q (first at %s)", name, c.ps.where(first))
+					if !dupReported {
+						first := c.tenantPaths[j].with("name")
+						if fleet := &c.f.Tenants[c.tenantEntry[j]]; fleet.FleetSize() > 0 {
+							c.ps.at(p.with("name"), "duplicate tenant name %q (the fleet %q at %s expands to it)", name, fleet.Name, c.ps.where(first))
+						} else {
+							c.ps.at(p.with("name"), "duplicate tenant name %q (first at %s)", name, c.ps.where(first))
+						}
+						dupReported = true
 					}
-					nameOK = false // one message per entry, not one per fleet member
 				} else {
+					// The members after a clash are still registered: a
+					// later entry clashing with one of them is reported in
+					// the same pass, and a reference to one is not called
+					// dangling.
 					c.tenants[name] = ti
 				}
 			}
@@ -448,7 +455,7 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 		return nil
 	case o.Set != nil:
 		s := o.Set
-		if s.Count == 0 {
+		if s.Count <= 0 {
 			c.ps.at(p.with("count"), "an object set needs count ≥ 1")
 			return nil
 		}

@@ -586,16 +586,27 @@ func (o *metricsObserver) slotAdvance() {
 	o.slotLast = o.now
 }
 
+// addBytes adds a task's bytes (≥ 0) to a byte total, saturating at the
+// largest int64: sizes go up to 8191PiB each, so a long run or a big fleet
+// can move more than an int64 holds, and a wrapped sum would be a
+// plausible-looking wrong number.
+func addBytes(total, b int64) int64 {
+	if b > math.MaxInt64-total {
+		return math.MaxInt64
+	}
+	return total + b
+}
+
 func (o *metricsObserver) taskEnd(r *model.Record) {
 	m := &o.m
 	m.TasksTotal++
-	m.BytesTransferred += r.Bytes
+	m.BytesTransferred = addBytes(m.BytesTransferred, r.Bytes)
 	switch r.Result {
 	case model.ResultSuccess:
 		m.TasksSucceeded++
 	case model.ResultFailed:
 		m.TasksFailed++
-		m.BytesWasted += r.Bytes
+		m.BytesWasted = addBytes(m.BytesWasted, r.Bytes)
 		switch r.Cause {
 		case model.CauseMaintenance:
 			m.TasksFailedMaintenance++
@@ -608,7 +619,7 @@ func (o *metricsObserver) taskEnd(r *model.Record) {
 		}
 	case model.ResultCanceled:
 		m.TasksCanceled++
-		m.BytesWasted += r.Bytes
+		m.BytesWasted = addBytes(m.BytesWasted, r.Bytes)
 	}
 	j := o.job(r.Job)
 	if j == nil {

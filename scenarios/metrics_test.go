@@ -275,6 +275,33 @@ var _ = Describe("metrics (docs/metrics.md)", func() {
 		Expect(m.TasksSucceeded).To(Equal(int64(1)))
 	})
 
+	It("bytes_transferred and bytes_wasted saturate at the largest int64 instead of wrapping", func() {
+		// Three committed tasks of 4096PiB (2⁶² bytes, a size the format
+		// accepts) move 3·2⁶² bytes: more than an int64 holds. A wrapped
+		// sum would read 2⁶² − 2⁶⁴ < 0 after the second task and a
+		// plausible 2⁶² after the third.
+		const big = float64(1 << 62)
+		s := mSpec(3 * time.Hour)
+		t := mTenant(s, "acme", 0, 0)
+		mJob(s, t, "nightly", once(0), mObj("vm1", 10*time.Minute, big), mObj("vm2", 10*time.Minute, big),
+			mObj("vm3", 10*time.Minute, big))
+		m := runMetrics(s)
+		Expect(m.TasksSucceeded).To(Equal(int64(3)))
+		Expect(m.BytesTransferred).To(Equal(int64(math.MaxInt64)))
+
+		// The same for what immediately stopped tasks had moved: each is
+		// stopped half-way through its transfer (2⁶¹ bytes), four of them.
+		s = mSpec(3 * time.Hour)
+		t = mTenant(s, "acme", 0, 0)
+		j := mJob(s, t, "nightly", once(0), mObj("vm1", 6060*time.Second, big), mObj("vm2", 6060*time.Second, big),
+			mObj("vm3", 6060*time.Second, big), mObj("vm4", 6060*time.Second, big), mObj("vm5", 6060*time.Second, big))
+		mAct(s, 3030*time.Second, model.Action{Do: model.ActStopJob, Tenant: t, Job: j, Mode: model.StopImmediate})
+		m = runMetrics(s)
+		Expect(m.TasksFailedStop).To(Equal(int64(5)))
+		Expect(m.BytesWasted).To(Equal(int64(math.MaxInt64)))
+		Expect(m.BytesTransferred).To(Equal(int64(math.MaxInt64)))
+	})
+
 	It("S3: a graceful stop wastes nothing; its pending objects are canceled", func() {
 		s := mSpec(3 * time.Hour)
 		t := mTenant(s, "acme", 1, 0)
