@@ -1,15 +1,18 @@
 // Package model holds maintsim's pure state machines: the Cloud Connect
 // provider (servers, tenants, jobs, sessions, tasks, restore points,
 // snapshots) under maintenance mode (rules M1–M14) and manual job stops
-// (S1–S8), as written in shared/spec/SEMANTICS.md.
+// (S1–S8), and the exchange profile's Mailbox servers ([ExchangeWorld],
+// rules X1–X5), as written in shared/spec/SEMANTICS.md. Both are a
+// [Machine] ([NewMachine] picks one by the spec's profile), so the engine,
+// observers, trace, CLI and reports are shared.
 //
 // The shape follows etcd's raft. A [World] has one entry point,
 // [World.Step](now, event), which decides and returns what should happen as
-// data ([Effect]): events to schedule later, and [Record]s describing each
-// state change. It performs no I/O, starts no goroutine and never reads a
-// clock: the caller (package scenarios, through package sim) owns time,
-// queues the scheduled events and publishes the records. A model test needs
-// no engine: call Step and look at the effects.
+// data (a [Ready]): timers, the events to schedule later, and [Record]s
+// describing each state change. It performs no I/O, starts no goroutine and
+// never reads a clock: the caller (package scenarios, through package sim)
+// owns time, queues the scheduled events and publishes the records. A model
+// test needs no engine: call Step and look at what it returns.
 //
 // Legal transitions are tables ([SessionTransitions], [TaskTransitions]);
 // an illegal one is a bug in the model and comes back as a

@@ -17,7 +17,8 @@
 //     [RunReport.Highlight] emphasises chosen violations, which is how
 //     `maintsim check` shows a shrunk counterexample.
 //   - [WriteSweepHTML]: one page comparing the grid points of a sweep, from
-//     [SweepData] (filled run by run with [SweepData.Add]).
+//     [SweepData] (filled run by run with [SweepData.AddRun], as `maintsim
+//     merge` does, or [SweepData.Add] for runs given in run order).
 //   - [WriteJUnit]: JUnit XML, a testcase per invariant and per expectation.
 //   - [WriteSummaryJSON]: the summary JSON of CONTRACT.md, indented and stable.
 //
