@@ -555,6 +555,12 @@ var _ = Describe("maintsim verify", func() {
 		Entry("an undeclared server", "undeclared_server.jsonl", `undeclared_server.jsonl:8:1: unknown server "cc-02"`),
 	)
 
+	It("verify --help names the FILE:LINE:COL a malformed trace is reported with", func() {
+		v := ms("", "verify", "--help")
+		Expect(v.code).To(Equal(0), v.String())
+		Expect(v.stdout).To(ContainSubstring("2 a malformed trace (FILE:LINE:COL: message"))
+	})
+
 	It("an empty trace is bad input, not a pass", func() {
 		v := ms(dir, "verify", writeFile(dir, "empty.jsonl", ""))
 		Expect(v.code).To(Equal(2), v.String())

@@ -26,8 +26,8 @@ before using them. Without an "end" event the trace is judged as ending at its
 last event. TRACE.jsonl may be - for standard input.
 
 Exit codes: 0 every invariant holds; 1 a violation (each printed with its time,
-entities and events); 2 a malformed trace (FILE:LINE: message) or an
-unreadable file.`,
+entities and events); 2 a malformed trace (FILE:LINE:COL: message, the line
+and a caret) or an unreadable file.`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"jsonl"}, cobra.ShellCompDirectiveFilterFileExt
