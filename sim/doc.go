@@ -6,8 +6,9 @@
 // instant always run in the order they were scheduled. The loop keeps them in
 // a [Timeline], a radix heap: a loop never schedules before the event it is
 // dispatching, and a priority queue for monotone keys makes a push an append
-// and sorts only the few events due next (BENCHMARKS.md: 1.5-1.9x the
-// dispatch rate of a binary heap). [Queue] is the typed binary heap with an
+// and sorts only the few events due next (BENCHMARKS.md: 1.4-1.6x the
+// push-and-pop rate of a binary heap at 1,000 pending events, 2x at
+// 100,000). [Queue] is the typed binary heap with an
 // explicit seq, for orderings that are not monotone. Both are generic over
 // the event payload, which keeps payloads unboxed; scheduling and dispatch do
 // not allocate once the queue has grown to its working size.
