@@ -20,6 +20,12 @@ import (
 // FIFO, bash's >(…)) is written in place: renaming a file over it would
 // replace the device node or pipe with a plain file (or, without write
 // access to its directory, fail), and it has no partial state to avoid.
+//
+// An output must not be one of the command's input files (--summary
+// scenario.yaml would replace the scenario with its own summary), nor the
+// file of another output (--trace x --summary x would keep one and lose the
+// other without a word): both are bad input, however the paths are spelt
+// (./x, a symbolic link to x).
 
 // output is one output of a command: a file, or stdout.
 type output struct {
@@ -36,10 +42,15 @@ type output struct {
 type outputs struct {
 	list   []*output
 	stdout io.Writer
-	toOut  *output // the output that writes to stdout, if any
+	toOut  *output  // the output that writes to stdout, if any
+	inputs []string // the command's input files, which no output may replace
 }
 
-func newOutputs(stdout io.Writer) *outputs { return &outputs{stdout: stdout} }
+// newOutputs returns a command's outputs; inputs are the files the command
+// reads, which an output may not name.
+func newOutputs(stdout io.Writer, inputs ...string) *outputs {
+	return &outputs{stdout: stdout, inputs: inputs}
+}
 
 // open opens the output flag names at path; nil for an empty path (the flag
 // not given). The error is bad input.
@@ -64,6 +75,16 @@ func (s *outputs) open(flag, path string) (*output, error) {
 		o.dev, o.w = dev, dev
 		s.list = append(s.list, o)
 		return o, nil
+	}
+	for _, in := range s.inputs {
+		if in != "" && in != "-" && sameFile(path, in) {
+			return nil, badInput(fmt.Errorf("%s %s: that is the input file %s; writing there would replace it (name another output file)", flag, path, in))
+		}
+	}
+	for _, prev := range s.list {
+		if prev.tmp != nil && sameFile(path, prev.path) {
+			return nil, badInput(fmt.Errorf("%s %s and %s %s: the same file; each output needs its own", prev.flag, prev.path, flag, path))
+		}
 	}
 	tmp, err := createTemp(path)
 	if err != nil {
@@ -151,6 +172,33 @@ func createTemp(path string) (*os.File, error) {
 		return nil, errors.New("it is a directory")
 	}
 	return os.CreateTemp(dir, "."+base+".tmp-*")
+}
+
+// sameFile reports whether paths a and b name the same file: the same
+// existing file (os.SameFile, so through links too), or, when either does
+// not exist yet, the same path once made absolute with its directory's
+// symbolic links resolved.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	return canonicalPath(a) == canonicalPath(b)
+}
+
+// canonicalPath is path made absolute, its directory's symbolic links
+// resolved where that directory exists.
+func canonicalPath(path string) string {
+	p, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	dir, base := filepath.Split(p)
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(d, base)
+	}
+	return p
 }
 
 // checkOutDir is bad input unless dir is a directory this process can

@@ -119,7 +119,7 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	}
 	// The output is opened before the first run: a path that cannot be
 	// written is bad input now, not an error after every run is done.
-	outs := newOutputs(cmd.OutOrStdout())
+	outs := newOutputs(cmd.OutOrStdout(), path, sw.BasePath)
 	defer outs.abort()
 	jsonl, err := outs.open("--out", out)
 	if err != nil {
