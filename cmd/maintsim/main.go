@@ -9,9 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -21,9 +24,8 @@ const (
 	exitOK       = 0
 	exitFailed   = 1 // a violation, a failed expectation, a missing shard
 	exitBadInput = 2
-	// exitInterrupted is a long command (sweep) stopped by SIGINT or
-	// SIGTERM: the shell's 128 + SIGINT, so that CI does not read it as a
-	// verdict.
+	// exitInterrupted is a command stopped by SIGINT or SIGTERM: the
+	// shell's 128 + SIGINT, so that CI does not read it as a verdict.
 	exitInterrupted = 130
 )
 
@@ -105,7 +107,9 @@ func execute(args []string) int {
 		fmt.Fprintf(os.Stderr, "maintsim: %v\n", err)
 		return exitBadInput
 	}
+	stopInterrupts := handleInterrupts()
 	err = rootCmd.Execute()
+	stopInterrupts()
 	stop()
 	if err == nil {
 		return exitOK
@@ -120,6 +124,40 @@ func execute(args []string) int {
 	// Cobra's own errors (unknown flag, wrong argument count) are bad input.
 	fmt.Fprintf(os.Stderr, "maintsim: %v\nRun 'maintsim --help' for usage.\n", err)
 	return exitBadInput
+}
+
+// interruptsOwned is set by a command that handles SIGINT and SIGTERM
+// itself (sweep stops its workers and says so); handleInterrupts then
+// leaves them to it.
+var interruptsOwned atomic.Bool
+
+// handleInterrupts makes SIGINT and SIGTERM end the command with exit code
+// 130 and a message, after removing the temporary files of the outputs not
+// yet complete: without it Go's default would kill the process and leave
+// them behind (.trace.jsonl.tmp-*, as large as the trace so far).
+func handleInterrupts() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				if interruptsOwned.Load() {
+					continue
+				}
+				removeTempFiles()
+				fmt.Fprintf(os.Stderr, "maintsim: interrupted (%v); unfinished output files were not written\n", sig)
+				os.Exit(exitInterrupted)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 // startProfile starts the CPU profile --cpuprofile asks for. The flag is

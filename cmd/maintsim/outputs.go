@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // A command's output files are opened before it does any work: a path that
@@ -26,6 +27,25 @@ import (
 // file of another output (--trace x --summary x would keep one and lose the
 // other without a word): both are bad input, however the paths are spelt
 // (./x, a symbolic link to x).
+
+// tempFiles are the temporary files not yet renamed into place or removed,
+// for the interrupt handler (main.go) to remove: a command stopped by
+// SIGINT or SIGTERM leaves no .NAME.tmp-* behind (a trace's could be
+// gigabytes). A commit holds the lock while it renames, so the handler
+// removes a file either before it is renamed or not at all.
+var tempFiles = struct {
+	sync.Mutex
+	names map[string]bool
+}{names: map[string]bool{}}
+
+// removeTempFiles removes every pending temporary file and keeps the lock:
+// the process is about to exit, and no output may be committed meanwhile.
+func removeTempFiles() {
+	tempFiles.Lock()
+	for name := range tempFiles.names {
+		os.Remove(name)
+	}
+}
 
 // output is one output of a command: a file, or stdout.
 type output struct {
@@ -90,6 +110,9 @@ func (s *outputs) open(flag, path string) (*output, error) {
 	if err != nil {
 		return nil, badInput(fmt.Errorf("%s %s: cannot write the file: %w", flag, path, pathErr(err)))
 	}
+	tempFiles.Lock()
+	tempFiles.names[tmp.Name()] = true
+	tempFiles.Unlock()
 	o.tmp, o.w = tmp, tmp
 	s.list = append(s.list, o)
 	return o, nil
@@ -107,7 +130,10 @@ func (s *outputs) abort() {
 		}
 		if o.tmp != nil && !o.done {
 			o.tmp.Close()
+			tempFiles.Lock()
 			os.Remove(o.tmp.Name())
+			delete(tempFiles.names, o.tmp.Name())
+			tempFiles.Unlock()
 		}
 	}
 }
@@ -145,6 +171,9 @@ func (o *output) commit() error {
 		return nil
 	}
 	o.done = true
+	tempFiles.Lock()
+	defer tempFiles.Unlock()
+	delete(tempFiles.names, o.tmp.Name())
 	err := o.tmp.Sync()
 	if cerr := o.tmp.Close(); err == nil {
 		err = cerr

@@ -7,7 +7,11 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -86,4 +90,32 @@ var _ = Describe("robustness at the edges", func() {
 		Expect(r.stderr).To(ContainSubstring("the file is empty"))
 		Expect(r.stderr).To(ContainSubstring("(and the JUnit file: --junit "), "the JUnit file's failure is not dropped")
 	})
+
+	DescribeTable("an interrupted command exits 130 with a message and leaves no temporary file",
+		func(sig syscall.Signal) {
+			// check opens its report's temporary file before it explores;
+			// a million cases keep it busy until the signal.
+			cmd := exec.Command(self, "check", "--runs", "1000000", "--out-dir", dir)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), cliExecEnv+"=1")
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			Expect(cmd.Start()).To(Succeed())
+			Eventually(func() []string {
+				m, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+				return m
+			}, 10*time.Second, 10*time.Millisecond).ShouldNot(BeEmpty(), "the report's temporary file")
+			Expect(cmd.Process.Signal(sig)).To(Succeed())
+			err := cmd.Wait()
+			ee, ok := err.(*exec.ExitError)
+			Expect(ok).To(BeTrue(), "exits with a code: %v\n%s", err, stderr.String())
+			Expect(ee.ExitCode()).To(Equal(130), stderr.String())
+			Expect(stderr.String()).To(ContainSubstring("maintsim: interrupted"))
+			entries, err := os.ReadDir(dir)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(entries).To(BeEmpty(), "no .NAME.tmp-* left behind")
+		},
+		Entry("SIGINT", syscall.SIGINT),
+		Entry("SIGTERM", syscall.SIGTERM),
+	)
 })
