@@ -8,11 +8,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -108,13 +110,24 @@ func execute(args []string) int {
 		return exitBadInput
 	}
 	stopInterrupts := handleInterrupts()
+	out := &stdoutWriter{w: os.Stdout}
+	rootCmd.SetOut(out)
 	err = rootCmd.Execute()
 	stopInterrupts()
 	stop()
+	var ee *exitError
+	if werr := out.failed(); werr != nil {
+		// What the command printed on stdout is lost (a full disk, a
+		// closed pipe): not a success, and not a usage mistake either. A
+		// verdict the command reached (1, 2) keeps its code.
+		fmt.Fprintf(os.Stderr, "maintsim: writing to stdout: %v\n", pathErr(werr))
+		if err == nil || !errors.As(err, &ee) {
+			return exitFailed
+		}
+	}
 	if err == nil {
 		return exitOK
 	}
-	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
 			fmt.Fprintln(os.Stderr, ee.err)
@@ -124,6 +137,34 @@ func execute(args []string) int {
 	// Cobra's own errors (unknown flag, wrong argument count) are bad input.
 	fmt.Fprintf(os.Stderr, "maintsim: %v\nRun 'maintsim --help' for usage.\n", err)
 	return exitBadInput
+}
+
+// stdoutWriter is the commands' stdout. It remembers the first write
+// error: most of what a command prints (run's listing, verify's verdict,
+// check's report) goes through fmt.Fprint*, whose errors nobody reads, and
+// a listing lost to a full disk or a closed stdout must not exit 0.
+type stdoutWriter struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error
+}
+
+func (s *stdoutWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = err
+		}
+		s.mu.Unlock()
+	}
+	return n, err
+}
+
+func (s *stdoutWriter) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // interruptsOwned is set by a command that handles SIGINT and SIGTERM

@@ -118,4 +118,29 @@ var _ = Describe("robustness at the edges", func() {
 		Entry("SIGINT", syscall.SIGINT),
 		Entry("SIGTERM", syscall.SIGTERM),
 	)
+
+	DescribeTable("stdout that cannot be written (a full disk) is an error (exit 1), not a silent success",
+		func(args ...string) {
+			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			if err != nil {
+				Skip("no /dev/full here")
+			}
+			defer full.Close()
+			cmd := exec.Command(self, args...)
+			cmd.Env = append(os.Environ(), cliExecEnv+"=1")
+			cmd.Stdout = full
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			err = cmd.Run()
+			ee, ok := err.(*exec.ExitError)
+			Expect(ok).To(BeTrue(), "exits with a code: %v\n%s", err, stderr.String())
+			Expect(ee.ExitCode()).To(Equal(1), stderr.String())
+			Expect(stderr.String()).To(ContainSubstring("no space left on device"))
+			Expect(stderr.String()).NotTo(ContainSubstring("--help"), "not a usage mistake")
+		},
+		Entry("run's listing", "run", example),
+		Entry("invariants", "invariants"),
+		Entry("schema", "schema"),
+		Entry("verify's verdict", "verify", "testdata/traces/exported_by_hand.jsonl"),
+	)
 })
