@@ -348,7 +348,8 @@ func (t *TraceReader) Next() (model.Record, error) {
 		return t.record(&l)
 	}
 	if err := t.sc.Err(); err != nil {
-		t.line++ // the line the scanner could not return
+		t.line++   // the line the scanner could not return
+		t.raw = "" // not the line before it, which the message would show
 		if errors.Is(err, bufio.ErrTooLong) {
 			return model.Record{}, t.errf("line longer than %d MiB (docs/trace-format.md: a line is at most 16 MiB)", maxTraceLine>>20)
 		}

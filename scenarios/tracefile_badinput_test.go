@@ -158,6 +158,22 @@ var _ = Describe("trace-format.md: what a trace line may hold (verify, exit 2)",
 		Entry("an array element", 4, `{"t":0,"ev":"job","tenant":"acme","job":"nightly","kind":"backup","objects":["vm1",null]}`, "objects/1"),
 	)
 
+	It("a directory is not read as a trace with a bad line 1", func() {
+		dir := GinkgoT().TempDir()
+		_, err := scenarios.VerifyFile(dir, nil)
+		Expect(err).To(MatchError(dir + ": cannot read the trace: it is a directory"))
+	})
+
+	It("a line longer than 16 MiB is named by its number, without showing the line before it", func() {
+		trace := tfWorld[:strings.Index(tfWorld, "\n")+1] + `{"t":0,"ev":"server","server":"` + strings.Repeat("a", 17<<20) + "\"}\n"
+		_, err := scenarios.Verify("long.jsonl", strings.NewReader(trace), nil)
+		var te *scenarios.TraceError
+		Expect(errors.As(err, &te)).To(BeTrue(), "want bad input, got %v", err)
+		Expect(te.Line).To(Equal(2))
+		Expect(err.Error()).To(HavePrefix("long.jsonl:2:1: line longer than 16 MiB"))
+		Expect(err.Error()).NotTo(ContainSubstring(`"ev":"scenario"`), "line 1 is not the offending line")
+	})
+
 	It("the word null inside a string is text, not a null", func() {
 		trace := replaceLine(tfWorld+tfSession, 8, `{"t":7200000000000,"ev":"session_end","session":"acme/nightly#1","result":"Success","text":"null"}`)
 		_, err := scenarios.Verify("ok.jsonl", strings.NewReader(trace), nil)

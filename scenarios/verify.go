@@ -93,5 +93,9 @@ func VerifyFile(path string, invs []Invariant) (*VerifyResult, error) {
 		return nil, fmt.Errorf("cannot read the trace: %w", err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		// Reading it would fail at "line 1", as if the file had one.
+		return nil, fmt.Errorf("%s: cannot read the trace: it is a directory", path)
+	}
 	return Verify(path, f, invs)
 }

@@ -124,7 +124,7 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	if reportPath == "" {
 		reportPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
 	}
-	outs := newOutputs(cmd.OutOrStdout())
+	outs := newOutputs(cmd.OutOrStdout(), args...)
 	defer outs.abort()
 	flag := "--report"
 	if f.report == "" {

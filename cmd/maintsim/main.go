@@ -8,10 +8,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -21,9 +26,8 @@ const (
 	exitOK       = 0
 	exitFailed   = 1 // a violation, a failed expectation, a missing shard
 	exitBadInput = 2
-	// exitInterrupted is a long command (sweep) stopped by SIGINT or
-	// SIGTERM: the shell's 128 + SIGINT, so that CI does not read it as a
-	// verdict.
+	// exitInterrupted is a command stopped by SIGINT or SIGTERM: the
+	// shell's 128 + SIGINT, so that CI does not read it as a verdict.
 	exitInterrupted = 130
 )
 
@@ -105,12 +109,25 @@ func execute(args []string) int {
 		fmt.Fprintf(os.Stderr, "maintsim: %v\n", err)
 		return exitBadInput
 	}
+	stopInterrupts := handleInterrupts()
+	out := &stdoutWriter{w: os.Stdout}
+	rootCmd.SetOut(out)
 	err = rootCmd.Execute()
+	stopInterrupts()
 	stop()
+	var ee *exitError
+	if werr := out.failed(); werr != nil {
+		// What the command printed on stdout is lost (a full disk, a
+		// closed pipe): not a success, and not a usage mistake either. A
+		// verdict the command reached (1, 2) keeps its code.
+		fmt.Fprintf(os.Stderr, "maintsim: writing to stdout: %v\n", pathErr(werr))
+		if err == nil || !errors.As(err, &ee) {
+			return exitFailed
+		}
+	}
 	if err == nil {
 		return exitOK
 	}
-	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
 			fmt.Fprintln(os.Stderr, ee.err)
@@ -120,6 +137,68 @@ func execute(args []string) int {
 	// Cobra's own errors (unknown flag, wrong argument count) are bad input.
 	fmt.Fprintf(os.Stderr, "maintsim: %v\nRun 'maintsim --help' for usage.\n", err)
 	return exitBadInput
+}
+
+// stdoutWriter is the commands' stdout. It remembers the first write
+// error: most of what a command prints (run's listing, verify's verdict,
+// check's report) goes through fmt.Fprint*, whose errors nobody reads, and
+// a listing lost to a full disk or a closed stdout must not exit 0.
+type stdoutWriter struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error
+}
+
+func (s *stdoutWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = err
+		}
+		s.mu.Unlock()
+	}
+	return n, err
+}
+
+func (s *stdoutWriter) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// interruptsOwned is set by a command that handles SIGINT and SIGTERM
+// itself (sweep stops its workers and says so); handleInterrupts then
+// leaves them to it.
+var interruptsOwned atomic.Bool
+
+// handleInterrupts makes SIGINT and SIGTERM end the command with exit code
+// 130 and a message, after removing the temporary files of the outputs not
+// yet complete: without it Go's default would kill the process and leave
+// them behind (.trace.jsonl.tmp-*, as large as the trace so far).
+func handleInterrupts() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				if interruptsOwned.Load() {
+					continue
+				}
+				removeTempFiles()
+				fmt.Fprintf(os.Stderr, "maintsim: interrupted (%v); unfinished output files were not written\n", sig)
+				os.Exit(exitInterrupted)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 // startProfile starts the CPU profile --cpuprofile asks for. The flag is

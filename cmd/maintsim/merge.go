@@ -59,7 +59,7 @@ each named FILE:LINE; 2 bad input (a file that is not a sweep output).`,
 func runMerge(cmd *cobra.Command, paths []string, f *mergeFlags) error {
 	// Outputs first: a path that cannot be written is bad input, found
 	// before the shard files are read.
-	outs := newOutputs(cmd.OutOrStdout())
+	outs := newOutputs(cmd.OutOrStdout(), paths...)
 	defer outs.abort()
 	var opened [5]*output
 	for i, fl := range []struct{ flag, path string }{

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // A command's output files are opened before it does any work: a path that
@@ -20,6 +21,31 @@ import (
 // FIFO, bash's >(…)) is written in place: renaming a file over it would
 // replace the device node or pipe with a plain file (or, without write
 // access to its directory, fail), and it has no partial state to avoid.
+//
+// An output must not be one of the command's input files (--summary
+// scenario.yaml would replace the scenario with its own summary), nor the
+// file of another output (--trace x --summary x would keep one and lose the
+// other without a word): both are bad input, however the paths are spelt
+// (./x, a symbolic link to x).
+
+// tempFiles are the temporary files not yet renamed into place or removed,
+// for the interrupt handler (main.go) to remove: a command stopped by
+// SIGINT or SIGTERM leaves no .NAME.tmp-* behind (a trace's could be
+// gigabytes). A commit holds the lock while it renames, so the handler
+// removes a file either before it is renamed or not at all.
+var tempFiles = struct {
+	sync.Mutex
+	names map[string]bool
+}{names: map[string]bool{}}
+
+// removeTempFiles removes every pending temporary file and keeps the lock:
+// the process is about to exit, and no output may be committed meanwhile.
+func removeTempFiles() {
+	tempFiles.Lock()
+	for name := range tempFiles.names {
+		os.Remove(name)
+	}
+}
 
 // output is one output of a command: a file, or stdout.
 type output struct {
@@ -36,10 +62,15 @@ type output struct {
 type outputs struct {
 	list   []*output
 	stdout io.Writer
-	toOut  *output // the output that writes to stdout, if any
+	toOut  *output  // the output that writes to stdout, if any
+	inputs []string // the command's input files, which no output may replace
 }
 
-func newOutputs(stdout io.Writer) *outputs { return &outputs{stdout: stdout} }
+// newOutputs returns a command's outputs; inputs are the files the command
+// reads, which an output may not name.
+func newOutputs(stdout io.Writer, inputs ...string) *outputs {
+	return &outputs{stdout: stdout, inputs: inputs}
+}
 
 // open opens the output flag names at path; nil for an empty path (the flag
 // not given). The error is bad input.
@@ -65,10 +96,23 @@ func (s *outputs) open(flag, path string) (*output, error) {
 		s.list = append(s.list, o)
 		return o, nil
 	}
+	for _, in := range s.inputs {
+		if in != "" && in != "-" && sameFile(path, in) {
+			return nil, badInput(fmt.Errorf("%s %s: that is the input file %s; writing there would replace it (name another output file)", flag, path, in))
+		}
+	}
+	for _, prev := range s.list {
+		if prev.tmp != nil && sameFile(path, prev.path) {
+			return nil, badInput(fmt.Errorf("%s %s and %s %s: the same file; each output needs its own", prev.flag, prev.path, flag, path))
+		}
+	}
 	tmp, err := createTemp(path)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("%s %s: cannot write the file: %w", flag, path, pathErr(err)))
 	}
+	tempFiles.Lock()
+	tempFiles.names[tmp.Name()] = true
+	tempFiles.Unlock()
 	o.tmp, o.w = tmp, tmp
 	s.list = append(s.list, o)
 	return o, nil
@@ -86,7 +130,10 @@ func (s *outputs) abort() {
 		}
 		if o.tmp != nil && !o.done {
 			o.tmp.Close()
+			tempFiles.Lock()
 			os.Remove(o.tmp.Name())
+			delete(tempFiles.names, o.tmp.Name())
+			tempFiles.Unlock()
 		}
 	}
 }
@@ -124,6 +171,9 @@ func (o *output) commit() error {
 		return nil
 	}
 	o.done = true
+	tempFiles.Lock()
+	defer tempFiles.Unlock()
+	delete(tempFiles.names, o.tmp.Name())
 	err := o.tmp.Sync()
 	if cerr := o.tmp.Close(); err == nil {
 		err = cerr
@@ -151,6 +201,33 @@ func createTemp(path string) (*os.File, error) {
 		return nil, errors.New("it is a directory")
 	}
 	return os.CreateTemp(dir, "."+base+".tmp-*")
+}
+
+// sameFile reports whether paths a and b name the same file: the same
+// existing file (os.SameFile, so through links too), or, when either does
+// not exist yet, the same path once made absolute with its directory's
+// symbolic links resolved.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	return canonicalPath(a) == canonicalPath(b)
+}
+
+// canonicalPath is path made absolute, its directory's symbolic links
+// resolved where that directory exists.
+func canonicalPath(path string) string {
+	p, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	dir, base := filepath.Split(p)
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(d, base)
+	}
+	return p
 }
 
 // checkOutDir is bad input unless dir is a directory this process can

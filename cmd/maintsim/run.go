@@ -39,7 +39,8 @@ Without an argument, runs the built-in example embedded in the binary.
 Output files are written whole (a temporary file renamed into place; a device
 or pipe such as /dev/null or a FIFO is written in place). One of them may be -
 (stdout); the text listing is then not printed, and the
-verdict line (seed, trace hash, replay) goes to stderr.`,
+verdict line (seed, trace hash, replay) goes to stderr. An output may not
+name the scenario file, nor the file of another output (exit 2).`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -72,7 +73,7 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	}
 	sc, err := loadScenario(args)
 	if err != nil {
-		return junitBadInput(cmd, f.junit, scenarioPath(args), inputOrFail(err))
+		return junitBadInput(cmd, f.junit, args, inputOrFail(err))
 	}
 	opt := scenarios.Options{KeepRecords: f.report != ""}
 	if f.summary == "" && f.report == "" && f.format == "text" && f.maxShow > 0 {
@@ -84,7 +85,7 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 	if cmd.Flags().Changed("seed") {
 		opt.Seed = &f.seed
 	}
-	outs := newOutputs(cmd.OutOrStdout())
+	outs := newOutputs(cmd.OutOrStdout(), args...)
 	defer outs.abort()
 	var files [4]*output
 	for i, fl := range []struct{ flag, path string }{
@@ -110,7 +111,7 @@ func runScenario(cmd *cobra.Command, args []string, f *runFlags) error {
 		// block allows, which is bad input (exit 2).
 		if _, ok := errors.AsType[*sim.LimitError](err); ok {
 			outs.abort()
-			return junitBadInput(cmd, f.junit, scenarioPath(args), badInput(err))
+			return junitBadInput(cmd, f.junit, args, badInput(err))
 		}
 		return failed(err)
 	}
@@ -173,18 +174,25 @@ func scenarioPath(args []string) string {
 // file a CI server reads says so rather than keeping an older run's
 // verdict; it returns runErr, the command's error (exit 2), either way. A
 // JUnit file that cannot be written is reported after it.
-func junitBadInput(cmd *cobra.Command, path, file string, runErr error) error {
+func junitBadInput(cmd *cobra.Command, path string, args []string, runErr error) error {
 	if path == "" {
 		return runErr
 	}
-	outs := newOutputs(cmd.OutOrStdout())
+	file := scenarioPath(args)
+	outs := newOutputs(cmd.OutOrStdout(), args...)
 	defer outs.abort()
 	o, err := outs.open("--junit", path)
 	if err == nil {
 		err = o.write(func(w io.Writer) error { return reports.WriteJUnitError(w, file, runErr) })
 	}
 	if err != nil {
-		return fmt.Errorf("%w\n(and the JUnit file: %v)", runErr, err)
+		// main prints the exitError's own message, so the note goes in it
+		// (wrapped around the exitError it would be found and dropped).
+		note := fmt.Errorf("%w\n(and the JUnit file: %v)", runErr, err)
+		if ee, ok := errors.AsType[*exitError](runErr); ok {
+			return &exitError{code: ee.code, err: fmt.Errorf("%w\n(and the JUnit file: %v)", ee.err, err)}
+		}
+		return note
 	}
 	return runErr
 }

@@ -119,7 +119,7 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 	}
 	// The output is opened before the first run: a path that cannot be
 	// written is bad input now, not an error after every run is done.
-	outs := newOutputs(cmd.OutOrStdout())
+	outs := newOutputs(cmd.OutOrStdout(), path, sw.BasePath)
 	defer outs.abort()
 	jsonl, err := outs.open("--out", out)
 	if err != nil {
@@ -131,6 +131,7 @@ func runSweep(cmd *cobra.Command, path string, f *sweepFlags) error {
 		path, count(sw.Points(), "grid point", "grid points"), count(sw.Replicates, "replicate", "replicates"),
 		count(sw.Runs(), "run", "runs"), shard, count(total, "run", "runs"), count(min(f.workers, max(total, 1)), "worker", "workers"))
 
+	interruptsOwned.Store(true)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	prog := newSweepProgress(stderr, total, f.quiet)
