@@ -64,7 +64,7 @@ func (l *Loop[E]) Schedule(at Time, ev E) error {
 		return nil
 	}
 	if at > Time(l.limits.MaxSpan) {
-		return &LimitError{Limit: "max_span", Value: l.limits.MaxSpan.String(), At: l.now}
+		return &LimitError{Limit: "max_span", Value: l.limits.MaxSpan.String(), At: l.now, Due: at}
 	}
 	l.q.Push(at, ev)
 	return nil

@@ -78,9 +78,14 @@ func FormatRFC3339(start time.Time, t Time) string {
 type LimitError struct {
 	Limit string // "max_events" or "max_span"
 	Value string
-	At    Time
+	At    Time // the time of the last event dispatched
+	Due   Time // max_span: the time of the event that lay past it
 }
 
 func (e *LimitError) Error() string {
+	if e.Limit == "max_span" {
+		return fmt.Sprintf("sim: run stopped at %s: an event was due at %s, past limit max_span=%s (raise it in the scenario's limits: block, or end the run sooner with until)",
+			e.At, e.Due, e.Value)
+	}
 	return fmt.Sprintf("sim: run stopped at %s: limit %s=%s reached (raise it in the scenario's limits: block)", e.At, e.Limit, e.Value)
 }
