@@ -95,7 +95,7 @@ var _ = Describe("Loop", func() {
 			Expect(errors.As(err, &le)).To(BeTrue(), "got %v", err)
 			Expect(le.Limit).To(Equal("max_span"))
 			Expect(le.At).To(Equal(sim.Time(10 * time.Hour)))
-			Expect(le.Due).To(Equal(sim.Time(11 * time.Hour)), "the event past the span, which the message names")
+			Expect(le.Due).To(Equal(sim.Time(11*time.Hour)), "the event past the span, which the message names")
 			Expect(err.Error()).To(ContainSubstring("an event was due at +11h0m0s, past limit max_span=10h0m0s"))
 			Expect(l.Events()).To(Equal(uint64(11)))
 		})
