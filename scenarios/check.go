@@ -469,11 +469,35 @@ func WriteCounterexample(ce *Counterexample, path string, seed uint64, command s
 		fmt.Fprintf(&b, "# It violates %s. Replay: maintsim run %s\n", ce.Invariant, ShellQuote(path))
 	}
 	b.Write(ce.YAML)
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := writeWhole(path, []byte(b.String())); err != nil {
 		return err
 	}
 	ce.Path = path
 	return nil
+}
+
+// writeWhole writes data to path through a temporary file renamed into
+// place, so an interrupted check never leaves half a counterexample that
+// would load as a smaller scenario.
+func writeWhole(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // rapidSeed maps the user's seed to rapid's, which must not be 0 (0 asks
