@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 
@@ -198,5 +199,35 @@ expect:
   - invariants: hold
 `, scenarios.Options{})
 		Expect(out.Passed()).To(BeTrue())
+	})
+})
+
+var _ = Describe("limits: a run stopped by a limit is bad input at its place in the file", func() {
+	run := func(src string) *scenarios.LimitInputError {
+		GinkgoHelper()
+		sc, err := scenarios.Parse("lim.yaml", []byte(src))
+		Expect(err).NotTo(HaveOccurred())
+		_, err = scenarios.RunScenario(sc, scenarios.Options{})
+		le, ok := errors.AsType[*scenarios.LimitInputError](err)
+		Expect(ok).To(BeTrue(), "got %v", err)
+		_, ok = errors.AsType[*sim.LimitError](err)
+		Expect(ok).To(BeTrue(), "it unwraps to the engine's limit error")
+		return le
+	}
+	const world = `servers: [{name: cc-01, version: "12"}]
+tenants: [{name: a, server: cc-01, client: vbr 12, jobs: [{name: j, kind: backup, objects: [{name: vm1, duration: 1h}], schedule: {every: 4h}}]}]
+`
+	It("names the event past max_span and points at the limit the file sets", func() {
+		le := run("start: 2026-11-01T00:00:00Z\nuntil: +40h\nlimits: {max_span: 10h}\n" + world)
+		Expect(le.Problems).To(HaveLen(1))
+		Expect(le.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 3, Col: 20}))
+		Expect(le.Problems[0].Msg).To(ContainSubstring("an event was due at +12h0m0s, past limit max_span=10h0m0s"))
+		Expect(le.Error()).To(HavePrefix("lim.yaml:3:20: run stopped at +8h0m0s"))
+	})
+
+	It("points at until when the default max_span applies", func() {
+		le := run("start: 2026-11-01T00:00:00Z\nuntil: +4000d\n" + world)
+		Expect(le.Problems[0].Pos).To(Equal(scenarios.Pos{Line: 2, Col: 8}))
+		Expect(le.Problems[0].Msg).To(HaveSuffix("the default max_span applies"))
 	})
 })

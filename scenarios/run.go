@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -141,6 +142,9 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	events, err := Simulate(&spec, sc.Limits, obs...)
 	closePipes()
 	if err != nil {
+		if le, ok := errors.AsType[*sim.LimitError](err); ok {
+			return nil, sc.limitError(le)
+		}
 		return nil, fmt.Errorf("%s: %w", sc.Path, err)
 	}
 	s := sum.finish()
@@ -215,3 +219,32 @@ const BuiltinExampleName = "(built-in example)"
 
 // ReadFile is os.ReadFile; a variable so tests can count reads.
 var ReadFile = os.ReadFile
+
+// LimitInputError is a run stopped by one of its limits, placed in the
+// scenario file like any bad input (FILE:LINE:COL, the line, a caret): at
+// the limit in the file's limits: block, or, when the file leaves it at
+// its default, at until (max_span) or at the file's first line. It
+// unwraps to the *sim.LimitError.
+type LimitInputError struct {
+	InputError
+	Limit *sim.LimitError
+}
+
+func (e *LimitInputError) Unwrap() error { return e.Limit }
+
+func (sc *Scenario) limitError(le *sim.LimitError) error {
+	msg := strings.TrimPrefix(le.Error(), "sim: ")
+	pos := Pos{Line: 1, Col: 1}
+	if _, loc, err := decode(sc.Path, sc.Source); err == nil && loc != nil {
+		if n, p := loc.walk([]any{"limits", le.Limit}); n != nil {
+			pos = p
+		} else if n, p := loc.walk([]any{"until"}); n != nil && le.Limit == "max_span" {
+			pos, msg = p, msg+"; the default max_span applies"
+		} else if le.Limit == "max_events" {
+			msg += "; the default max_events applies"
+		}
+	} else {
+		return fmt.Errorf("%s: %w", sc.Path, le)
+	}
+	return &LimitInputError{InputError: InputError{Path: sc.Path, Source: sc.Source, Problems: []Problem{{Pos: pos, Msg: msg}}}, Limit: le}
+}

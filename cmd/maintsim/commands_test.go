@@ -199,6 +199,10 @@ tenants:
 		r := ms("", "run", "testdata/exit/limit_reached.yaml")
 		Expect(r.code).To(Equal(2), r.String())
 		Expect(r.stderr).To(ContainSubstring("limit max_events=3 reached"))
+		// CONTRACT.md: bad input is FILE:LINE:COL with the line and a caret,
+		// here at the limit in the file.
+		Expect(r.stderr).To(MatchRegexp(`^testdata/exit/limit_reached\.yaml:\d+:\d+: run stopped at `))
+		Expect(r.stderr).To(MatchRegexp(`\n    .*max_events: 3.*\n +\^`))
 		// check perturbs it under the same limits, and refuses it as run does.
 		c := ms("", "check", "testdata/exit/limit_reached.yaml", "--runs", "3")
 		Expect(c.code).To(Equal(2), c.String())
