@@ -43,8 +43,10 @@ changes, tenant disable/enable, power off/on, manual starts, backup moves after
 a tenant disable). With scenario files, explores random perturbations of them:
 action times shifted or dropped, durations scaled, extra actions.
 
-On a violation, rapid shrinks the case to a minimal one, written as a scenario
-file (--out-dir, default .) that 'maintsim run' reproduces (its seed and
+On a violation, rapid shrinks the case, then every operator action, tenant,
+job, object and server it does not need is removed until nothing more can go
+(minimal: without any one of them the violation goes away or becomes another
+one). The minimal case is written as a scenario file (--out-dir, default .) that 'maintsim run' reproduces (its seed and
 trace hash are printed, as run prints them); the same --seed finds it again. Same --seed, same output.
 
 The cases run on --workers cores (default: all of them). The output does not
