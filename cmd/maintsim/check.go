@@ -65,7 +65,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 	cmd.Flags().StringVar(&f.report, "report", "", "HTML report of the counterexample (default: beside its YAML, .html)")
 	cmd.Flags().BoolVar(&f.noShrink, "no-shrink", false, "report the first failing case as found, without shrinking it")
 	cmd.Flags().IntVar(&f.maxActions, "max-actions", 0, "most operator actions per random scenario (default 12)")
-	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'); the counterexample then fails only under it")
+	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'), on worlds of its profile; the counterexample then fails only under it")
 	_ = cmd.Flags().MarkHidden("mutant")
 	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "cases run in parallel (results do not depend on it)")
 	cmd.Flags().StringVar(&f.profile, "profile", "vcc", "random worlds of this semantics profile: vcc or exchange (docs/exchange.md)")
@@ -100,6 +100,27 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 			return badInput(fmt.Errorf("--mutant: %w", err))
 		}
 		opt.Mutants = m
+		// A mutant breaks its own profile's model only: explored on the
+		// other profile's worlds it never acts, and check would report it
+		// clean. Random worlds follow the mutant's profile unless --profile
+		// says otherwise, which is then bad input, as are files of the
+		// other profile (below).
+		if mp := m.Profile(); len(args) == 0 && mp != f.profile {
+			if cmd.Flags().Changed("profile") {
+				return badInput(fmt.Errorf("--mutant %s breaks the %s profile's model, not the %s worlds --profile asks for", f.mutant, mp, f.profile))
+			}
+			if f.profile = mp; mp == "exchange" {
+				opt.Gen = scenarios.DefaultExchangeGenConfig()
+			} else {
+				opt.Gen = scenarios.GenConfig{}
+			}
+			if f.maxActions > 0 {
+				if opt.Gen.IsZero() {
+					opt.Gen = scenarios.DefaultGenConfig()
+				}
+				opt.Gen.MaxActions = f.maxActions
+			}
+		}
 	}
 	for _, path := range args {
 		file, err := scenarios.LoadFile(path)
@@ -112,6 +133,9 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 				return badInput(lerr)
 			}
 			return badInput(err)
+		}
+		if fp := fileProfile(file); opt.Mutants != 0 && opt.Mutants.Profile() != fp {
+			return badInput(fmt.Errorf("%s is a scenario of the %s profile; --mutant %s breaks the %s profile's model, which it does not run", path, fp, f.mutant, opt.Mutants.Profile()))
 		}
 		opt.Bases = append(opt.Bases, scenarios.BaseScenario{Path: path, File: file})
 	}
@@ -289,4 +313,13 @@ func checkCommand(f *checkFlags, args []string) string {
 		parts = append(parts, scenarios.ShellQuote(a))
 	}
 	return strings.Join(parts, " ")
+}
+
+// fileProfile is a scenario file's semantics profile: vcc unless it says
+// exchange.
+func fileProfile(f *scenarios.File) string {
+	if f.Semantics != nil && f.Semantics.Profile == "exchange" {
+		return "exchange"
+	}
+	return "vcc"
 }

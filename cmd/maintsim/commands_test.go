@@ -293,6 +293,13 @@ var _ = Describe("maintsim check", func() {
 		Expect(words(r.stdout, "find again: maintsim check ")).To(Equal([]string{"--seed", "1", "--runs", "5", file}))
 	})
 
+	It("--mutant of the exchange profile explores exchange worlds (on Cloud Connect worlds it never acts, and passed as clean)", func() {
+		r := ms(dir, "check", "--mutant", "ex-drain-drops-queue", "--runs", "50", "--seed", "1")
+		Expect(r.code).To(Equal(1), r.String())
+		Expect(r.stdout).To(ContainSubstring("INV-X1"))
+		Expect(r.stdout).To(ContainSubstring("find again: maintsim check --seed 1 --runs 50 --profile exchange --mutant ex-drain-drops-queue\n"))
+	})
+
 	DescribeTable("bad input (exit 2)",
 		func(args ...string) {
 			r := ms(dir, append([]string{"check"}, args...)...)
@@ -303,6 +310,8 @@ var _ = Describe("maintsim check", func() {
 		Entry("--seed not a number", "--seed", "x"),
 		Entry("an unknown --profile", "--profile", "oracle"),
 		Entry("an unknown mutant", "--mutant", "nosuch"),
+		Entry("a mutant of the other profile than --profile asks for", "--mutant", "maint-cuts-running", "--profile", "exchange"),
+		Entry("a mutant of the other profile than the file's", "--mutant", "maint-cuts-running", abs("../../scenarios/examples/exchange-seed-runbook.yaml")),
 		Entry("a missing scenario", "missing.yaml"),
 		Entry("an unknown flag", "--bogus"),
 	)
