@@ -160,11 +160,14 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	if err != nil {
 		return err
 	}
+	// The counterexample's name: says the command that finds it again,
+	// mutant, runs and files included.
+	command := checkCommand(f, args)
+	opt.FoundBy = command
 	res, err := scenarios.Check(opt)
 	if err != nil {
 		return badInput(err)
 	}
-	command := checkCommand(f, args)
 	w := cmd.OutOrStdout()
 	what := "random worlds"
 	if len(args) > 0 {

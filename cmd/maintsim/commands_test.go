@@ -242,6 +242,9 @@ var _ = Describe("maintsim check", func() {
 		path := filepath.Join(dir, "maintsim-counterexample-1.yaml")
 		Expect(r.stdout).To(ContainSubstring("minimal scenario written to maintsim-counterexample-1.yaml"))
 		Expect(readFile(path)).To(ContainSubstring("do: enable_maintenance"))
+		// Its name (what `run` prints first) says how it was found, in full:
+		// `maintsim check --seed 1` alone would not find it.
+		Expect(readFile(path)).To(ContainSubstring(`name: "counterexample: INV-03 (maintsim check --seed 1 --runs 50 --mutant maint-allows-start)"`))
 		// The correct model holds on it (it fails under the mutant only).
 		rr := ms(dir, "run", path)
 		Expect(rr.code).To(Equal(0), rr.String())
