@@ -355,7 +355,9 @@ func (e *explorer) result() (*CheckResult, error) {
 	opt := e.opt
 	last, lastR := e.last, e.lastR
 	if !opt.NoShrink {
-		last, lastR = e.dropActions(last, lastR)
+		// Without its expect: block (a base as written names its sessions
+		// there), so that removing a job or an object still compiles.
+		last, lastR = e.minimize(withHold(last), lastR)
 	}
 	ce := &Counterexample{Invariant: e.target, File: withHold(last), Err: lastR.err, Shrunk: !opt.NoShrink, Mutants: opt.Mutants}
 	foundBy := opt.FoundBy
@@ -377,12 +379,17 @@ func (e *explorer) result() (*CheckResult, error) {
 	return res, nil
 }
 
-// dropActions finishes rapid's shrinking: it removes, one at a time from
-// the last, every operator action without which the case still violates
-// the target and makes no finding it did not make before (findings). rapid cannot go below the generator's fewest actions (selftest
-// draws at least three, often the same one thrice); a counterexample
-// should show only what it needs.
-func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
+// minimize finishes rapid's shrinking: it removes, one at a time, every
+// operator action, tenant, job, object and declared entity (server,
+// database, client) without which the case still violates the target and
+// makes no finding it did not make before (findings), and repeats until
+// nothing more goes. rapid cannot go below the generator's fewest actions
+// (selftest draws at least three, often the same one thrice), nor remove
+// what a perturbation copied from its base; and an action (or tenant) the
+// failure needed only alongside one removed later may go on a later pass.
+// A counterexample should show only what it needs: removing any one
+// element of it makes the violation go away (or changes it).
+func (e *explorer) minimize(f *File, r caseResult) (*File, caseResult) {
 	// A mutant's counterexample must hold on the correct model (it shows
 	// the mutant, not a runbook mistake): a smaller case must too.
 	correct := e.opt
@@ -392,17 +399,107 @@ func (e *explorer) dropActions(f *File, r caseResult) (*File, caseResult) {
 		holds = func(*File) bool { return true }
 	}
 	before := findings(r)
-	for i := len(f.Actions) - 1; i >= 0; i-- {
-		c := *f
-		c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
-		// Still the target, and nothing new: without an action an operator
-		// runbook can break (INV-15, INV-X2), a violation of its own.
-		cr := runCase(&c, &e.opt)
-		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(before, k) }) && holds(&c) {
-			f, r, before = &c, cr, findings(cr)
+	// try keeps c if it still violates the target, and nothing new:
+	// without an action an operator runbook can break (INV-15, INV-X2), a
+	// violation of its own. A c that does not compile (an action naming a
+	// removed job) violates ErrorCheck only, and is not kept.
+	try := func(c *File) bool {
+		cr := runCase(c, &e.opt)
+		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(before, k) }) && holds(c) {
+			f, r, before = c, cr, findings(cr)
+			return true
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(f.Actions) - 1; i >= 0; i-- {
+			c := *f
+			c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
+			changed = try(&c) || changed
+		}
+		for ti := len(f.Tenants) - 1; ti >= 0; ti-- {
+			c := *f
+			c.Tenants = slices.Delete(slices.Clone(f.Tenants), ti, ti+1)
+			if try(&c) {
+				changed = true
+				continue
+			}
+			if n := f.Tenants[ti].Count; n != nil && *n > 1 {
+				for _, k := range fewer(*n) {
+					if try(withTenant(f, ti, func(t *Tenant) { t.Count = &k })) {
+						changed = true
+						break
+					}
+				}
+			}
+			for ji := len(f.Tenants[ti].Jobs) - 1; ji >= 0; ji-- {
+				if try(withTenant(f, ti, func(t *Tenant) { t.Jobs = slices.Delete(slices.Clone(t.Jobs), ji, ji+1) })) {
+					changed = true
+					continue
+				}
+				withObjects := func(edit func(o *Objects)) *File {
+					return withTenant(f, ti, func(t *Tenant) {
+						t.Jobs = slices.Clone(t.Jobs)
+						edit(&t.Jobs[ji].Objects)
+					})
+				}
+				objs := f.Tenants[ti].Jobs[ji].Objects
+				if objs.Set != nil && objs.Set.Count > 1 {
+					for _, k := range fewer(objs.Set.Count) {
+						if try(withObjects(func(o *Objects) { set := *o.Set; set.Count = k; o.Set = &set })) {
+							changed = true
+							break
+						}
+					}
+				}
+				for k := len(objs.Items) - 1; k >= 0 && len(objs.Items) > 1; k-- {
+					if try(withObjects(func(o *Objects) { o.Items = slices.Delete(slices.Clone(o.Items), k, k+1) })) {
+						changed = true
+					}
+					objs = f.Tenants[ti].Jobs[ji].Objects
+				}
+			}
+		}
+		for i := len(f.Servers) - 1; i >= 0; i-- {
+			c := *f
+			c.Servers = slices.Delete(slices.Clone(f.Servers), i, i+1)
+			changed = try(&c) || changed
+		}
+		for i := len(f.Databases) - 1; i >= 0; i-- {
+			c := *f
+			c.Databases = slices.Delete(slices.Clone(f.Databases), i, i+1)
+			changed = try(&c) || changed
+		}
+		for i := len(f.Clients) - 1; i >= 0; i-- {
+			c := *f
+			c.Clients = slices.Delete(slices.Clone(f.Clients), i, i+1)
+			changed = try(&c) || changed
 		}
 	}
 	return f, r
+}
+
+// withTenant is a copy of f whose tenant ti is edited by edit (on a copy:
+// f and its tenants stay as they are).
+func withTenant(f *File, ti int, edit func(t *Tenant)) *File {
+	c := *f
+	c.Tenants = slices.Clone(f.Tenants)
+	edit(&c.Tenants[ti])
+	return &c
+}
+
+// fewer is what a count n > 1 is tried at, smallest first: one, half, one
+// less (a fleet or an object set shrinks in a few runs, not n).
+func fewer(n int) []int {
+	out := []int{1}
+	if h := n / 2; h > 1 {
+		out = append(out, h)
+	}
+	if n-1 > out[len(out)-1] {
+		out = append(out, n-1)
+	}
+	return out
 }
 
 // expectsViolated reports whether f's expect: block says invariant id is

@@ -280,7 +280,7 @@ var _ = Describe("check: the final shrink keeps the failure it found", func() {
 		r := runCase(f, &e.opt)
 		gm.Expect(findings(r)).To(gm.ContainElement("INV-X2 X4 requester-left-set"))
 		gm.Expect(findings(r)).NotTo(gm.ContainElement("INV-X2 X4 no-backup"))
-		small, sr := e.dropActions(f, r)
+		small, sr := e.minimize(f, r)
 		gm.Expect(findings(sr)).To(gm.ContainElement("INV-X2 X4 requester-left-set"))
 		for _, k := range findings(sr) {
 			gm.Expect(findings(r)).To(gm.ContainElement(k), "a finding the case did not make")

@@ -1,8 +1,10 @@
 package scenarios_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,6 +148,37 @@ var _ = Describe("check: property-based exploration", func() {
 		Expect(res.Counterexample.Invariant).To(Equal("INV-15"))
 	})
 
+	It("shrinks a scenario as written too: what the violation does not need goes, jobs and objects included", func() {
+		f, err := scenarios.LoadFile("examples/disabled-tenant.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		// The disable comes after the move: INV-15, which expect: does not name.
+		f.Actions[0].At = scenarios.After(100 * time.Minute)
+		res, err := scenarios.Check(scenarios.CheckOptions{Runs: 10, Seed: 1, Bases: []scenarios.BaseScenario{{Path: "runbook.yaml", File: f}}})
+		Expect(err).NotTo(HaveOccurred())
+		ce := res.Counterexample
+		Expect(ce).NotTo(BeNil())
+		Expect(ce.Invariant).To(Equal("INV-15"))
+		Expect(ce.File.Actions).To(HaveLen(1))
+		Expect(ce.File.Actions[0].Do).To(Equal("move_backups"))
+		Expect(ce.File.Tenants).To(HaveLen(1))
+		Expect(ce.File.Tenants[0].Jobs).To(BeEmpty(), "the move needs no job")
+		expectOneMinimal(ce, 0)
+	})
+
+	// Before the final shrink went to a fixpoint and removed tenants, jobs
+	// and objects, these mutants' counterexamples kept an action, a
+	// tenant or a job the violation does not need.
+	for _, name := range []string{"slots-ignored", "tenant-limit-ignored", "double-end", "stop-removes-rp", "retry-after-stop", "agent-cut", "snapshot-left"} {
+		It("shrinks to a case from which no action, tenant, job or object can go ("+name+", selftest's cases)", func() {
+			m, err := model.ParseMutant(name)
+			Expect(err).NotTo(HaveOccurred())
+			res, err := scenarios.Check(scenarios.CheckOptions{Runs: scenarios.SelftestRuns, Seed: 1, Gen: scenarios.SelftestGenConfig(), Mutants: m})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res.Counterexample).NotTo(BeNil())
+			expectOneMinimal(res.Counterexample, m)
+		})
+	}
+
 	It("rejects a base scenario that does not compile", func() {
 		f := scenarios.GenFile().Example(1)
 		f.Tenants[0].Server = "nowhere"
@@ -242,3 +275,70 @@ var _ = Describe("determinism soak", func() {
 		}
 	})
 })
+
+// expectOneMinimal checks that removing any one action, tenant, job or
+// object (one of a set) from ce's scenario makes its invariant hold under
+// ce's model, or makes the scenario fail to compile, or (for a mutant)
+// makes the correct model violate something: nothing in it is spare.
+func expectOneMinimal(ce *scenarios.Counterexample, m model.Mutant) {
+	GinkgoHelper()
+	violates := func(f *scenarios.File, m model.Mutant) []string {
+		sc, err := scenarios.Compile("smaller.yaml", f)
+		if err != nil {
+			return nil
+		}
+		sc.Spec.Mutants = m
+		out, err := scenarios.RunScenario(sc, scenarios.Options{Sequential: true})
+		Expect(err).NotTo(HaveOccurred())
+		var ids []string
+		for _, inv := range out.Summary.Invariants {
+			if len(inv.Violations) > 0 {
+				ids = append(ids, inv.ID)
+			}
+		}
+		return ids
+	}
+	spare := func(what string, c scenarios.File) {
+		if !slices.Contains(violates(&c, m), ce.Invariant) {
+			return
+		}
+		if m != 0 && len(violates(&c, 0)) > 0 {
+			return // a runbook mistake of its own on the correct model
+		}
+		Fail(fmt.Sprintf("without %s the case still violates %s:\n%s", what, ce.Invariant, ce.YAML))
+	}
+	f := *ce.File
+	for i := range f.Actions {
+		c := f
+		c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
+		spare(fmt.Sprintf("action %d (%s)", i, f.Actions[i].Do), c)
+	}
+	for ti, t := range f.Tenants {
+		c := f
+		c.Tenants = slices.Delete(slices.Clone(f.Tenants), ti, ti+1)
+		spare("tenant "+t.Name, c)
+		for ji, j := range t.Jobs {
+			edit := func(e func(j *scenarios.Job)) scenarios.File {
+				c := f
+				c.Tenants = slices.Clone(f.Tenants)
+				c.Tenants[ti].Jobs = slices.Clone(t.Jobs)
+				e(&c.Tenants[ti].Jobs[ji])
+				return c
+			}
+			c := f
+			c.Tenants = slices.Clone(f.Tenants)
+			c.Tenants[ti].Jobs = slices.Delete(slices.Clone(t.Jobs), ji, ji+1)
+			spare("job "+t.Name+"/"+j.Name, c)
+			if s := j.Objects.Set; s != nil && s.Count > 1 {
+				spare("an object of "+j.Name, edit(func(j *scenarios.Job) { n := *s; n.Count--; j.Objects.Set = &n }))
+			}
+			for k := range j.Objects.Items {
+				if len(j.Objects.Items) > 1 {
+					spare("object "+j.Objects.Items[k].Name, edit(func(j *scenarios.Job) {
+						j.Objects.Items = slices.Delete(slices.Clone(j.Objects.Items), k, k+1)
+					}))
+				}
+			}
+		}
+	}
+}

@@ -216,7 +216,7 @@ func Selftest(opt SelftestOptions) (*SelftestResult, error) {
 			}
 			o := base
 			o.Collect, o.Mutants, o.Gen = false, mi.Mutant, genFor(mi.Mutant)
-			o.FoundBy = fmt.Sprintf("maintsim selftest --seed %d --shrink --mutant %s", base.Seed, mi.Name)
+			o.FoundBy = fmt.Sprintf("maintsim selftest --seed %d --runs %d --shrink --mutant %s", base.Seed, base.Runs, mi.Name)
 			r, err := Check(o)
 			if err != nil {
 				return nil, err

@@ -80,7 +80,7 @@ var _ = Describe("selftest: mutant × invariant", func() {
 		Expect(ce.Invariant).To(Equal("INV-04"))
 		Expect(ce.File.Actions).To(HaveLen(1), string(ce.YAML))
 		Expect(ce.File.Actions[0].Do).To(Equal("enable_maintenance"))
-		Expect(ce.File.Name).To(ContainSubstring("maintsim selftest --seed 1 --shrink --mutant maint-cuts-running"))
+		Expect(ce.File.Name).To(ContainSubstring("maintsim selftest --seed 1 --runs 50 --shrink --mutant maint-cuts-running"), "the command that finds it again: --runs 50, not the default 400")
 		Expect(string(ce.YAML)).To(ContainSubstring("do: enable_maintenance"))
 	})
 })

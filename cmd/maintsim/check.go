@@ -43,8 +43,10 @@ changes, tenant disable/enable, power off/on, manual starts, backup moves after
 a tenant disable). With scenario files, explores random perturbations of them:
 action times shifted or dropped, durations scaled, extra actions.
 
-On a violation, rapid shrinks the case to a minimal one, written as a scenario
-file (--out-dir, default .) that 'maintsim run' reproduces (its seed and
+On a violation, rapid shrinks the case, then every operator action, tenant,
+job, object and server it does not need is removed until nothing more can go
+(minimal: without any one of them the violation goes away or becomes another
+one). The minimal case is written as a scenario file (--out-dir, default .) that 'maintsim run' reproduces (its seed and
 trace hash are printed, as run prints them); the same --seed finds it again. Same --seed, same output.
 
 The cases run on --workers cores (default: all of them). The output does not
@@ -63,7 +65,7 @@ Exit codes: 0 nothing found; 1 a counterexample; 2 bad input.`,
 	cmd.Flags().StringVar(&f.report, "report", "", "HTML report of the counterexample (default: beside its YAML, .html)")
 	cmd.Flags().BoolVar(&f.noShrink, "no-shrink", false, "report the first failing case as found, without shrinking it")
 	cmd.Flags().IntVar(&f.maxActions, "max-actions", 0, "most operator actions per random scenario (default 12)")
-	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'); the counterexample then fails only under it")
+	cmd.Flags().StringVar(&f.mutant, "mutant", "", "explore a deliberately broken model (see 'maintsim selftest'), on worlds of its profile; the counterexample then fails only under it")
 	_ = cmd.Flags().MarkHidden("mutant")
 	cmd.Flags().IntVar(&f.workers, "workers", runtime.NumCPU(), "cases run in parallel (results do not depend on it)")
 	cmd.Flags().StringVar(&f.profile, "profile", "vcc", "random worlds of this semantics profile: vcc or exchange (docs/exchange.md)")
@@ -98,6 +100,27 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 			return badInput(fmt.Errorf("--mutant: %w", err))
 		}
 		opt.Mutants = m
+		// A mutant breaks its own profile's model only: explored on the
+		// other profile's worlds it never acts, and check would report it
+		// clean. Random worlds follow the mutant's profile unless --profile
+		// says otherwise, which is then bad input, as are files of the
+		// other profile (below).
+		if mp := m.Profile(); len(args) == 0 && mp != f.profile {
+			if cmd.Flags().Changed("profile") {
+				return badInput(fmt.Errorf("--mutant %s breaks the %s profile's model, not the %s worlds --profile asks for", f.mutant, mp, f.profile))
+			}
+			if f.profile = mp; mp == "exchange" {
+				opt.Gen = scenarios.DefaultExchangeGenConfig()
+			} else {
+				opt.Gen = scenarios.GenConfig{}
+			}
+			if f.maxActions > 0 {
+				if opt.Gen.IsZero() {
+					opt.Gen = scenarios.DefaultGenConfig()
+				}
+				opt.Gen.MaxActions = f.maxActions
+			}
+		}
 	}
 	for _, path := range args {
 		file, err := scenarios.LoadFile(path)
@@ -110,6 +133,9 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 				return badInput(lerr)
 			}
 			return badInput(err)
+		}
+		if fp := fileProfile(file); opt.Mutants != 0 && opt.Mutants.Profile() != fp {
+			return badInput(fmt.Errorf("%s is a scenario of the %s profile; --mutant %s breaks the %s profile's model, which it does not run", path, fp, f.mutant, opt.Mutants.Profile()))
 		}
 		opt.Bases = append(opt.Bases, scenarios.BaseScenario{Path: path, File: file})
 	}
@@ -134,11 +160,14 @@ func runCheck(cmd *cobra.Command, args []string, f *checkFlags) error {
 	if err != nil {
 		return err
 	}
+	// The counterexample's name: says the command that finds it again,
+	// mutant, runs and files included.
+	command := checkCommand(f, args)
+	opt.FoundBy = command
 	res, err := scenarios.Check(opt)
 	if err != nil {
 		return badInput(err)
 	}
-	command := checkCommand(f, args)
 	w := cmd.OutOrStdout()
 	what := "random worlds"
 	if len(args) > 0 {
@@ -287,4 +316,13 @@ func checkCommand(f *checkFlags, args []string) string {
 		parts = append(parts, scenarios.ShellQuote(a))
 	}
 	return strings.Join(parts, " ")
+}
+
+// fileProfile is a scenario file's semantics profile: vcc unless it says
+// exchange.
+func fileProfile(f *scenarios.File) string {
+	if f.Semantics != nil && f.Semantics.Profile == "exchange" {
+		return "exchange"
+	}
+	return "vcc"
 }

@@ -246,6 +246,9 @@ var _ = Describe("maintsim check", func() {
 		path := filepath.Join(dir, "maintsim-counterexample-1.yaml")
 		Expect(r.stdout).To(ContainSubstring("minimal scenario written to maintsim-counterexample-1.yaml"))
 		Expect(readFile(path)).To(ContainSubstring("do: enable_maintenance"))
+		// Its name (what `run` prints first) says how it was found, in full:
+		// `maintsim check --seed 1` alone would not find it.
+		Expect(readFile(path)).To(ContainSubstring(`name: "counterexample: INV-03 (maintsim check --seed 1 --runs 50 --mutant maint-allows-start)"`))
 		// The correct model holds on it (it fails under the mutant only).
 		rr := ms(dir, "run", path)
 		Expect(rr.code).To(Equal(0), rr.String())
@@ -297,6 +300,13 @@ var _ = Describe("maintsim check", func() {
 		Expect(words(r.stdout, "find again: maintsim check ")).To(Equal([]string{"--seed", "1", "--runs", "5", file}))
 	})
 
+	It("--mutant of the exchange profile explores exchange worlds (on Cloud Connect worlds it never acts, and passed as clean)", func() {
+		r := ms(dir, "check", "--mutant", "ex-drain-drops-queue", "--runs", "50", "--seed", "1")
+		Expect(r.code).To(Equal(1), r.String())
+		Expect(r.stdout).To(ContainSubstring("INV-X1"))
+		Expect(r.stdout).To(ContainSubstring("find again: maintsim check --seed 1 --runs 50 --profile exchange --mutant ex-drain-drops-queue\n"))
+	})
+
 	DescribeTable("bad input (exit 2)",
 		func(args ...string) {
 			r := ms(dir, append([]string{"check"}, args...)...)
@@ -307,6 +317,8 @@ var _ = Describe("maintsim check", func() {
 		Entry("--seed not a number", "--seed", "x"),
 		Entry("an unknown --profile", "--profile", "oracle"),
 		Entry("an unknown mutant", "--mutant", "nosuch"),
+		Entry("a mutant of the other profile than --profile asks for", "--mutant", "maint-cuts-running", "--profile", "exchange"),
+		Entry("a mutant of the other profile than the file's", "--mutant", "maint-cuts-running", abs("../../scenarios/examples/exchange-seed-runbook.yaml")),
 		Entry("a missing scenario", "missing.yaml"),
 		Entry("an unknown flag", "--bogus"),
 	)
