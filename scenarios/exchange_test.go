@@ -430,6 +430,44 @@ expect:
 		}))
 	})
 
+	// X1/X3: ServerWideOffline Inactive makes every component Inactive and
+	// mount_database is rejected on such a server. A database declared
+	// mounted on a server that is offline at time zero was accepted and
+	// stayed "mounted" there all run: its mail waited forever on the other
+	// servers. It is bad input now, at the line of the database.
+	DescribeTable("X1, X3: a database mounted on a server offline at time zero is bad input",
+		func(db string, errAt string) {
+			src := `name: offline at time zero
+start: 2026-11-02T20:00:00Z
+until: +1h
+semantics: {profile: exchange}
+servers:
+  - name: ex-01
+    version: "2019"
+    dag: D
+    message_rate: 60/h
+    components: [{component: ServerWideOffline, requester: HealthAPI, state: Inactive}]
+  - {name: ex-02, version: "2019", dag: D, message_rate: 60/h}
+databases:
+  - ` + db + `
+`
+			sc, err := scenarios.Parse("x.yaml", []byte(src))
+			if errAt == "" {
+				Expect(err).NotTo(HaveOccurred())
+				out, err := scenarios.RunScenario(sc, scenarios.Options{})
+				Expect(err).NotTo(HaveOccurred())
+				Expect(out).To(scentest.HoldInvariants())
+				return
+			}
+			Expect(err).To(HaveOccurred())
+			Expect(err.Error()).To(ContainSubstring(errAt + "DB01 is mounted on ex-01, whose ServerWideOffline is Inactive at time zero"))
+		},
+		Entry("active by preference on the offline server", "{name: DB01, copies: [{server: ex-01}, {server: ex-02}]}", "x.yaml:13:12: name: "),
+		Entry("active named on the offline server", "{name: DB01, active: ex-01, copies: [{server: ex-02}, {server: ex-01}]}", "x.yaml:13:26: active: "),
+		Entry("dismounted there", "{name: DB01, mounted: false, copies: [{server: ex-01}, {server: ex-02}]}", ""),
+		Entry("active on the online copy", "{name: DB01, active: ex-02, copies: [{server: ex-01}, {server: ex-02}]}", ""),
+	)
+
 	// X3: "each step restores the state from before entry". A component
 	// requester Maintenance already held before the window opened is part
 	// of that state: the exit leaves it as it was, so its exit steps are
