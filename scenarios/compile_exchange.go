@@ -327,6 +327,21 @@ func (xc *exCompiler) exDatabases() {
 					}
 				}
 			}
+			// X1/X3: a server whose ServerWideOffline is Inactive serves
+			// nothing and mounts nothing (mount_database is rejected
+			// there; Active Manager moves databases off it when it goes
+			// offline). A database mounted on it at time zero is a state
+			// Exchange never reaches.
+			if sv := spec.Copies[spec.Active].Server; spec.Mounted && slices.ContainsFunc(xc.x.Servers[sv].Holds, func(h model.ExHold) bool {
+				return h.Component == model.CompServerWideOffline && h.State == model.StateInactive
+			}) {
+				at := p.with("active")
+				if d.Active == "" {
+					at = p.with("name")
+				}
+				xc.ps.at(at, "%s is mounted on %s, whose ServerWideOffline is Inactive at time zero: an offline server mounts nothing (make another copy active, or declare mounted: false)",
+					d.Name, xc.x.Servers[sv].Name)
+			}
 		}
 		xc.x.Databases = append(xc.x.Databases, spec)
 	}

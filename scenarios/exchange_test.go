@@ -430,6 +430,97 @@ expect:
 		}))
 	})
 
+	// X1/X3: ServerWideOffline Inactive makes every component Inactive and
+	// mount_database is rejected on such a server. A database declared
+	// mounted on a server that is offline at time zero was accepted and
+	// stayed "mounted" there all run: its mail waited forever on the other
+	// servers. It is bad input now, at the line of the database.
+	DescribeTable("X1, X3: a database mounted on a server offline at time zero is bad input",
+		func(db string, errAt string) {
+			src := `name: offline at time zero
+start: 2026-11-02T20:00:00Z
+until: +1h
+semantics: {profile: exchange}
+servers:
+  - name: ex-01
+    version: "2019"
+    dag: D
+    message_rate: 60/h
+    components: [{component: ServerWideOffline, requester: HealthAPI, state: Inactive}]
+  - {name: ex-02, version: "2019", dag: D, message_rate: 60/h}
+databases:
+  - ` + db + `
+`
+			sc, err := scenarios.Parse("x.yaml", []byte(src))
+			if errAt == "" {
+				Expect(err).NotTo(HaveOccurred())
+				out, err := scenarios.RunScenario(sc, scenarios.Options{})
+				Expect(err).NotTo(HaveOccurred())
+				Expect(out).To(scentest.HoldInvariants())
+				return
+			}
+			Expect(err).To(HaveOccurred())
+			Expect(err.Error()).To(ContainSubstring(errAt + "DB01 is mounted on ex-01, whose ServerWideOffline is Inactive at time zero"))
+		},
+		Entry("active by preference on the offline server", "{name: DB01, copies: [{server: ex-01}, {server: ex-02}]}", "x.yaml:13:12: name: "),
+		Entry("active named on the offline server", "{name: DB01, active: ex-01, copies: [{server: ex-02}, {server: ex-01}]}", "x.yaml:13:26: active: "),
+		Entry("dismounted there", "{name: DB01, mounted: false, copies: [{server: ex-01}, {server: ex-02}]}", ""),
+		Entry("active on the online copy", "{name: DB01, active: ex-02, copies: [{server: ex-01}, {server: ex-02}]}", ""),
+	)
+
+	// X3: "each step restores the state from before entry". A component
+	// requester Maintenance already held before the window opened is part
+	// of that state: the exit leaves it as it was, so its exit steps are
+	// not "out of order" because of it. A hold it took during the entry
+	// and kept is.
+	DescribeTable("INV-X2 (X3 exit order): requester Maintenance's holds from before entry are the pre-entry state, not a drain left undone",
+		func(extraExit string, violated bool) {
+			src := `
+name: pre-entry maintenance hold
+start: 2026-11-02T20:00:00Z
+until: +4h
+semantics: {profile: exchange}
+servers:
+  - name: ex-01
+    version: "2019"
+    message_rate: 30/h
+    components:
+      - {component: Monitoring, requester: Maintenance, state: Inactive}
+databases:
+  - {name: DB01, copies: [{server: ex-01}]}
+actions:
+  - {at: +30m, do: backup_databases}
+  - {at: +30m, do: notify_users}
+  - {at: +1h, do: set_mailbox_server, server: ex-01, database_copy_auto_activation_policy: Blocked}
+  - {at: +1h1m, do: suspend_mailbox_database_copy, database: DB01, server: ex-01}
+  - {at: +1h2m, do: dismount_database, database: DB01}
+  - {at: +1h3m, do: set_server_component_state, server: ex-01, component: HubTransport, state: Draining, requester: Maintenance}
+  - {at: +1h3m, do: set_server_component_state, server: ex-01, component: FrontendTransport, state: Draining, requester: Maintenance}
+  - {at: +2h, do: set_server_component_state, server: ex-01, component: HubTransport, state: Active, requester: Maintenance}
+` + extraExit + `
+  - {at: +2h1m, do: mount_database, database: DB01}
+  - {at: +2h2m, do: resume_mailbox_database_copy, database: DB01, server: ex-01}
+  - {at: +2h3m, do: set_mailbox_server, server: ex-01, database_copy_auto_activation_policy: Unrestricted}
+expect:
+  - {server: ex-01, component: Monitoring, state: Inactive}
+`
+			sc, err := scenarios.Parse("x.yaml", []byte(src))
+			Expect(err).NotTo(HaveOccurred())
+			out, err := scenarios.RunScenario(sc, scenarios.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			if !violated {
+				Expect(out).To(scentest.HaveSucceeded())
+				return
+			}
+			v := violationsOf(out, "INV-X2")
+			Expect(v).NotTo(BeEmpty())
+			Expect(v[0].Message).To(HavePrefix("X3 exit order: mount_database DB01 while requester Maintenance still holds FrontendTransport Draining on ex-01"))
+			Expect(v[0].Message).NotTo(ContainSubstring("Monitoring"))
+		},
+		Entry("the exit lifts every hold the entry took", "  - {at: +2h, do: set_server_component_state, server: ex-01, component: FrontendTransport, state: Active, requester: Maintenance}", false),
+		Entry("the exit leaves FrontendTransport held: only that is reported", "", true),
+	)
+
 	// A correct runbook for ex-01 (entry 1h–1h4m, exit 2h–2h4m), then
 	// HealthAPI takes FrontendTransport Draining at HOLD; a second window
 	// opens at 4h, where the first is judged.

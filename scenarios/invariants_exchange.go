@@ -677,9 +677,9 @@ func (c *invX2) exit(sv int32, k int, r *model.Record) {
 			step, exitNames[stepDrain+1-w.maxExit])
 	}
 	w.maxExit = max(w.maxExit, e)
-	if e > 1 && c.maintenanceHolds(sv) != "" {
+	if held := c.maintenanceHolds(sv, w); e > 1 && held != "" {
 		c.once(w, "exit-components", r, sv, nil,
-			"X3 exit order: %s while requester Maintenance still holds %s on %s (set them Active first)", step, c.maintenanceHolds(sv), srvName)
+			"X3 exit order: %s while requester Maintenance still holds %s on %s (set them Active first)", step, held, srvName)
 	}
 	if e > 2 {
 		if down := c.notRemounted(w); len(down) > 0 {
@@ -696,10 +696,13 @@ func (c *invX2) exit(sv int32, k int, r *model.Record) {
 	}
 }
 
-func (c *invX2) maintenanceHolds(sv int32) string {
+// maintenanceHolds lists what requester Maintenance holds on sv that it
+// did not hold before the window's entry: a hold it had before entry is
+// the pre-entry state the exit restores (X3), not a step left undone.
+func (c *invX2) maintenanceHolds(sv int32, w *x2window) string {
 	var held []string
 	for k := range model.NumComponents {
-		if st := c.servers[sv].holds[k][model.ReqMaintenance]; st != model.StateActive {
+		if st := c.servers[sv].holds[k][model.ReqMaintenance]; st != model.StateActive && st != w.holds[k][model.ReqMaintenance] {
 			held = append(held, model.Component(k).String()+" "+st.String())
 		}
 	}
