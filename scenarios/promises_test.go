@@ -231,3 +231,41 @@ tenants: [{name: a, server: cc-01, client: vbr 12, jobs: [{name: j, kind: backup
 		Expect(le.Problems[0].Msg).To(HaveSuffix("the default max_span applies"))
 	})
 })
+
+var _ = Describe("M1, M2, S5: a notice names what it is about (several servers, tenants and jobs)", func() {
+	It("names the server of a rejected or no-op maintenance request and the tenant/job of a rejected action", func() {
+		out := runSource("multi.yaml", `
+name: notices name their subject
+start: 2026-11-02T20:00:00Z
+until: +2h
+servers:
+  - {name: cc-a, version: "12"}
+  - {name: cc-b, version: "12", maintenance: true}
+  - {name: cc-old, version: "9.5"}
+tenants:
+  - name: acme
+    server: cc-a
+    client: vbr 12
+    jobs:
+      - {name: copy, kind: backup_copy, objects: {count: 1, size: 1GiB, duration: 30m}, schedule: {at: +0s}}
+  - name: hooli
+    server: cc-b
+    client: vbr 12
+    jobs:
+      - {name: copy, kind: backup_copy, objects: {count: 1, size: 1GiB, duration: 30m}}
+actions:
+  - {at: +1m, do: enable_maintenance, server: cc-b}
+  - {at: +2m, do: disable_maintenance, server: cc-a}
+  - {at: +3m, do: enable_maintenance, server: cc-old}
+  - {at: +4m, do: stop_job, tenant: acme, job: copy, mode: graceful}
+  - {at: +5m, do: enable_tenant, tenant: hooli}
+`, scenarios.Options{})
+		Expect(out.Summary.Notices).To(Equal([]string{
+			"2026-11-02T20:01:00Z maintenance_unchanged cc-b: enable_maintenance: server is already in maintenance",
+			"2026-11-02T20:02:00Z maintenance_unchanged cc-a: disable_maintenance: server is not in maintenance",
+			"2026-11-02T20:03:00Z maintenance_rejected cc-old: maintenance mode requires Veeam Cloud Connect 9.5 Update 3 or later (server runs 9.5)",
+			"2026-11-02T20:04:00Z action_rejected acme/copy: stop_job: graceful stop is not available for backup_copy jobs (S5); the session runs on",
+			"2026-11-02T20:05:00Z action_rejected hooli: enable_tenant: tenant is already enabled",
+		}))
+	})
+})

@@ -26,7 +26,7 @@ type Summary struct {
 	Invariants        []InvariantResult   `json:"invariants"`
 	Expectations      []ExpectationResult `json:"expectations"`
 	Metrics           Metrics             `json:"metrics"`
-	Notices           []string            `json:"notices"` // operator actions refused, no-ops (M1, M2, S5)
+	Notices           []string            `json:"notices"` // operator actions refused, no-ops (M1, M2, S5): "TIME KIND SUBJECT: TEXT", SUBJECT the job (TENANT/JOB), tenant or server
 	// Exchange is the end state of an exchange profile run (nil otherwise).
 	Exchange *ExchangeSummary `json:"exchange,omitempty"`
 }
@@ -175,9 +175,29 @@ func (b *summaryBuilder) Observe(r *model.Record) {
 		}
 	case model.RecActionRejected, model.RecMaintenanceRejected, model.RecMaintenanceUnchanged:
 		if len(b.notices) < 1000 {
-			b.notices = append(b.notices, sim.FormatRFC3339(b.start, r.At)+" "+strings.TrimSpace(r.Kind.String()+": "+r.Text))
+			kind := r.Kind.String()
+			if who := b.noticeSubject(r); who != "" {
+				kind += " " + who
+			}
+			b.notices = append(b.notices, sim.FormatRFC3339(b.start, r.At)+" "+strings.TrimSpace(kind+": "+r.Text))
 		}
 	}
+}
+
+// noticeSubject names what a notice is about, so that a run with several
+// servers, tenants or jobs says which one refused (M1), did nothing (M2) or
+// was rejected (S5, …): the job as TENANT/JOB, else the tenant, else the
+// server; "" when the record names none.
+func (b *summaryBuilder) noticeSubject(r *model.Record) string {
+	if r.Job >= 0 && r.Tenant >= 0 {
+		if j := b.cat.JobName(r.Job); j != "" {
+			return b.cat.TenantName(r.Tenant) + "/" + j
+		}
+	}
+	if t := b.cat.TenantName(r.Tenant); t != "" {
+		return t
+	}
+	return b.cat.ServerName(r.Server)
 }
 
 // find returns the index of the record's session if the summary keeps it.
