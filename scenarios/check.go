@@ -411,13 +411,9 @@ func (e *explorer) minimize(f *File, r caseResult) (*File, caseResult) {
 		}
 		return false
 	}
+	cur := func() *File { return f }
 	for changed := true; changed; {
-		changed = false
-		for i := len(f.Actions) - 1; i >= 0; i-- {
-			c := *f
-			c.Actions = slices.Delete(slices.Clone(f.Actions), i, i+1)
-			changed = try(&c) || changed
-		}
+		changed = dropEach(cur, func(x *File) *[]Action { return &x.Actions }, try)
 		for ti := len(f.Tenants) - 1; ti >= 0; ti-- {
 			c := *f
 			c.Tenants = slices.Delete(slices.Clone(f.Tenants), ti, ti+1)
@@ -461,21 +457,9 @@ func (e *explorer) minimize(f *File, r caseResult) (*File, caseResult) {
 				}
 			}
 		}
-		for i := len(f.Servers) - 1; i >= 0; i-- {
-			c := *f
-			c.Servers = slices.Delete(slices.Clone(f.Servers), i, i+1)
-			changed = try(&c) || changed
-		}
-		for i := len(f.Databases) - 1; i >= 0; i-- {
-			c := *f
-			c.Databases = slices.Delete(slices.Clone(f.Databases), i, i+1)
-			changed = try(&c) || changed
-		}
-		for i := len(f.Clients) - 1; i >= 0; i-- {
-			c := *f
-			c.Clients = slices.Delete(slices.Clone(f.Clients), i, i+1)
-			changed = try(&c) || changed
-		}
+		changed = dropEach(cur, func(x *File) *[]Server { return &x.Servers }, try) || changed
+		changed = dropEach(cur, func(x *File) *[]Database { return &x.Databases }, try) || changed
+		changed = dropEach(cur, func(x *File) *[]Client { return &x.Clients }, try) || changed
 	}
 	return f, r
 }
@@ -681,3 +665,16 @@ func (t *rapidTB) Fatal(args ...any)                 { t.Error(args...) }
 func (t *rapidTB) FailNow()                          { t.failed = true }
 func (t *rapidTB) Fail()                             { t.failed = true }
 func (t *rapidTB) Failed() bool                      { return t.failed }
+
+// dropEach tries the file cur returns without each entry of one of its
+// lists in turn, last first, and reports whether try kept a removal (try
+// makes the smaller file current).
+func dropEach[T any](cur func() *File, list func(*File) *[]T, try func(*File) bool) (changed bool) {
+	for i := len(*list(cur())) - 1; i >= 0; i-- {
+		c := *cur()
+		l := list(&c)
+		*l = slices.Delete(slices.Clone(*l), i, i+1)
+		changed = try(&c) || changed
+	}
+	return changed
+}
