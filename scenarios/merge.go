@@ -152,6 +152,16 @@ type MetricStats struct {
 	P95    float64
 	Min    float64
 	Max    float64
+	// Exact holds P50, P95, Min, Max as integers for a metric of an
+	// integer unit (counts, bytes) whose values are all integers: float64
+	// rounds them above 2^53 (bytes past 8 PiB), and CONTRACT.md writes
+	// bytes as integers. nil otherwise.
+	Exact *ExactStats
+}
+
+// ExactStats are the order statistics of an integer metric, exactly.
+type ExactStats struct {
+	P50, P95, Min, Max int64
 }
 
 // MergeSweeps joins shard files into one sweep result.
@@ -482,6 +492,9 @@ func pointStats(h *SweepHeader, recs []SweepRecord) []PointStats {
 				slices.Sort(vals)
 				ms.Min, ms.Max = vals[0], vals[len(vals)-1]
 				ms.P50, ms.P95 = nearestRank(vals, 0.50), nearestRank(vals, 0.95)
+				if mi, ok := LookupMetric(name); ok && mi.Unit.Integer() {
+					ms.Exact = exactStats(recs[i:j], m)
+				}
 			}
 			ps.Stats = append(ps.Stats, ms)
 		}
@@ -500,8 +513,30 @@ func numberOf(raw json.RawMessage) (float64, bool) {
 	return v, err == nil && !math.IsNaN(v)
 }
 
+// exactStats is the order statistics of metric m over recs as integers,
+// or nil when a value is not an integer (a hand-edited file).
+func exactStats(recs []SweepRecord, m int) *ExactStats {
+	var ints []int64
+	for _, r := range recs {
+		s := strings.TrimSpace(string(r.Metrics[m].Value))
+		if s == "" || s == "null" {
+			continue
+		}
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil
+		}
+		ints = append(ints, v)
+	}
+	if len(ints) == 0 {
+		return nil
+	}
+	slices.Sort(ints)
+	return &ExactStats{P50: nearestRank(ints, 0.50), P95: nearestRank(ints, 0.95), Min: ints[0], Max: ints[len(ints)-1]}
+}
+
 // nearestRank is the ⌈q·n⌉-th smallest of sorted values.
-func nearestRank(sorted []float64, q float64) float64 {
+func nearestRank[T int64 | float64](sorted []T, q float64) T {
 	k := int(math.Ceil(q * float64(len(sorted))))
 	return sorted[min(max(k, 1), len(sorted))-1]
 }
@@ -543,8 +578,9 @@ func (r *SweepResult) WriteJSON(w io.Writer) error {
 	for _, p := range r.Points {
 		pj := pointJSON{Point: p.Point, Params: p.Params, Runs: p.Runs}
 		for _, s := range p.Stats {
+			p50, p95, lo, hi := s.orderJSON()
 			st := OrderedObject{{"unit", mustJSON(s.Unit)}, {"n", mustJSON(s.N)}, {"mean", floatJSON(s.Mean)},
-				{"p50", floatJSON(s.P50)}, {"p95", floatJSON(s.P95)}, {"min", floatJSON(s.Min)}, {"max", floatJSON(s.Max)}}
+				{"p50", p50}, {"p95", p95}, {"min", lo}, {"max", hi}}
 			b, _ := st.MarshalJSON()
 			pj.Stats = append(pj.Stats, NamedValue{Name: s.Metric, Value: b})
 		}
@@ -564,6 +600,16 @@ func (r *SweepResult) WriteJSON(w io.Writer) error {
 // WriteJSONL writes the merged runs as one unsharded sweep file (shard 1/1).
 func (r *SweepResult) WriteJSONL(w io.Writer) error {
 	return (&SweepOutput{Header: r.Header, Records: r.Records}).WriteJSONL(w)
+}
+
+// orderJSON renders p50, p95, min and max: integers exactly for an
+// integer metric.
+func (s *MetricStats) orderJSON() (p50, p95, lo, hi json.RawMessage) {
+	if e := s.Exact; e != nil {
+		i := func(v int64) json.RawMessage { return strconv.AppendInt(nil, v, 10) }
+		return i(e.P50), i(e.P95), i(e.Min), i(e.Max)
+	}
+	return floatJSON(s.P50), floatJSON(s.P95), floatJSON(s.Min), floatJSON(s.Max)
 }
 
 func mustJSON(v any) json.RawMessage {
@@ -629,8 +675,9 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 	for _, p := range r.Points {
 		params := paramCells(paths, p.Params)
 		for _, s := range p.Stats {
+			p50, p95, lo, hi := s.orderJSON()
 			row := append(append([]string{strconv.Itoa(p.Point)}, params...), s.Metric, s.Unit, strconv.Itoa(s.N),
-				cell(floatJSON(s.Mean)), cell(floatJSON(s.P50)), cell(floatJSON(s.P95)), cell(floatJSON(s.Min)), cell(floatJSON(s.Max)))
+				cell(floatJSON(s.Mean)), cell(p50), cell(p95), cell(lo), cell(hi))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

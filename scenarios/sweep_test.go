@@ -3,10 +3,12 @@ package scenarios_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -370,6 +372,46 @@ vary:
 	// run". Everything a record says that follows from its run index and
 	// the header (point, replicate, seed, params, metric names, the shard
 	// it belongs to) is checked, and a problem names FILE:LINE and the field.
+	// CONTRACT.md: sizes in bytes, counts as integers. Statistics in
+	// float64 rounded bytes past 2^53 (8 PiB: a month of a large fleet)
+	// and wrote the saturated int64 maximum as 9223372036854775808.
+	It("merge statistics of an integer metric (bytes, counts) are exact integers above 2^53", func() {
+		whole := runSweep(loadTestSweep(), scenarios.Shard{}, 1)
+		lines := bytes.Split(bytes.TrimSpace(whole), []byte("\n"))
+		big := []string{"9007199254740993", "9223372036854775807", "9007199254740995"} // a point's 3 replicates
+		var edited bytes.Buffer
+		edited.Write(lines[0])
+		edited.WriteByte('\n')
+		for i, l := range lines[1:] {
+			l = regexp.MustCompile(`"bytes_wasted":\d+`).ReplaceAll(l, []byte(`"bytes_wasted":`+big[i%3]))
+			edited.Write(l)
+			edited.WriteByte('\n')
+		}
+		res, err := scenarios.MergeSweeps([]*scenarios.SweepFile{readSweep("big.jsonl", edited.Bytes())})
+		Expect(err).NotTo(HaveOccurred())
+		var js, csv bytes.Buffer
+		Expect(res.WriteJSON(&js)).To(Succeed())
+		Expect(res.WriteCSV(&csv)).To(Succeed())
+		dec := json.NewDecoder(&js)
+		dec.UseNumber()
+		var sum struct {
+			Results []struct {
+				Stats map[string]map[string]any `json:"stats"`
+			} `json:"results"`
+		}
+		Expect(dec.Decode(&sum)).To(Succeed())
+		Expect(sum.Results).To(HaveLen(6))
+		for _, p := range sum.Results {
+			st := p.Stats["bytes_wasted"]
+			Expect(st["p50"]).To(Equal(json.Number("9007199254740995")))
+			Expect(st["p95"]).To(Equal(json.Number("9223372036854775807")))
+			Expect(st["min"]).To(Equal(json.Number("9007199254740993")))
+			Expect(st["max"]).To(Equal(json.Number("9223372036854775807")))
+			Expect(p.Stats["sessions_failed"]["p50"]).To(MatchRegexp(`^\d+$`))
+		}
+		Expect(csv.String()).To(MatchRegexp(`,bytes_wasted,bytes,3,[^,]+,9007199254740995,9223372036854775807,9007199254740993,9223372036854775807\n`))
+	})
+
 	Describe("merge fails on a mismatched run (CONTRACT.md)", func() {
 		var s1, s2, s3 []byte // shards 1/3, 2/3, 3/3: s2's line 3 is run 4 (grid point 1: +3h, +5h, 8 slots)
 		BeforeEach(func() {

@@ -66,11 +66,67 @@ func (b jbuf) key(k string) jbuf {
 	b = append(b, k...)
 	return append(b, '"', ':')
 }
-func (b jbuf) str(k, v string) jbuf { return strconv.AppendQuote(b.key(k), v) }
+func (b jbuf) str(k, v string) jbuf { return appendJSONString(b.key(k), v) }
 func (b jbuf) num(k string, v int64) jbuf {
 	return strconv.AppendInt(b.key(k), v, 10)
 }
 func (b jbuf) boolean(k string, v bool) jbuf { return strconv.AppendBool(b.key(k), v) }
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	return append(appendJSONChars(append(b, '"'), s), '"')
+}
+
+// appendJSONChars appends s as the inside of a JSON string.
+// strconv.AppendQuote is Go syntax, not JSON: it writes \x01, \a, \v and
+// \x7f, which no JSON reader accepts. Escaped here are what JSON requires (", \ and the control characters below U+0020) and U+2028,
+// U+2029 (as encoding/json does); invalid UTF-8 becomes U+FFFD.
+func appendJSONChars(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	start := 0
+	for j := 0; j < len(s); {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				j++
+				continue
+			}
+			b = append(b, s[start:j]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			j++
+			start = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:j]...)
+			b = append(b, `\ufffd`...)
+			j += size
+			start = j
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:j]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			j += size
+			start = j
+			continue
+		}
+		j += size
+	}
+	return append(b, s[start:]...)
+}
 
 // AppendTraceLine appends r as one JSON object (no newline).
 func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) []byte {
@@ -91,8 +147,14 @@ func AppendTraceLine(dst []byte, c *Catalog, start time.Time, r *model.Record) [
 		b = b.str("job", c.JobName(r.Job))
 	}
 	if r.Job >= 0 && r.N > 0 {
+		// TENANT/JOB#N (Catalog.AppendSessionName), escaped: names may
+		// hold quotes and backslashes.
 		b = append(b.key("session"), '"')
-		b = c.AppendSessionName(b, r.Job, r.N)
+		b = appendJSONChars(b, c.TenantName(c.JobTenant[r.Job]))
+		b = append(b, '/')
+		b = appendJSONChars(b, c.JobName(r.Job))
+		b = append(b, '#')
+		b = strconv.AppendInt(b, int64(r.N), 10)
 		b = append(b, '"')
 		b = b.num("attempt", int64(r.Attempt))
 	}
@@ -188,7 +250,7 @@ func appendDecl(b jbuf, c *Catalog, r *model.Record) jbuf {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendQuote(b, o)
+			b = appendJSONString(b, o)
 		}
 		b = append(b, ']')
 		b = b.num("retry_count", int64(d.RetryCount))

@@ -16,12 +16,15 @@ import (
 
 // VerifyResult is the verdict on a recorded trace.
 type VerifyResult struct {
-	Path     string `json:"path"`
-	Scenario string `json:"scenario,omitempty"`
+	Path string `json:"path"`
+	// Scenario and Seed are always written, as in the summary JSON: a
+	// trace without a scenario line, or whose line leaves them out, has
+	// the defaults "" and 0 (docs/trace-format.md).
+	Scenario string `json:"scenario"`
 	// ScenarioLine says the trace has a scenario line (Scenario is its
 	// name, which may be empty).
 	ScenarioLine bool              `json:"-"`
-	Seed         uint64            `json:"seed,omitempty"`
+	Seed         uint64            `json:"seed"`
 	Events       uint64            `json:"events"`     // trace lines read: `events` as run's summary and sweep records count them
 	Records      uint64            `json:"records"`    // the same count, under its older name
 	TraceHash    string            `json:"trace_hash"` // over the records read, as a run computes it
@@ -30,7 +33,7 @@ type VerifyResult struct {
 	// SyntheticEnd says the trace had no `end` event: one was added at the
 	// latest event's time so that liveness invariants (INV-13) judge the
 	// trace as ending there.
-	SyntheticEnd bool `json:"synthetic_end,omitempty"`
+	SyntheticEnd bool `json:"synthetic_end"`
 	// Metrics are the run's metrics computed from the trace, as a run's
 	// summary has them (docs/metrics.md).
 	Metrics Metrics `json:"metrics"`

@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -55,6 +56,57 @@ var _ = Describe("verify: invariants over a recorded trace", func() {
 			Expect(err).NotTo(HaveOccurred(), p)
 			sameVerdicts(out, vr)
 		}
+	})
+
+	// CONTRACT.md: the trace is JSONL. Names may hold quotes and
+	// backslashes (a session's too), and texts control characters, which
+	// Go's strconv quoting writes as \x01, \a, \v: not JSON.
+	It("--trace writes quotes, backslashes and control characters in names and texts as JSON, and verify reads them back", func() {
+		sc, err := scenarios.Parse("quotes.yaml", []byte(`name: "run \"q\" \\ \u0001\u0007\u000b\u007f\u2028 end"
+start: 2026-11-02T20:00:00Z
+until: +3h
+servers:
+  - name: "cc \"01\" \\ é"
+    version: "12"
+tenants:
+  - name: "t \"q\" \\ <x>"
+    server: "cc \"01\" \\ é"
+    client: vbr 12
+    max_concurrent_tasks: 1
+    jobs:
+      - name: "Backup \"#1\" / \\"
+        kind: backup
+        objects:
+          - {name: "vm \"1\" \\", size: 20GiB, duration: 10m}
+          - {name: "vm2", size: 20GiB, duration: 10m}
+        schedule: {at: +10m}
+actions:
+  - {at: +5m, do: set_maintenance_message, server: "cc \"01\" \\ é", text: "bell \u0007 vt \u000b del \u007f nul-ish \u0001 \"q\" \\ \u2028 😀"}
+  - {at: +6m, do: restart_service, server: "cc \"01\" \\ é"}
+  - {at: +15m, do: enable_maintenance, server: "cc \"01\" \\ é"}
+`))
+		Expect(err).NotTo(HaveOccurred())
+		out, trace := runWithTrace(sc)
+		lines := strings.Split(strings.TrimSuffix(string(trace), "\n"), "\n")
+		sessions := 0
+		for _, l := range lines {
+			var m map[string]any
+			Expect(json.Unmarshal([]byte(l), &m)).To(Succeed(), l)
+			if s, ok := m["session"]; ok {
+				Expect(s).To(Equal(`t "q" \ <x>/Backup "#1" / \#1`))
+				sessions++
+			}
+			if m["ev"] == "session_end" {
+				Expect(m["text"]).To(Equal("bell \a vt \v del \x7f nul-ish \x01 \"q\" \\ \u2028 😀"))
+			}
+		}
+		Expect(sessions).To(BeNumerically(">", 3))
+		Expect(out.Summary.Sessions).To(HaveLen(1))
+		Expect(out.Summary.Sessions[0].Message).To(ContainSubstring("bell \a"))
+		vr, err := scenarios.Verify("quotes.jsonl", bytes.NewReader(trace), nil)
+		Expect(err).NotTo(HaveOccurred())
+		sameVerdicts(out, vr)
+		Expect(vr.Scenario).To(Equal(out.Summary.Scenario))
 	})
 
 	It("finds in a trace the violations the live run found (mutant runs)", func() {

@@ -525,6 +525,37 @@ var _ = Describe("maintsim verify", func() {
 		Expect(errs).To(HavePrefix("<stdin>:1:"))
 	})
 
+	// A tool reads `verify --format json` and `run --format json` with one
+	// schema: the fields they share are always there, with the same types
+	// (seed 0 and an empty name were left out by verify), and names are
+	// written as the summary writes them (no HTML escaping).
+	It("--format json: the fields shared with run --format json are always present, with equal values", func() {
+		sc := writeFile(dir, "s0.yaml", "name: \"\"\nseed: 0\nstart: 2026-11-02T20:00:00Z\nuntil: +1h\nservers:\n  - name: \"cc<01>&\"\n    version: \"12\"\n")
+		t := filepath.Join(dir, "s0.jsonl")
+		r := ms(dir, "run", sc, "--trace", t, "--format", "json")
+		Expect(r.code).To(Equal(0), r.String())
+		v := ms(dir, "verify", t, "--format", "json")
+		Expect(v.code).To(Equal(0), v.String())
+		var run, ver map[string]any
+		Expect(json.Unmarshal([]byte(r.stdout), &run)).To(Succeed())
+		Expect(json.Unmarshal([]byte(v.stdout), &ver)).To(Succeed())
+		for _, k := range []string{"scenario", "seed", "events", "records", "trace_hash", "passed", "invariants", "metrics"} {
+			Expect(ver).To(HaveKeyWithValue(k, run[k]), k)
+		}
+		Expect(ver).To(HaveKeyWithValue("synthetic_end", false))
+		Expect(v.stdout).NotTo(ContainSubstring(`\u003c`))
+
+		// A trace with no scenario line: the defaults, "" and 0.
+		noScenario := writeFile(dir, "n.jsonl", `{"t":0,"ev":"server","server":"cc-01","version":"12"}`+"\n")
+		v = ms(dir, "verify", noScenario, "--format", "json")
+		Expect(v.code).To(Equal(0), v.String())
+		ver = nil
+		Expect(json.Unmarshal([]byte(v.stdout), &ver)).To(Succeed())
+		Expect(ver).To(HaveKeyWithValue("scenario", ""))
+		Expect(ver).To(HaveKeyWithValue("seed", BeNumerically("==", 0)))
+		Expect(ver).To(HaveKeyWithValue("synthetic_end", true))
+	})
+
 	It("a trace exported by another system, written by hand from docs/trace-format.md: exit 0", func() {
 		v := ms("", "verify", "testdata/traces/exported_by_hand.jsonl")
 		Expect(v.code).To(Equal(0), v.String())

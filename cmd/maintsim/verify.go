@@ -63,6 +63,7 @@ func runVerify(cmd *cobra.Command, path string, f *verifyFlags) error {
 	if f.format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // as the summary JSON: names keep their < > &
 		if err := enc.Encode(res); err != nil {
 			return failed(err)
 		}
