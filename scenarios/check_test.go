@@ -15,6 +15,7 @@ import (
 	"github.com/maintsim/maintsim/model"
 	"github.com/maintsim/maintsim/scenarios"
 	"github.com/maintsim/maintsim/scenarios/scentest"
+	"github.com/maintsim/maintsim/sim"
 )
 
 func checkExamples() []scenarios.BaseScenario {
@@ -342,3 +343,25 @@ func expectOneMinimal(ce *scenarios.Counterexample, m model.Mutant) {
 		}
 	}
 }
+
+var _ = Describe("determinism across offset notation (scenario-format.md, Times)", func() {
+	It("runs the same instant written as Z, +00:00 or +02:00 to the same trace hash, with daily at 22:00 UTC", func() {
+		var hashes []string
+		for _, start := range []string{"2026-11-02T20:00:00Z", "2026-11-02T20:00:00+00:00", "2026-11-02T22:00:00+02:00", "2026-11-02T15:00:00-05:00"} {
+			sc, err := scenarios.Parse("offset.yaml", []byte("start: "+start+`
+until: 2026-11-04T00:00:00+01:00
+servers: [{name: s, version: 12}]
+tenants:
+  - {name: a, server: s, client: vbr 12, jobs: [{name: j, kind: backup, objects: [{name: vm1, duration: 10m}], schedule: {daily: "22:00"}}]}
+actions: [{at: 2026-11-03T00:00:00+02:00, do: enable_maintenance, server: s}]
+`))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(sc.Spec.Jobs[0].Schedule.First).To(Equal(sim.Time(2 * time.Hour))) // 22:00 UTC
+			out, err := scenarios.RunScenario(sc, scenarios.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(out.Summary.Start).To(Equal("2026-11-02T20:00:00Z"))
+			hashes = append(hashes, out.Summary.TraceHash)
+		}
+		Expect(hashes).To(HaveEach(hashes[0]))
+	})
+})

@@ -88,6 +88,9 @@ func (c *compiler) header(path string) {
 	c.start = DefaultStart
 	if !f.Start.IsZero() {
 		c.start = f.Start
+		if err := checkInstant(f.Start, f.Start.Format(time.RFC3339Nano)); err != nil {
+			c.ps.at(pathOf("start"), "%v", err)
+		}
 	}
 	sp.Start = c.start
 	c.until = sim.Time(DefaultDuration)

@@ -402,6 +402,10 @@ func (d *yamlDecoder) decode(n ast.Node, v reflect.Value, key string) {
 			d.fail(n, key, "bad time %q: want RFC 3339, as in 2026-11-02T20:00:00Z", s)
 			return
 		}
+		if err := checkInstant(t, s); err != nil {
+			d.fail(n, key, "%v", err)
+			return
+		}
 		v.Set(reflect.ValueOf(t))
 		return
 	}

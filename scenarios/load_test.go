@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -461,6 +462,30 @@ var _ = Describe("scenario files: units", func() {
 		Entry(nil, "+0s", *scenarios.After(0), "+0s"),
 		Entry(nil, "2026-11-02T22:00:00Z", *scenarios.AtTime(time.Date(2026, 11, 2, 22, 0, 0, 0, time.UTC)), "2026-11-02T22:00:00Z"),
 	)
+
+	// The zero time.Time is also how a File says "no time given": written
+	// in a file it must be refused, not run as the default start or as +0.
+	// So is any instant whose nanoseconds since 1970 leave int64, where the
+	// trace hash's start is undefined.
+	It("refuses absolute times outside the int64-nanosecond range, the zero time included", func() {
+		file := func(start, at string) string {
+			return "start: " + start + "\nuntil: +1h\nservers: [{name: s, version: 12}]\n" +
+				"actions: [{at: " + at + ", do: enable_maintenance, server: s}]\n"
+		}
+		_, err := scenarios.Parse("at.yaml", []byte(file("2026-11-02T20:00:00Z", "0001-01-01T00:00:00Z")))
+		Expect(err).To(MatchError(ContainSubstring(`at.yaml:4:16: at: time "0001-01-01T00:00:00Z" is out of range`)))
+		_, err = scenarios.Parse("at.yaml", []byte(file("2026-11-02T20:00:00Z", "0001-01-01T02:00:00+02:00")))
+		Expect(err).To(MatchError(ContainSubstring(`is out of range`)))
+		for _, start := range []string{"0001-01-01T00:00:00Z", "1677-09-21T00:12:43Z", "2262-04-12T00:00:00Z", "9999-12-31T23:59:59Z"} {
+			_, err = scenarios.Parse("start.yaml", []byte(file(start, "+0")))
+			Expect(err).To(MatchError(ContainSubstring(`start.yaml:1:8: start: time "`+start+`" is out of range`)), start)
+		}
+		_, err = scenarios.Compile("go", &scenarios.File{Start: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)})
+		Expect(err).To(MatchError(ContainSubstring("start: time \"2300-01-01T00:00:00Z\" is out of range")))
+		sc, err := scenarios.Parse("edge.yaml", []byte(file("1677-09-21T00:12:43.145224192Z", "+0")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Spec.Start.UnixNano()).To(Equal(int64(math.MinInt64)))
+	})
 
 	It("prints every duration, size and bandwidth so that it parses back", func() {
 		rapid.Check(GinkgoT(), func(t *rapid.T) {

@@ -479,7 +479,29 @@ func ParseTimeSpec(s string) (TimeSpec, error) {
 	if err != nil {
 		return TimeSpec{}, fmt.Errorf("bad time %q: %s", s, timeHint)
 	}
+	if err := checkInstant(abs, s); err != nil {
+		return TimeSpec{}, err
+	}
 	return TimeSpec{Time: abs}, nil
+}
+
+// The instants a scenario may name: those whose nanoseconds since the Unix
+// epoch fit an int64, the form the trace hash stores start in. Outside it
+// the hash of start is undefined, a trace's time can leave RFC 3339 (year
+// 10000), and the zero time.Time (0001-01-01T00:00:00Z, in any offset)
+// would read as no time given: a start as the default start, an at as +0.
+var (
+	minInstant = time.Unix(0, math.MinInt64).UTC()
+	maxInstant = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// checkInstant refuses an instant outside [minInstant, maxInstant].
+func checkInstant(t time.Time, written string) error {
+	if t.Before(minInstant) || t.After(maxInstant) {
+		return fmt.Errorf("time %q is out of range: times lie from %s to %s (nanoseconds since 1970 must fit an int64)",
+			strings.TrimSpace(written), minInstant.Format(time.RFC3339Nano), maxInstant.Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // IsAbsolute reports whether the time is RFC 3339 rather than +DURATION.
