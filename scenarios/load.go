@@ -402,6 +402,13 @@ func (d *yamlDecoder) decode(n ast.Node, v reflect.Value, key string) {
 			d.fail(n, key, "bad time %q: want RFC 3339, as in 2026-11-02T20:00:00Z", s)
 			return
 		}
+		if t.IsZero() {
+			// The zero time is how a File says "start left out": taken
+			// as written it would silently run from the default start.
+			d.fail(n, key, "%q is the zero time, read as %s left out; give a later time, or leave %s out for the default (%s)",
+				s, lastKey(key), lastKey(key), DefaultStart.Format(time.RFC3339))
+			return
+		}
 		v.Set(reflect.ValueOf(t))
 		return
 	}
