@@ -77,8 +77,8 @@ type Tenant struct {
 	Server             string    `yaml:"server" jsonschema:"required"`
 	Client             string    `yaml:"client" jsonschema:"required" jsonschema_description:"product and version, as in \"vbr 9.5u3\" (products: vbr, vac, agent-windows, agent-linux, agent-mac)"`
 	MaxConcurrentTasks int       `yaml:"max_concurrent_tasks,omitempty" jsonschema:"minimum=0" jsonschema_description:"0 or absent: unlimited"`
-	Bandwidth          Bandwidth `yaml:"bandwidth,omitempty" jsonschema_description:"WAN bandwidth; absent: limited by the server only"`
-	RPO                Duration  `yaml:"rpo,omitempty" jsonschema_description:"recovery point objective, for the rpo_violations metric"`
+	Bandwidth          Bandwidth `yaml:"bandwidth,omitempty" jsonschema_description:"WAN bandwidth; absent: limited by the server only (a target: local job moves at 10Gbit/s)"`
+	RPO                Duration  `yaml:"rpo,omitempty" jsonschema_description:"recovery point objective, for the rpo_violations metric; 0 or absent: none"`
 	Enabled            *bool     `yaml:"enabled,omitempty" jsonschema_description:"default true"`
 	Jobs               []Job     `yaml:"jobs,omitempty"`
 }
@@ -133,7 +133,7 @@ type Schedule struct {
 // Retry is S8's policy.
 type Retry struct {
 	Count *int     `yaml:"count" jsonschema:"required,minimum=0"` // nil: not given, an error (no silent "no retries")
-	Wait  Duration `yaml:"wait,omitempty"`
+	Wait  Duration `yaml:"wait,omitempty" jsonschema_description:"wait before each retry; default 0"`
 }
 
 // Action is one operator action. Which of Server, Tenant, Job, Mode and
