@@ -150,16 +150,18 @@ func (s *invariantSet) Observe(r *model.Record) {
 	for m := s.byKind[r.Kind&63]; m != 0; m &= m - 1 {
 		s.checkers[bits.TrailingZeros64(m)].Observe(r)
 	}
+	if liveKinds.has(r.Kind) {
+		s.cat.observeTask(r)
+	}
 }
 
 // Touch implements sim.Toucher: behind a pipe, the set loads the rows a
 // chunk of records will read before its checkers read them, then, for each
-// task end, the value each checker keeps for the task in its table of live
-// tasks (on a fleet those tables, a few hundred kilobytes each, fall out
+// task end, the task's entries in the tables of live tasks (on a fleet those tables, a few hundred kilobytes each, fall out
 // of cache between a task's start and its end, minutes of simulated time
 // and a million records later).
 func (s *invariantSet) Touch(rs []model.Record) {
-	if !s.cat.touch(rs) || len(s.tasks) == 0 {
+	if !s.cat.touch(rs) {
 		return
 	}
 	var sum byte
@@ -168,6 +170,7 @@ func (s *invariantSet) Touch(rs []model.Record) {
 			continue
 		}
 		if o := s.cat.loadedRow(rs[i].Job, rs[i].Object); o != nil {
+			sum += s.cat.tasks.touch(o.slots[slotLive])
 			for _, t := range s.tasks {
 				sum += t.touchTask(o)
 			}

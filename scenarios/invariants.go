@@ -639,29 +639,80 @@ func (s *taskStart) record(other *model.Record) *model.Record {
 		Bytes: s.bytes, Due: s.due, TransferAt: s.transferAt, CommitAt: s.commitAt}
 }
 
+// liveTask is what the checkers read about a task in process, kept once
+// for all of them in Catalog.tasks (the set updates it after its checkers
+// have seen a record, so a checker reads the task as it was before the
+// record). A task is in the table from its task_start to its task_end, by
+// (job, object). Checkers that judge what becomes of the tasks in process
+// at an instant (maintenance enabled: INV-04, INV-13; a graceful stop:
+// INV-10) walk this table then and keep their own entries only for the
+// tasks they marked: most task records of a run come while no window is
+// open and no stop pending, and then those checkers read no per-task state.
+type liveTask struct {
+	start  taskStart // its task_start: INV-01's evidence and byte count
+	due    sim.Time  // the latest planned end (task_start, task_phase, task_plan): INV-13
+	xferAt sim.Time  // the latest planned transfer start, when one was given: INV-13
+	bounds bounds    // the latest plan with a commit time: INV-04
+	n      int32
+	phase  model.Phase // the highest phase recorded: INV-04
+}
+
+// liveKinds are the records that change Catalog.tasks.
+var liveKinds = kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd)
+
+// observeTask follows r in the table of tasks in process (after the
+// checkers have read it).
+func (c *Catalog) observeTask(r *model.Record) {
+	o := c.obj(r.Job, r.Object)
+	k := taskKey(r)
+	switch r.Kind {
+	case model.RecTaskStart:
+		t := liveTask{due: r.Due, xferAt: r.TransferAt, n: r.N, phase: model.PhaseSnapshot}
+		t.start.observe(r)
+		t.bounds.observe(r)
+		c.tasks.set(o.slot(slotLive), k, t)
+	case model.RecTaskPhase, model.RecTaskPlan:
+		if t := c.tasks.ref(o.slot(slotLive), k); t != nil {
+			if r.TransferAt != 0 {
+				t.xferAt = r.TransferAt
+			}
+			t.due = r.Due
+			t.bounds.observe(r)
+			if r.Kind == model.RecTaskPhase {
+				t.phase = max(t.phase, r.Phase)
+			}
+		}
+	case model.RecTaskEnd:
+		c.tasks.del(o.slot(slotLive), k)
+	}
+}
+
+// liveOn calls fn for every task in process of the jobs j for which
+// keep(j) holds (Catalog.tasks).
+func (c *checker) liveOn(keep func(j int32) bool, fn func(k uint64, t *liveTask)) {
+	c.cat.tasks.each(keep, fn)
+}
+
 // ---------------------------------------------------------------------------
 // INV-01 no-half-transfer
 
 type inv01 struct {
 	checker
-	live taskTable[taskStart] // slots: objRow.slots[slotINV01]
 }
 
-var inv01Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+var inv01Kinds = kindSet(model.RecTaskEnd) // its task_start is in Catalog.tasks
 
 func (c *inv01) Observe(r *model.Record) {
 	if !inv01Kinds.has(r.Kind) {
 		return
 	}
-	k := taskKey(r)
-	o := c.cat.obj(r.Job, r.Object)
 	if r.Kind == model.RecTaskStart {
-		var t taskStart
-		t.observe(r)
-		c.live.set(o.slot(slotINV01), k, t)
-		return
+		return // Catalog.tasks keeps it
 	}
-	t, _ := c.live.del(o.slot(slotINV01), k)
+	var t taskStart
+	if lt := c.cat.tasks.ref(c.cat.obj(r.Job, r.Object).slot(slotLive), taskKey(r)); lt != nil {
+		t = lt.start
+	}
 	rp := r.Flags.Has(model.FlagRestorePoint)
 	switch {
 	case r.Result != model.ResultSuccess:
@@ -866,15 +917,15 @@ type inv04 struct {
 	checker
 	f       faults
 	m       maintenance
-	live    taskTable[inv04task] // slots: objRow.slots[slotINV04]
+	marked  liveTable[inv04task] // the tasks in process at an enable, by taskKey
 	jobStop []uint32             // immediate stops per job (an operator stop is not maintenance)
 }
 
+// inv04task is what INV-04 keeps of a task in process at an enable (the
+// task's plan and phase are in Catalog.tasks).
 type inv04task struct {
-	bounds   bounds
 	st       stamp // at the enable: faults on the task's server and tenant
 	stopSeq  uint32
-	phase    model.Phase // from task_start/task_phase
 	atEnable model.Phase
 	must     bool
 	// maybe: the task was in process at the enable (at enableAt), in a
@@ -886,8 +937,7 @@ type inv04task struct {
 	enableAt sim.Time
 }
 
-var inv04Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan,
-	model.RecStopRequested, model.RecTaskEnd)
+var inv04Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecStopRequested, model.RecTaskEnd)
 
 func (c *inv04) Observe(r *model.Record) {
 	if !inv04Kinds.has(r.Kind) {
@@ -895,13 +945,18 @@ func (c *inv04) Observe(r *model.Record) {
 	}
 	c.f.observe(r)
 	if c.m.observe(r) {
-		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv04task) {
+		c.liveOn(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, lt *liveTask) {
 			j := taskJob(k)
-			if t.must || c.jobServer(j) != r.Server {
+			t := c.marked.ref(k)
+			if t != nil && t.must {
 				return
 			}
+			if t == nil {
+				c.marked.set(k, inv04task{})
+				t = c.marked.ref(k)
+			}
 			st, stop := c.f.stamp(r.Server, c.jobTenant(j)), *at(&c.jobStop, j)
-			if p := t.bounds.phase(t.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
+			if p := lt.bounds.phase(lt.phase, r.At); p == model.PhaseTransfer || p == model.PhaseCommit {
 				t.must, t.st, t.stopSeq, t.atEnable = true, st, stop, p
 			} else {
 				t.maybe, t.enableAt, t.st, t.stopSeq = true, r.At, st, stop
@@ -911,25 +966,18 @@ func (c *inv04) Observe(r *model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		t := inv04task{phase: model.PhaseSnapshot}
-		t.bounds.observe(r)
-		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.slot(slotINV04), taskKey(r), t)
-	case model.RecTaskPhase, model.RecTaskPlan:
-		o := c.cat.obj(r.Job, r.Object)
-		if t := c.live.ref(o.slot(slotINV04), taskKey(r)); t != nil {
-			t.bounds.observe(r)
-			if r.Kind == model.RecTaskPhase {
-				t.phase = max(t.phase, r.Phase)
-			}
+		if c.marked.n != 0 {
+			c.marked.del(taskKey(r)) // a new task of the object: nothing was in process at an enable
 		}
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate {
 			*at(&c.jobStop, r.Job)++
 		}
 	case model.RecTaskEnd:
-		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.slot(slotINV04), taskKey(r))
+		if c.marked.n == 0 {
+			return
+		}
+		t, ok := c.marked.del(taskKey(r))
 		if !ok {
 			return
 		}
@@ -1327,8 +1375,10 @@ func (c *inv09) Observe(r *model.Record) {
 type inv10 struct {
 	checker
 	f     faults
-	stops []model.Record       // per job: the graceful stop of the live session
-	live  taskTable[inv10task] // slots: objRow.slots[slotINV10]
+	stops []model.Record // per job: the graceful stop of the live session
+	// must holds the tasks in process at a graceful stop (by taskKey):
+	// each is to finish, unless a fault since (st) explains it.
+	must liveTable[stamp]
 }
 
 type inv10sess struct {
@@ -1339,11 +1389,6 @@ type inv10sess struct {
 	s4            bool
 	immediate     bool
 	attemptFailed bool
-}
-
-type inv10task struct {
-	st   stamp
-	must bool
 }
 
 var inv10Kinds = faultKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
@@ -1381,18 +1426,17 @@ func (c *inv10) Observe(r *model.Record) {
 			s.graceful, s.s4 = true, !s.anyStarted
 			*c.perJob(&c.stops, r.Job) = *r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
-			c.live.each(func(j int32) bool { return j == r.Job }, func(k uint64, t *inv10task) {
-				if taskJob(k) == r.Job {
-					*t = inv10task{must: true, st: st}
-				}
+			c.liveOn(func(j int32) bool { return j == r.Job }, func(k uint64, _ *liveTask) {
+				c.must.set(k, st)
 			})
 		case r.Mode == model.StopImmediate:
 			s.immediate = true
 		}
 	case model.RecTaskStart:
 		s.anyStarted = true
-		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.slot(slotINV10), taskKey(r), inv10task{})
+		if c.must.n != 0 {
+			c.must.del(taskKey(r)) // a new task of the object: not in process at the stop
+		}
 		if s.graceful && !s.immediate {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
@@ -1406,13 +1450,12 @@ func (c *inv10) Observe(r *model.Record) {
 		if s.graceful && !s.immediate && !r.Flags.Has(model.FlagStarted) && r.Result != model.ResultCanceled && (r.Cause == model.CauseStop || r.Cause == model.CauseNone) {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object ended %s after a graceful stop (S3: pending objects are not processed; Canceled)", r.Result)
 		}
-		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.slot(slotINV10), taskKey(r))
-		if !ok {
+		if c.must.n == 0 {
 			return
 		}
+		st, must := c.must.del(taskKey(r))
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
-		if t.must && !s.immediate && !committed && c.f.clean(t.st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
+		if must && !s.immediate && !committed && c.f.clean(st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r},
 				"object in process at a graceful stop ended %s without a restore point (S3: in-process objects finish)", r.Result)
 		}
@@ -1689,7 +1732,9 @@ type inv13 struct {
 	f    faults
 	m    maintenance
 	srv  []inv13srv
-	live taskTable[inv13task] // slots: objRow.slots[slotINV13]
+	// marked holds the affected tasks in process at an enable (by
+	// taskKey), the ones the drain bound is about.
+	marked liveTable[inv13task]
 }
 
 type inv13srv struct {
@@ -1707,11 +1752,9 @@ type inv13srv struct {
 }
 
 type inv13task struct {
-	due    sim.Time
-	xferAt sim.Time // planned start of its transfer (0: unknown)
-	st     stamp
-	n      int32
-	marked bool
+	due sim.Time // its planned end, as INV-13 accepts it (see the task_plan case)
+	st  stamp
+	n   int32
 }
 
 var inv13Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan,
@@ -1727,18 +1770,18 @@ func (c *inv13) Observe(r *model.Record) {
 		if sv.live == 0 {
 			sv.joinAt = 0 // an earlier window that drained nothing left none
 		}
-		c.live.each(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *inv13task) {
+		c.liveOn(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, t *liveTask) {
 			f := c.cat.fact(taskJob(k))
 			if t.xferAt > r.At && !f.Local && (sv.joinAt == 0 || t.xferAt < sv.joinAt) {
 				sv.joinAt = t.xferAt // a transfer that begins during the drain
 			}
-			if t.marked || !f.Flags.Has(model.FlagAffected) || f.Flags.Has(model.FlagStandaloneAgent) {
+			if !f.Flags.Has(model.FlagAffected) || f.Flags.Has(model.FlagStandaloneAgent) || c.marked.find(k) >= 0 {
 				return // M8 work and M4 sessions are not drained
 			}
 			if t.due == 0 {
 				return // no planned end in the trace (docs/trace-format.md: due is optional): no bound to judge
 			}
-			t.marked, t.st = true, c.f.stamp(r.Server, f.Tenant)
+			c.marked.set(k, inv13task{due: t.due, st: c.f.stamp(r.Server, f.Tenant), n: t.n})
 			sv.live++
 			sv.deadline = max(sv.deadline, t.due)
 		})
@@ -1746,8 +1789,9 @@ func (c *inv13) Observe(r *model.Record) {
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
-		o := c.cat.obj(r.Job, r.Object)
-		c.live.set(o.slot(slotINV13), taskKey(r), inv13task{due: r.Due, xferAt: r.TransferAt, n: r.N})
+		if c.marked.n != 0 {
+			c.marked.del(taskKey(r)) // a new task of the object: not in process at the enable
+		}
 		if f := c.cat.fact(r.Job); f.Server >= 0 && int(f.Server) < len(c.srv) && c.srv[f.Server].live > 0 && !f.Local {
 			c.srv[f.Server].joined = true
 		}
@@ -1756,29 +1800,26 @@ func (c *inv13) Observe(r *model.Record) {
 		if r.Kind == model.RecTaskPhase && r.Phase == model.PhaseTransfer && sv != nil && sv.live > 0 && !c.cat.fact(r.Job).Local {
 			sv.joined = true
 		}
-		o := c.cat.obj(r.Job, r.Object)
-		if t := c.live.ref(o.slot(slotINV13), taskKey(r)); t != nil {
-			if r.TransferAt != 0 {
-				t.xferAt = r.TransferAt
-			}
-			if t.marked && sv != nil && r.Due > t.due && !sv.joined && (sv.joinAt == 0 || r.At < sv.joinAt) {
+		if c.marked.n == 0 {
+			return // an unmarked task's plan is in Catalog.tasks
+		}
+		if t := c.marked.ref(taskKey(r)); t != nil {
+			if sv != nil && r.Due > t.due && !sv.joined && (sv.joinAt == 0 || r.At < sv.joinAt) {
 				// A later plan no transfer explains: the bound stays, and
 				// so does the task's due, so that the same plan repeated
 				// is still later, not accepted the second time.
 				return
 			}
 			t.due = r.Due
-			if t.marked && sv != nil {
+			if sv != nil {
 				sv.deadline = max(sv.deadline, r.Due)
 			}
 		}
 	case model.RecTaskEnd:
-		o := c.cat.obj(r.Job, r.Object)
-		t, ok := c.live.del(o.slot(slotINV13), taskKey(r))
-		if !ok {
+		if c.marked.n == 0 {
 			return
 		}
-		if t.marked {
+		if t, ok := c.marked.del(taskKey(r)); ok {
 			svID := c.jobServer(r.Job)
 			sv := at(&c.srv, svID)
 			if r.At > sv.deadline && c.f.clean(t.st, svID, c.jobTenant(r.Job)) {
@@ -1797,9 +1838,9 @@ func (c *inv13) Observe(r *model.Record) {
 			t inv13task
 		}
 		var late []lateTask
-		c.live.each(func(int32) bool { return true }, func(k uint64, t *inv13task) {
+		c.marked.each(func(k uint64, t *inv13task) {
 			s := c.jobServer(taskJob(k))
-			if t.marked && s >= 0 && int(s) < len(c.srv) && r.At > c.srv[s].deadline && c.f.clean(t.st, s, c.jobTenant(taskJob(k))) {
+			if s >= 0 && int(s) < len(c.srv) && r.At > c.srv[s].deadline && c.f.clean(t.st, s, c.jobTenant(taskJob(k))) {
 				late = append(late, lateTask{k, *t})
 			}
 		})
@@ -2068,8 +2109,4 @@ func (c *inv15) kindMask() kinds      { return inv15Kinds }
 func (c *inv16) kindMask() kinds      { return inv16Kinds }
 
 // Touchers of the tables of live tasks (invariantSet.Touch).
-func (c *inv01) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV01]) }
-func (c *inv04) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV04]) }
-func (c *inv10) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV10]) }
 func (c *inv12) touchTask(o *objRow) byte { return c.phase.touch(o.slots[slotINV12]) }
-func (c *inv13) touchTask(o *objRow) byte { return c.live.touch(o.slots[slotINV13]) }

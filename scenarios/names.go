@@ -40,6 +40,9 @@ type Catalog struct {
 		row     *objRow
 	}
 	objBase []int32 // flat index of each job's first object; last entry: the total
+	// tasks is what the checkers read about each task in process
+	// (liveTask), kept once for all of them (invariantSet.Observe).
+	tasks taskTable[liveTask]
 	touched int32   // what touch loaded (rows.go), kept so its loads stay
 }
 

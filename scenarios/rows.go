@@ -42,13 +42,13 @@ func rowAt[T any](rows *[]T, i int32, declared int) *T {
 	return &(*rows)[i]
 }
 
-// An objRow also says where the checkers that follow tasks keep the state
-// of the object's task in process (a task is one object of its job's one
-// live session): a slot, plus one, in each checker's dense table of live
-// tasks (taskTable in invariants.go); 0 when the checker has none. The
-// state itself stays out of the row: the tables hold a few hundred live
-// tasks even on a fleet and stay in cache, while rows are one per declared
-// object and cold.
+// An objRow also says where the object's task in process is kept (a task
+// is one object of its job's one live session): a slot, plus one, in the
+// set's dense table of live tasks (Catalog.tasks) and in INV-12's
+// (taskTable in invariants.go); 0 when there is none. The state itself
+// stays out of the row: the tables hold a few hundred live tasks even on a
+// fleet and stay in cache, while rows are one per declared object and
+// cold.
 type objRow struct {
 	inv07   inv07rp
 	inv12   inv12ended
@@ -59,22 +59,19 @@ type objRow struct {
 	// A row is a whole cache line (64 bytes; a fleet's rows are one
 	// large, page-aligned allocation): at 56 bytes, most rows straddled
 	// two lines and a task end missed on both.
-	_ [8]byte
+	_ [20]byte
 }
 
-// taskSlot names the checkers that keep a slot in every objRow.
+// taskSlot names the tables of live tasks that keep a slot in every objRow.
 type taskSlot int
 
 const (
-	slotINV01 taskSlot = iota
-	slotINV04
-	slotINV10
-	slotINV12
-	slotINV13
+	slotLive  taskSlot = iota // the set's table of tasks in process (Catalog.tasks)
+	slotINV12                 // INV-12's, which forgets a job's tasks on a broken session
 	taskSlots
 )
 
-// slot is checker i's slot field in the row; nil for no row (a task of an
+// slot is table i's slot field in the row; nil for no row (a task of an
 // undeclared object).
 func (o *objRow) slot(i taskSlot) *int32 {
 	if o == nil {
