@@ -1729,9 +1729,9 @@ func (c *inv12) reset(job int32) {
 
 type inv13 struct {
 	checker
-	f    faults
-	m    maintenance
-	srv  []inv13srv
+	f   faults
+	m   maintenance
+	srv []inv13srv
 	// marked holds the affected tasks in process at an enable (by
 	// taskKey), the ones the drain bound is about.
 	marked liveTable[inv13task]
