@@ -122,7 +122,7 @@ func writeExchangeHTML(w io.Writer, r RunReport) error {
 		v.Ex.Timeline.Reason = "This report was made without the run's event records, so there is no timeline; run with records kept (maintsim run --report does) to get one."
 	}
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, "exchange.html", v); err != nil {
+	if err := pageTemplates().ExecuteTemplate(&buf, "exchange.html", v); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

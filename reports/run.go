@@ -82,7 +82,7 @@ func WriteRunHTML(w io.Writer, r RunReport) error {
 	}
 	v := buildRunView(&r)
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, "run.html", v); err != nil {
+	if err := pageTemplates().ExecuteTemplate(&buf, "run.html", v); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

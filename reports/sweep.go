@@ -163,7 +163,7 @@ func WriteSweepHTML(w io.Writer, d SweepData) error {
 	}
 	v := buildSweepView(&d)
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, "sweep.html", v); err != nil {
+	if err := pageTemplates().ExecuteTemplate(&buf, "sweep.html", v); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
