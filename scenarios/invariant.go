@@ -146,6 +146,8 @@ func (s *invariantSet) Observe(r *model.Record) {
 		if r.Kind == model.RecScenario {
 			s.setProfile(r.Decl.Semantics.Profile)
 		}
+	} else if s.cat.factsStale {
+		s.cat.buildFacts()
 	}
 	for m := s.byKind[r.Kind&63]; m != 0; m &= m - 1 {
 		s.checkers[bits.TrailingZeros64(m)].Observe(r)
