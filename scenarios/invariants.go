@@ -238,7 +238,17 @@ func (c *checker) perTenant(s *[]model.Record, t int32) *model.Record {
 // A slice of small entries grows to 128 bytes (at most eight entries) at
 // once: the checkers keep a dozen small per-entity slices, and growing each
 // 1, 2, 4, 8 was a fifth of a check case's allocations.
+//
+// The common case (i already in s) is inlined at the call; the rest is in
+// atGrow, which keeps at under the inliner's budget.
 func at[T any](s *[]T, i int32) *T {
+	if uint(i) < uint(len(*s)) {
+		return &(*s)[i]
+	}
+	return atGrow(s, i)
+}
+
+func atGrow[T any](s *[]T, i int32) *T {
 	if i < 0 {
 		return nil
 	}
@@ -407,10 +417,15 @@ type taskTable[V any] struct {
 const freeSlot = ^uint64(0)
 
 // ref returns task k's value (valid until the next set), or nil.
+// The slot case is inlined at the call.
 func (t *taskTable[V]) ref(s *int32, k uint64) *V {
 	if s != nil && *s != 0 {
 		return &t.vals[*s-1]
 	}
+	return t.refOther(k)
+}
+
+func (t *taskTable[V]) refOther(k uint64) *V {
 	if t.other.n != 0 {
 		return t.other.ref(k)
 	}
@@ -452,6 +467,20 @@ func (t *taskTable[V]) touch(s int32) byte {
 		return 0
 	}
 	return *(*byte)(unsafe.Pointer(&t.vals[s-1]))
+}
+
+// drop removes task k, if there.
+func (t *taskTable[V]) drop(s *int32, k uint64) {
+	if s != nil && *s != 0 {
+		i := *s - 1
+		*s = 0
+		t.keys[i] = freeSlot
+		t.free = append(t.free, i)
+		return
+	}
+	if t.other.n != 0 {
+		t.other.del(k)
+	}
 }
 
 // del removes task k and returns its value.
@@ -683,7 +712,7 @@ func (c *Catalog) observeTask(r *model.Record) {
 			}
 		}
 	case model.RecTaskEnd:
-		c.tasks.del(o.slot(slotLive), k)
+		c.tasks.drop(o.slot(slotLive), k)
 	}
 }
 
