@@ -75,3 +75,38 @@ func BenchmarkObserverEachInvariant(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkObserversStd runs what the pipe's goroutine runs on a
+// std.yaml run (the invariants and the metrics) over that run's records,
+// recorded once: the observers' side alone, without the model's, for
+// comparing changes to them (BENCHMARKS.md).
+func BenchmarkObserversStd(b *testing.B) {
+	sc, err := Load("bench/std.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []model.Record
+	if _, err := Simulate(sc.Spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
+		recs = append(recs, *r)
+	})); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		observeStd(recs)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+}
+
+// observeStd is BenchmarkObserversStd's work, a function of its own so a
+// profiler can be pointed at it (valgrind --toggle-collect=*observeStd).
+//
+//go:noinline
+func observeStd(recs []model.Record) {
+	set, met := newInvariantSet(Catalogue()), &metricsObserver{}
+	for i := range recs {
+		set.Observe(&recs[i])
+		met.Observe(&recs[i])
+	}
+}
