@@ -80,6 +80,10 @@ type invariantSet struct {
 }
 
 // kindFilter is implemented by checkers that read only some record kinds.
+// The kinds may follow the checker's state (INV-04 and INV-13 read task
+// records only while they follow tasks in process at an enable): a checker
+// whose kinds change says so (checker.kindsChanged) and the set rebuilds
+// its dispatch before the next record.
 type kindFilter interface {
 	kindMask() kinds
 }
@@ -121,14 +125,21 @@ func (s *invariantSet) setProfile(p string) {
 	for _, inv := range s.invs {
 		s.active = append(s.active, inv.Profile == p)
 	}
-	s.byKind = [64]uint64{}
 	s.tasks = s.tasks[:0]
+	for i, c := range s.checkers {
+		if t, ok := c.(taskToucher); ok && s.active[i] {
+			s.tasks = append(s.tasks, t)
+		}
+	}
+	s.buildKinds()
+}
+
+// buildKinds sets byKind from the active checkers' kinds.
+func (s *invariantSet) buildKinds() {
+	s.byKind = [64]uint64{}
 	for i, c := range s.checkers {
 		if !s.active[i] {
 			continue
-		}
-		if t, ok := c.(taskToucher); ok {
-			s.tasks = append(s.tasks, t)
 		}
 		m := allKinds
 		if f, ok := c.(kindFilter); ok {
@@ -154,6 +165,10 @@ func (s *invariantSet) Observe(r *model.Record) {
 	}
 	if liveKinds.has(r.Kind) {
 		s.cat.observeTask(r)
+	}
+	if s.cat.kindsChanged {
+		s.cat.kindsChanged = false
+		s.buildKinds()
 	}
 }
 

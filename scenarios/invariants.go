@@ -129,6 +129,9 @@ type checker struct {
 	byServer [][]int32
 }
 
+// kindsChanged tells the set that the checker's kindMask changed.
+func (c *checker) kindsChanged() { c.cat.kindsChanged = true }
+
 func newChecker(c *Catalog, id string, rules ...string) checker {
 	return checker{cat: c, id: id, rules: rules}
 }
@@ -966,7 +969,21 @@ type inv04task struct {
 	enableAt sim.Time
 }
 
-var inv04Kinds = faultKinds | maintKinds | kindSet(model.RecTaskStart, model.RecStopRequested, model.RecTaskEnd)
+var (
+	inv04Kinds = faultKinds | maintKinds | kindSet(model.RecStopRequested) | inv04TaskKinds
+	// inv04TaskKinds are read only while some task is marked.
+	inv04TaskKinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+)
+
+// kindMask implements kindFilter: task records matter only while a task
+// in process at an enable is followed (most of a run's records, none of
+// them judged here).
+func (c *inv04) kindMask() kinds {
+	if c.marked.n > 0 {
+		return inv04Kinds
+	}
+	return inv04Kinds &^ inv04TaskKinds
+}
 
 func (c *inv04) Observe(r *model.Record) {
 	if !inv04Kinds.has(r.Kind) {
@@ -974,6 +991,9 @@ func (c *inv04) Observe(r *model.Record) {
 	}
 	c.f.observe(r)
 	if c.m.observe(r) {
+		if c.marked.n == 0 {
+			defer c.kindsChanged() // it may mark some
+		}
 		c.liveOn(func(j int32) bool { return c.jobServer(j) == r.Server }, func(k uint64, lt *liveTask) {
 			j := taskJob(k)
 			t := c.marked.ref(k)
@@ -997,6 +1017,9 @@ func (c *inv04) Observe(r *model.Record) {
 	case model.RecTaskStart:
 		if c.marked.n != 0 {
 			c.marked.del(taskKey(r)) // a new task of the object: nothing was in process at an enable
+			if c.marked.n == 0 {
+				c.kindsChanged()
+			}
 		}
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate {
@@ -1009,6 +1032,9 @@ func (c *inv04) Observe(r *model.Record) {
 		t, ok := c.marked.del(taskKey(r))
 		if !ok {
 			return
+		}
+		if c.marked.n == 0 {
+			c.kindsChanged()
 		}
 		if !t.must && t.maybe && t.enableAt == r.At && (r.Phase == model.PhaseTransfer || r.Phase == model.PhaseCommit) {
 			t.must, t.atEnable = true, r.Phase // ended at the enable's instant, in this phase
@@ -1764,6 +1790,32 @@ type inv13 struct {
 	// marked holds the affected tasks in process at an enable (by
 	// taskKey), the ones the drain bound is about.
 	marked liveTable[inv13task]
+	// tasksRead: task records are read (kindMask), while a task is marked
+	// or a server drains.
+	tasksRead bool
+}
+
+var inv13TaskKinds = kindSet(model.RecTaskStart, model.RecTaskPhase, model.RecTaskPlan, model.RecTaskEnd)
+
+// kindMask implements kindFilter: task records matter only while a task
+// is marked or a server drains (see INV-04's).
+func (c *inv13) kindMask() kinds {
+	if c.tasksRead {
+		return inv13Kinds
+	}
+	return inv13Kinds &^ inv13TaskKinds
+}
+
+// followTasks updates tasksRead after its inputs may have changed.
+func (c *inv13) followTasks() {
+	want := c.marked.n > 0
+	for i := range c.srv {
+		want = want || c.srv[i].live > 0
+	}
+	if want != c.tasksRead {
+		c.tasksRead = want
+		c.kindsChanged()
+	}
 }
 
 type inv13srv struct {
@@ -1814,12 +1866,14 @@ func (c *inv13) Observe(r *model.Record) {
 			sv.live++
 			sv.deadline = max(sv.deadline, t.due)
 		})
+		c.followTasks()
 		return
 	}
 	switch r.Kind {
 	case model.RecTaskStart:
 		if c.marked.n != 0 {
 			c.marked.del(taskKey(r)) // a new task of the object: not in process at the enable
+			defer c.followTasks()
 		}
 		if f := c.cat.fact(r.Job); f.Server >= 0 && int(f.Server) < len(c.srv) && c.srv[f.Server].live > 0 && !f.Local {
 			c.srv[f.Server].joined = true
@@ -1859,6 +1913,7 @@ func (c *inv13) Observe(r *model.Record) {
 			if sv.live--; sv.live == 0 {
 				sv.deadline, sv.joined, sv.joinAt = 0, false, 0
 			}
+			c.followTasks()
 		}
 	case model.RecEnd:
 		// Report in (job, object) order: map order is random, output is not.
@@ -2126,14 +2181,12 @@ func (c *inv16) Observe(r *model.Record) {
 func (c *inv01) kindMask() kinds      { return inv01Kinds }
 func (c *inv02) kindMask() kinds      { return inv02Kinds }
 func (c *inv03) kindMask() kinds      { return inv03Kinds }
-func (c *inv04) kindMask() kinds      { return inv04Kinds }
 func (c *invMessage) kindMask() kinds { return msgKinds }
 func (c *inv07) kindMask() kinds      { return inv07Kinds }
 func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskStart, model.RecTaskEnd) }
 func (c *inv09) kindMask() kinds      { return inv09Kinds }
 func (c *inv10) kindMask() kinds      { return inv10Kinds }
 func (c *inv11) kindMask() kinds      { return inv11Kinds }
-func (c *inv13) kindMask() kinds      { return inv13Kinds }
 func (c *inv15) kindMask() kinds      { return inv15Kinds }
 func (c *inv16) kindMask() kinds      { return inv16Kinds }
 

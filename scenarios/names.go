@@ -42,8 +42,11 @@ type Catalog struct {
 	objBase []int32 // flat index of each job's first object; last entry: the total
 	// tasks is what the checkers read about each task in process
 	// (liveTask), kept once for all of them (invariantSet.Observe).
-	tasks   taskTable[liveTask]
-	touched int32 // what touch loaded (rows.go), kept so its loads stay
+	tasks taskTable[liveTask]
+	// kindsChanged: a checker's kinds changed (kindFilter); the set
+	// rebuilds its dispatch.
+	kindsChanged bool
+	touched      int32 // what touch loaded (rows.go), kept so its loads stay
 }
 
 // jobFact is what observers read about a job on every task record, in one
