@@ -716,6 +716,9 @@ func (c *Catalog) observeTask(r *model.Record) {
 		}
 	case model.RecTaskEnd:
 		c.tasks.drop(o.slot(slotLive), k)
+		if o != nil && r.Flags.Has(model.FlagRestorePoint) {
+			o.rpN = r.N
+		}
 	}
 }
 
@@ -841,6 +844,7 @@ type inv03 struct {
 	enables    []uint32 // per server: maintenance enables so far
 	sess       []inv03sess
 	standalone [][]int32 // per server, built on first enable
+	anyIn      bool      // a server is in maintenance (kindMask)
 }
 
 type inv03sess struct {
@@ -855,9 +859,20 @@ type inv03sess struct {
 
 var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
 
+// kindMask implements kindFilter: a task_start is judged only while a
+// server is in maintenance (a task_end's cause always).
+func (c *inv03) kindMask() kinds {
+	if c.anyIn {
+		return inv03Kinds
+	}
+	return inv03Kinds &^ kindSet(model.RecTaskStart)
+}
 func (c *inv03) Observe(r *model.Record) {
 	if !inv03Kinds.has(r.Kind) {
 		return
+	}
+	if maintKinds.has(r.Kind) {
+		defer c.followMaintenance()
 	}
 	if c.m.observe(r) {
 		*at(&c.enables, r.Server)++
@@ -930,6 +945,15 @@ func (c *inv03) Observe(r *model.Record) {
 		}
 		c.violate(r.At, whoOf(r), []*model.Record{c.m.lastEnable(sv), r},
 			"task of an affected job started while its server is in maintenance")
+	}
+}
+
+// followMaintenance updates anyIn after a maintenance record.
+func (c *inv03) followMaintenance() {
+	in := slices.Contains(c.m.on, true)
+	if in != c.anyIn {
+		c.anyIn = in
+		c.kindsChanged()
 	}
 }
 
@@ -1336,8 +1360,33 @@ func (c *inv08) Observe(r *model.Record) {
 // INV-09 immediate-stop-outcome
 
 type inv09 struct {
-	checker                // per-job state: jobRow.inv09; per object: objRow.inv09rp
+	checker                // per-job state: jobRow.inv09; per object: objRow.rpN
 	stops   []model.Record // per job: the immediate stop of the live session
+	// immLive counts the live sessions stopped immediately (or whose
+	// tenant was disabled): task records are read only while there is one.
+	immLive int
+}
+
+var inv09TaskKinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+
+// kindMask implements kindFilter: a task record is judged only in a live
+// session stopped immediately (the restore points committed before the
+// stop are in objRow.rpN, which the set keeps).
+func (c *inv09) kindMask() kinds {
+	if c.immLive > 0 {
+		return inv09Kinds
+	}
+	return inv09Kinds &^ inv09TaskKinds
+}
+
+// countImm adds d to immLive and tells the set when task records start or
+// stop mattering.
+func (c *inv09) countImm(d int) {
+	before := c.immLive > 0
+	c.immLive += d
+	if (c.immLive > 0) != before {
+		c.kindsChanged()
+	}
 }
 
 type inv09sess struct {
@@ -1364,6 +1413,7 @@ func (c *inv09) Observe(r *model.Record) {
 			}
 			if row := c.cat.row(int32(j)); row != nil && row.inv09.live && !row.inv09.imm {
 				row.inv09.imm = true
+				c.countImm(1)
 				*c.perJob(&c.stops, int32(j)) = *r
 			}
 		}
@@ -1375,11 +1425,10 @@ func (c *inv09) Observe(r *model.Record) {
 	}
 	s := &row.inv09
 	if r.Kind == model.RecSessionStart {
-		*s = inv09sess{n: r.N, live: true}
-		objs := c.cat.objsOf(r.Job)
-		for i := range objs {
-			objs[i].inv09rp = false
+		if s.live && s.imm {
+			c.countImm(-1)
 		}
+		*s = inv09sess{n: r.N, live: true}
 		return
 	}
 	if !s.live || s.n != r.N {
@@ -1389,6 +1438,7 @@ func (c *inv09) Observe(r *model.Record) {
 	case model.RecStopRequested:
 		if r.Mode == model.StopImmediate && !s.imm {
 			s.imm, s.byStop = true, true
+			c.countImm(1)
 			*c.perJob(&c.stops, r.Job) = *r
 		}
 	case model.RecTaskStart:
@@ -1404,20 +1454,20 @@ func (c *inv09) Observe(r *model.Record) {
 		if s.imm && !s.byStop && !r.Flags.Has(model.FlagStarted) && r.Result == model.ResultCanceled {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object ended Canceled after its tenant's disable (M12 fails them: Failed)")
 		}
-		if r.Flags.Has(model.FlagRestorePoint) {
-			if s.imm {
-				c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop or its tenant's disable committed a restore point (S2, M12)")
-			}
-			if o := c.cat.obj(r.Job, r.Object); o != nil {
-				o.inv09rp = true
-			}
+		if r.Flags.Has(model.FlagRestorePoint) && s.imm {
+			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object in process at an immediate stop or its tenant's disable committed a restore point (S2, M12)")
 		}
 	case model.RecRestorePointRemoved:
-		if o := c.cat.obj(r.Job, r.Object); o != nil && o.inv09rp && s.imm {
+		// rpN == r.N: the object committed a restore point in this (the
+		// live) session.
+		if o := c.cat.obj(r.Job, r.Object); o != nil && o.rpN == r.N && s.imm {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "object finished before the immediate stop lost its new restore point")
 		}
 	case model.RecSessionEnd:
 		s.live = false
+		if s.imm {
+			c.countImm(-1)
+		}
 		if s.imm && r.Result != model.ResultFailed {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "session ended %s after an immediate stop or its tenant's disable (S2, M12: Failed)", r.Result)
 		}
@@ -2047,9 +2097,12 @@ func (c *inv15) Observe(r *model.Record) {
 
 type inv16 struct {
 	checker
-	f     faults
-	ev    []inv16evidence // per job, written only on the rare events that show a violation
-	fails []model.Record  // per job: the last failed task_end of the live session
+	// retrying counts the live sessions past their first attempt: a
+	// task_start is judged only in one (kindMask).
+	retrying int
+	f        faults
+	ev       []inv16evidence // per job, written only on the rare events that show a violation
+	fails    []model.Record  // per job: the last failed task_end of the live session
 }
 
 type inv16sess struct {
@@ -2076,6 +2129,24 @@ type inv16obj struct {
 var inv16Kinds = faultKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
 	model.RecTaskStart, model.RecTaskEnd, model.RecSessionEnd)
 
+// kindMask implements kindFilter.
+func (c *inv16) kindMask() kinds {
+	if c.retrying > 0 {
+		return inv16Kinds
+	}
+	return inv16Kinds &^ kindSet(model.RecTaskStart)
+}
+
+// countRetrying adds d to retrying and tells the set when task starts
+// start or stop mattering.
+func (c *inv16) countRetrying(d int) {
+	before := c.retrying > 0
+	c.retrying += d
+	if (c.retrying > 0) != before {
+		c.kindsChanged()
+	}
+}
+
 func (c *inv16) Observe(r *model.Record) {
 	if !inv16Kinds.has(r.Kind) {
 		return
@@ -2089,6 +2160,9 @@ func (c *inv16) Observe(r *model.Record) {
 		return
 	}
 	if r.Kind == model.RecSessionStart {
+		if s.live && s.attempt >= 2 {
+			c.countRetrying(-1)
+		}
 		*s = inv16sess{n: r.N, live: true, manual: r.Flags.Has(model.FlagManual), attempt: 1, lastEnd: r.At}
 		if tn := c.jobTenant(r.Job); tn >= 0 {
 			s.tenOff, s.tenSeq = *at(&c.f.tenOff, tn), *at(&c.f.tenSeq, tn)
@@ -2129,6 +2203,11 @@ func (c *inv16) Observe(r *model.Record) {
 			c.violate(r.At, whoOf(r), []*model.Record{c.perJob(&c.fails, r.Job), r}, "retry %s after the previous attempt ended, before retry.wait %s",
 				time.Duration(r.At-s.lastEnd), wait)
 		}
+		if s.attempt < 2 && r.Attempt >= 2 {
+			c.countRetrying(1)
+		} else if s.attempt >= 2 && r.Attempt < 2 {
+			c.countRetrying(-1)
+		}
 		s.attempt, s.attemptFailed = r.Attempt, false
 	case model.RecTaskStart, model.RecTaskEnd:
 		row := c.cat.obj(r.Job, r.Object)
@@ -2150,6 +2229,9 @@ func (c *inv16) Observe(r *model.Record) {
 		}
 	case model.RecSessionEnd:
 		s.live = false
+		if s.attempt >= 2 {
+			c.countRetrying(-1)
+		}
 		// An object failed in the last attempt: the session failed, stopped
 		// or disabled or not (S8: the result reflects the last attempt; S2,
 		// M12: a terminated session is Failed anyway).
@@ -2180,15 +2262,12 @@ func (c *inv16) Observe(r *model.Record) {
 // INV-12 and INV-14 watch the clock on every record and have none.
 func (c *inv01) kindMask() kinds      { return inv01Kinds }
 func (c *inv02) kindMask() kinds      { return inv02Kinds }
-func (c *inv03) kindMask() kinds      { return inv03Kinds }
 func (c *invMessage) kindMask() kinds { return msgKinds }
 func (c *inv07) kindMask() kinds      { return inv07Kinds }
 func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskStart, model.RecTaskEnd) }
-func (c *inv09) kindMask() kinds      { return inv09Kinds }
 func (c *inv10) kindMask() kinds      { return inv10Kinds }
 func (c *inv11) kindMask() kinds      { return inv11Kinds }
 func (c *inv15) kindMask() kinds      { return inv15Kinds }
-func (c *inv16) kindMask() kinds      { return inv16Kinds }
 
 // Touchers of the tables of live tasks (invariantSet.Touch).
 func (c *inv12) touchTask(o *objRow) byte { return c.phase.touch(o.slots[slotINV12]) }

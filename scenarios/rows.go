@@ -50,16 +50,18 @@ func rowAt[T any](rows *[]T, i int32, declared int) *T {
 // fleet and stay in cache, while rows are one per declared object and
 // cold.
 type objRow struct {
-	inv07   inv07rp
-	inv12   inv12ended
-	inv16   inv16obj
-	inv09rp bool             // restore point committed in the live session (INV-09)
-	inv08   bool             // a task_start of the object was seen and its task_end not yet (INV-08)
-	slots   [taskSlots]int32 // per checker that follows tasks, by taskSlot
+	inv07 inv07rp
+	inv12 inv12ended
+	inv16 inv16obj
+	// rpN is the session in which the object last committed a restore
+	// point (0: none), kept by the set (Catalog.observeTask) for INV-09.
+	rpN   int32
+	inv08 bool             // a task_start of the object was seen and its task_end not yet (INV-08)
+	slots [taskSlots]int32 // per table of tasks in process, by taskSlot
 	// A row is a whole cache line (64 bytes; a fleet's rows are one
 	// large, page-aligned allocation): at 56 bytes, most rows straddled
 	// two lines and a task end missed on both.
-	_ [20]byte
+	_ [16]byte
 }
 
 // taskSlot names the tables of live tasks that keep a slot in every objRow.
