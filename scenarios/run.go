@@ -108,7 +108,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 		max = DefaultMaxSessions
 	}
 	sum := newSummaryBuilder(cat, max, wantedSessions(sc.Expect))
-	obs := []sim.Observer[model.Record]{hash, sum} // sum feeds cat
+	obs := []sim.Observer[model.Record]{sum} // sum feeds cat
 	var pipes []*sim.Pipe[model.Record]
 	// offload moves observers behind a pipe of their own (see Sequential).
 	offload := func(o ...sim.Observer[model.Record]) []sim.Observer[model.Record] {
@@ -125,10 +125,12 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 		}
 	}
 	defer closePipes() // on an early return; Close is idempotent
-	// The invariants and the metrics behind one pipe (one copy of each
-	// record) about balance the model, the hash and the summary on a
-	// fleet run (BENCHMARKS.md).
-	obs = append(obs, offload(set, met)...)
+	// The invariants, the metrics and the trace hash behind one pipe (one
+	// copy of each record) about balance the model and the summary
+	// (BENCHMARKS.md: since the checkers read task records only when they
+	// judge them, the hash moved across; std 71 -> 70 ms, large 0.95 ->
+	// 0.85 s).
+	obs = append(obs, offload(set, met, hash)...)
 	out := &Outcome{Catalog: cat}
 	if opt.KeepRecords {
 		obs = append(obs, sim.ObserverFunc[model.Record](func(r *model.Record) { out.Records = append(out.Records, *r) }))
