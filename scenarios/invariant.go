@@ -145,6 +145,9 @@ func (s *invariantSet) buildKinds() {
 		if f, ok := c.(kindFilter); ok {
 			m = f.kindMask()
 		}
+		if m.has(model.RecTaskEnd) {
+			m = m&^kindSet(model.RecTaskEnd) | allEnds // dispatched by cause (endKey)
+		}
 		for ; m != 0; m &= m - 1 {
 			s.byKind[bits.TrailingZeros64(uint64(m))] |= 1 << i
 		}
@@ -160,7 +163,11 @@ func (s *invariantSet) Observe(r *model.Record) {
 	} else if s.cat.factsStale {
 		s.cat.buildFacts()
 	}
-	for m := s.byKind[r.Kind&63]; m != 0; m &= m - 1 {
+	key := r.Kind
+	if key == model.RecTaskEnd {
+		key = endKey(r.Cause)
+	}
+	for m := s.byKind[key&63]; m != 0; m &= m - 1 {
 		s.checkers[bits.TrailingZeros64(m)].Observe(r)
 	}
 	if liveKinds.has(r.Kind) {
@@ -224,6 +231,33 @@ func (s *invariantSet) results() []InvariantResult {
 // a check case builds one.)
 const allKinds = kinds(1)<<model.RecordKindCount - 1
 
-// Record kinds must fit the 64-bit kind masks: this fails to compile when
-// they do not.
-var _ [64 - model.RecordKindCount]struct{}
+// The set dispatches a task_end by its cause as well as its kind: each
+// cause has a key of its own past the record kinds (endKey), so a checker
+// that judges only some task ends (INV-03: those failed by maintenance)
+// can ask for only those (endCauses). A checker's mask that holds
+// RecTaskEnd reads every task end.
+const causeCount = int(model.CauseDisabled) + 1
+
+// endKey is the dispatch key of a task_end with cause c.
+func endKey(c model.Cause) model.RecordKind {
+	if int(c) >= causeCount {
+		c = model.CauseNone // not a cause a trace can hold
+	}
+	return model.RecordKind(model.RecordKindCount + int(c))
+}
+
+// endCauses is the mask of the task ends with one of the causes cs.
+func endCauses(cs ...model.Cause) kinds {
+	var m kinds
+	for _, c := range cs {
+		m |= 1 << endKey(c)
+	}
+	return m
+}
+
+// allEnds is every task end, whatever its cause.
+var allEnds = endCauses(model.CauseNone, model.CauseMaintenance, model.CauseStop, model.CauseFault, model.CauseDisabled)
+
+// Record kinds and the task-end keys must fit the 64-bit kind masks: this
+// fails to compile when they do not.
+var _ [64 - model.RecordKindCount - causeCount]struct{}

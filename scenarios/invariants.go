@@ -720,6 +720,13 @@ func (c *Catalog) observeTask(r *model.Record) {
 			o.rpN = r.N
 		}
 	}
+	switch tn := c.fact(r.Job).Tenant; {
+	case tn < 0:
+	case r.Kind == model.RecTaskStart:
+		c.ten(tn).inProc++
+	case r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted):
+		c.ten(tn).inProc--
+	}
 }
 
 // liveOn calls fn for every task in process of the jobs j for which
@@ -860,12 +867,13 @@ type inv03sess struct {
 var inv03Kinds = maintKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecSessionEnd, model.RecTaskStart, model.RecTaskEnd)
 
 // kindMask implements kindFilter: a task_start is judged only while a
-// server is in maintenance (a task_end's cause always).
+// server is in maintenance, a task_end only when maintenance is its cause.
 func (c *inv03) kindMask() kinds {
+	m := inv03Kinds&^kindSet(model.RecTaskEnd) | endCauses(model.CauseMaintenance)
 	if c.anyIn {
-		return inv03Kinds
+		return m
 	}
-	return inv03Kinds &^ kindSet(model.RecTaskStart)
+	return m &^ kindSet(model.RecTaskStart)
 }
 func (c *inv03) Observe(r *model.Record) {
 	if !inv03Kinds.has(r.Kind) {
@@ -1998,11 +2006,42 @@ type inv14 struct {
 	disable []model.Record
 	pending []int32 // tenants disabled at the current instant, judged once time moves on
 	pendAt  sim.Time
+	off     int // tenants disabled now
+}
+
+// kindMask implements kindFilter: every record while a disable waits to
+// be judged (time moving on is what judges it), task starts while a tenant
+// is disabled, and the task ends whose cause is a disable.
+func (c *inv14) kindMask() kinds {
+	if len(c.pending) > 0 {
+		return allKinds
+	}
+	m := kindSet(model.RecTenant, model.RecTenantDisabled, model.RecTenantEnabled, model.RecEnd) | endCauses(model.CauseDisabled)
+	if c.off > 0 {
+		m |= kindSet(model.RecTaskStart)
+	}
+	return m
+}
+
+// setOff records whether tenant t is disabled.
+func (c *inv14) setOff(t int32, off bool) {
+	e := &c.cat.ten(t).inv14
+	if e.off == off {
+		return
+	}
+	e.off = off
+	if off {
+		c.off++
+	} else {
+		c.off--
+	}
+	if c.off == 0 || c.off == 1 && off {
+		c.kindsChanged()
+	}
 }
 
 // inv14ten is INV-14's part of a tenant's row.
 type inv14ten struct {
-	in  int32 // tasks in process (the started flag of task_end ends one)
 	off bool
 }
 
@@ -2013,12 +2052,13 @@ func (c *inv14) Observe(r *model.Record) {
 	if len(c.pending) > 0 && (r.At > c.pendAt || r.Kind == model.RecEnd) {
 		// M12 terminates a tenant's work in the same instant as the disable.
 		for _, t := range c.pending {
-			if e := &c.cat.ten(t).inv14; e.off && e.in > 0 {
+			if row := c.cat.ten(t); row.inv14.off && row.inProc > 0 {
 				c.violate(c.pendAt, who{model.None, t, model.None, 0, model.None}, []*model.Record{&c.disable[t], r},
-					"tenant was disabled and still has %d tasks in process afterwards", e.in)
+					"tenant was disabled and still has %d tasks in process afterwards", row.inProc)
 			}
 		}
 		c.pending = c.pending[:0]
+		c.kindsChanged()
 	}
 	if !inv14Kinds.has(r.Kind) {
 		return
@@ -2026,34 +2066,27 @@ func (c *inv14) Observe(r *model.Record) {
 	switch r.Kind {
 	case model.RecTenant:
 		if r.Tenant >= 0 {
-			c.cat.ten(r.Tenant).inv14.off = !r.Flags.Has(model.FlagEnabled)
+			c.setOff(r.Tenant, !r.Flags.Has(model.FlagEnabled))
 		}
 	case model.RecTenantDisabled:
 		if r.Tenant >= 0 {
-			c.cat.ten(r.Tenant).inv14.off = true
+			c.setOff(r.Tenant, true)
 			*c.perTenant(&c.disable, r.Tenant) = *r
 			c.pending = append(c.pending, r.Tenant)
 			c.pendAt = r.At
+			c.kindsChanged()
 		}
 	case model.RecTenantEnabled:
 		if r.Tenant >= 0 {
-			c.cat.ten(r.Tenant).inv14.off = false
+			c.setOff(r.Tenant, false)
 		}
 	case model.RecTaskStart:
-		tn := c.jobTenant(r.Job)
-		if tn < 0 {
-			return
-		}
-		e := &c.cat.ten(tn).inv14
-		e.in++
-		if e.off {
+		// (Catalog.observeTask counts it in process.)
+		if tn := c.jobTenant(r.Job); tn >= 0 && c.cat.ten(tn).inv14.off {
 			c.violate(r.At, whoOf(r), []*model.Record{c.perTenant(&c.disable, tn), r}, "disabled tenant started a task")
 		}
 	case model.RecTaskEnd:
 		tn := c.jobTenant(r.Job)
-		if r.Flags.Has(model.FlagStarted) && tn >= 0 {
-			c.cat.ten(tn).inv14.in--
-		}
 		if r.Cause == model.CauseDisabled && tn >= 0 && !c.cat.ten(tn).inv14.off {
 			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause disabled while its tenant was enabled (M12)", r.Result)
 		}

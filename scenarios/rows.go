@@ -22,7 +22,11 @@ type jobRow struct {
 // separate arrays were three.
 type tenRow struct {
 	inv11 int32 // INV-11: tasks in process (started, not ended)
-	inv14 inv14ten
+	// inProc is the tenant's tasks in process, kept by the set
+	// (Catalog.observeTask): a task_start adds one, a task_end with the
+	// started flag ends one. INV-14 reads it.
+	inProc int32
+	inv14  inv14ten
 }
 
 // ten returns tenant t's row, growing the rows to every declared tenant
