@@ -727,6 +727,14 @@ func (c *Catalog) observeTask(r *model.Record) {
 	case r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted):
 		c.ten(tn).inProc--
 	}
+	if row := c.row(r.Job); row != nil {
+		switch {
+		case r.Kind == model.RecTaskStart:
+			row.starts++
+		case r.Kind == model.RecTaskEnd && r.Result == model.ResultFailed:
+			row.fails++
+		}
+	}
 }
 
 // liveOn calls fn for every task in process of the jobs j for which
@@ -1346,21 +1354,18 @@ type inv08 struct {
 func (c *inv08) Observe(r *model.Record) {
 	// A task took a snapshot if its task_end says started, or if its
 	// task_start was seen (an end that says started: false after one is
-	// INV-12's business too, but the snapshot it took is still left).
-	switch r.Kind {
-	case model.RecTaskStart:
-		if o := c.cat.obj(r.Job, r.Object); o != nil {
-			o.inv08 = true
-		}
-	case model.RecTaskEnd:
-		took := r.Flags.Has(model.FlagStarted)
-		if o := c.cat.obj(r.Job, r.Object); o != nil {
-			took = took || o.inv08
-			o.inv08 = false
-		}
-		if took && !r.Flags.Has(model.FlagSnapshotRemoved) {
-			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
-		}
+	// INV-12's business too, but the snapshot it took is still left): the
+	// set's table of tasks in process holds a declared object's task from
+	// its task_start to its task_end.
+	if r.Kind != model.RecTaskEnd || r.Flags.Has(model.FlagSnapshotRemoved) {
+		return
+	}
+	took := r.Flags.Has(model.FlagStarted)
+	if o := c.cat.obj(r.Job, r.Object); o != nil && !took {
+		took = c.cat.tasks.ref(o.slot(slotLive), taskKey(r)) != nil
+	}
+	if took {
+		c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s and left its snapshot behind", r.Result)
 	}
 }
 
@@ -1492,16 +1497,37 @@ type inv10 struct {
 	// must holds the tasks in process at a graceful stop (by taskKey):
 	// each is to finish, unless a fault since (st) explains it.
 	must liveTable[stamp]
+	// graceful counts the live sessions stopped gracefully (kindMask).
+	graceful int
 }
 
 type inv10sess struct {
-	n             int32
+	n int32
+	// starts and fails: jobRow's counts at the session's start and at the
+	// attempt's (a task started in the session, one failed in the attempt
+	// when they moved).
+	starts, fails uint32
 	live          bool
-	anyStarted    bool
 	graceful      bool
 	s4            bool
 	immediate     bool
-	attemptFailed bool
+}
+
+// kindMask implements kindFilter: task records are judged while a live
+// session is stopped gracefully (or a task marked at such a stop is still
+// followed), task ends caused by a stop always.
+func (c *inv10) kindMask() kinds {
+	if c.graceful > 0 || c.must.n > 0 {
+		return inv10Kinds
+	}
+	return inv10Kinds&^kindSet(model.RecTaskStart, model.RecTaskEnd) | endCauses(model.CauseStop)
+}
+
+// countGraceful adds d to graceful and tells the set when task records
+// start or stop mattering.
+func (c *inv10) countGraceful(d int) {
+	c.graceful += d
+	c.kindsChanged() // cheap, and rare: a stop or the end of a stopped session
 }
 
 var inv10Kinds = faultKinds | kindSet(model.RecSessionStart, model.RecAttemptStart, model.RecStopRequested,
@@ -1519,8 +1545,12 @@ func (c *inv10) Observe(r *model.Record) {
 	if s == nil {
 		return
 	}
+	row := c.cat.row(r.Job)
 	if r.Kind == model.RecSessionStart {
-		*s = inv10sess{n: r.N, live: true}
+		if s.live && s.graceful {
+			c.countGraceful(-1)
+		}
+		*s = inv10sess{n: r.N, live: true, starts: row.starts, fails: row.fails}
 		return
 	}
 	if !s.live || s.n != r.N {
@@ -1528,7 +1558,7 @@ func (c *inv10) Observe(r *model.Record) {
 	}
 	switch r.Kind {
 	case model.RecAttemptStart:
-		s.attemptFailed = false
+		s.fails = row.fails
 	case model.RecStopRequested:
 		switch {
 		case r.Mode == model.StopGraceful && !c.cat.fact(r.Job).Kind.GracefulStoppable() && c.cat.fact(r.Job).Decl != nil:
@@ -1536,7 +1566,8 @@ func (c *inv10) Observe(r *model.Record) {
 			// runs on; a trace that shows it taken is wrong.
 			c.violate(r.At, whoOf(r), []*model.Record{r}, "graceful stop of a %s session (S5: not available for this kind; the request is rejected and the session runs on)", c.cat.fact(r.Job).Kind)
 		case r.Mode == model.StopGraceful && !s.graceful && !s.immediate:
-			s.graceful, s.s4 = true, !s.anyStarted
+			s.graceful, s.s4 = true, row.starts == s.starts
+			c.countGraceful(1)
 			*c.perJob(&c.stops, r.Job) = *r
 			st := c.f.stamp(c.jobServer(r.Job), c.jobTenant(r.Job))
 			c.liveOn(func(j int32) bool { return j == r.Job }, func(k uint64, _ *liveTask) {
@@ -1546,17 +1577,16 @@ func (c *inv10) Observe(r *model.Record) {
 			s.immediate = true
 		}
 	case model.RecTaskStart:
-		s.anyStarted = true
 		if c.must.n != 0 {
 			c.must.del(taskKey(r)) // a new task of the object: not in process at the stop
+			if c.must.n == 0 {
+				c.kindsChanged()
+			}
 		}
 		if s.graceful && !s.immediate {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r}, "pending object started after a graceful stop (S3: pending objects are not processed)")
 		}
 	case model.RecTaskEnd:
-		if r.Result == model.ResultFailed {
-			s.attemptFailed = true
-		}
 		if r.Cause == model.CauseStop && !s.graceful && !s.immediate {
 			c.violate(r.At, whoOf(r), []*model.Record{r}, "task ended %s with cause stop, but no stop of its session was requested (S1)", r.Result)
 		}
@@ -1567,6 +1597,9 @@ func (c *inv10) Observe(r *model.Record) {
 			return
 		}
 		st, must := c.must.del(taskKey(r))
+		if c.must.n == 0 {
+			c.kindsChanged()
+		}
 		committed := r.Result == model.ResultSuccess && (r.Flags.Has(model.FlagRestorePoint) || !c.createsRP(r.Job))
 		if must && !s.immediate && !committed && c.f.clean(st, c.jobServer(r.Job), c.jobTenant(r.Job)) {
 			c.violate(r.At, whoOf(r), []*model.Record{&c.stops[r.Job], r},
@@ -1580,13 +1613,14 @@ func (c *inv10) Observe(r *model.Record) {
 		if !s.graceful {
 			return
 		}
+		c.countGraceful(-1)
 		want, text := c.knob(), ""
 		switch {
 		case s.immediate:
 			want = model.ResultFailed
 		case s.s4:
 			want, text = model.ResultFailed, model.MsgCanceledByUser
-		case s.attemptFailed:
+		case row.fails != s.fails: // an object failed in the last attempt
 			want = model.ResultFailed
 		}
 		stop := &c.stops[r.Job]
@@ -2297,8 +2331,7 @@ func (c *inv01) kindMask() kinds      { return inv01Kinds }
 func (c *inv02) kindMask() kinds      { return inv02Kinds }
 func (c *invMessage) kindMask() kinds { return msgKinds }
 func (c *inv07) kindMask() kinds      { return inv07Kinds }
-func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskStart, model.RecTaskEnd) }
-func (c *inv10) kindMask() kinds      { return inv10Kinds }
+func (c *inv08) kindMask() kinds      { return kindSet(model.RecTaskEnd) }
 func (c *inv11) kindMask() kinds      { return inv11Kinds }
 func (c *inv15) kindMask() kinds      { return inv15Kinds }
 

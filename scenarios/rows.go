@@ -15,6 +15,11 @@ type jobRow struct {
 	inv10 inv10sess
 	inv12 inv12job
 	inv16 inv16sess
+	// starts and fails count the job's task_start records and its
+	// task_end records with result Failed, kept by the set
+	// (Catalog.observeTask): INV-10 compares them with their values at a
+	// session's or an attempt's start.
+	starts, fails uint32
 }
 
 // A tenRow is the checkers' per-tenant state: INV-11 and INV-14 both read
@@ -60,12 +65,11 @@ type objRow struct {
 	// rpN is the session in which the object last committed a restore
 	// point (0: none), kept by the set (Catalog.observeTask) for INV-09.
 	rpN   int32
-	inv08 bool             // a task_start of the object was seen and its task_end not yet (INV-08)
 	slots [taskSlots]int32 // per table of tasks in process, by taskSlot
 	// A row is a whole cache line (64 bytes; a fleet's rows are one
 	// large, page-aligned allocation): at 56 bytes, most rows straddled
 	// two lines and a task end missed on both.
-	_ [16]byte
+	_ [20]byte
 }
 
 // taskSlot names the tables of live tasks that keep a slot in every objRow.
