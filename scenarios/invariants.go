@@ -720,19 +720,26 @@ func (c *Catalog) observeTask(r *model.Record) {
 			o.rpN = r.N
 		}
 	}
-	switch tn := c.fact(r.Job).Tenant; {
-	case tn < 0:
-	case r.Kind == model.RecTaskStart:
-		c.ten(tn).inProc++
-	case r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted):
-		c.ten(tn).inProc--
+	if f := c.fact(r.Job); r.Kind == model.RecTaskStart || r.Kind == model.RecTaskEnd && r.Flags.Has(model.FlagStarted) {
+		d := int32(1)
+		if r.Kind == model.RecTaskEnd {
+			d = -1
+		}
+		if f.Tenant >= 0 {
+			c.ten(f.Tenant).inProc += d
+		}
+		if f.Server >= 0 && !f.Local {
+			*at(&c.srvInProc, f.Server) += d
+		}
 	}
 	if row := c.row(r.Job); row != nil {
-		switch {
-		case r.Kind == model.RecTaskStart:
+		switch r.Kind {
+		case model.RecTaskStart:
 			row.starts++
-		case r.Kind == model.RecTaskEnd && r.Result == model.ResultFailed:
-			row.fails++
+		case model.RecTaskEnd:
+			if r.Result == model.ResultFailed {
+				row.fails++
+			}
 		}
 	}
 }
@@ -1647,12 +1654,12 @@ func (c *inv10) knob() model.Result {
 
 type inv11 struct {
 	checker
-	// Tasks in process, started and not ended (the started flag of
-	// task_end): per tenant in tenRow.inv11, per server here.
-	srvIn []int32
 }
 
-var inv11Kinds = kindSet(model.RecTaskStart, model.RecTaskEnd)
+// INV-11 judges a task_start against the tasks already in process (the
+// set counts them, tenRow.inProc and Catalog.srvInProc, after the
+// checkers have seen a record: here they do not include this task yet).
+var inv11Kinds = kindSet(model.RecTaskStart)
 
 func (c *inv11) Observe(r *model.Record) {
 	if !inv11Kinds.has(r.Kind) {
@@ -1663,30 +1670,18 @@ func (c *inv11) Observe(r *model.Record) {
 	if tn < 0 || sv < 0 {
 		return
 	}
+	if lim, n := fact.MaxTasks, c.cat.ten(tn).inProc+1; lim > 0 && n > lim {
+		c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{r},
+			"tenant has %d tasks in process, over its max_concurrent_tasks %d", n, lim)
+	}
 	// A job whose target is local never talks to the provider (M8): it
 	// counts against its tenant's limit but takes no server slot.
-	var none int32
-	si := &none
-	if !fact.Local {
-		si = at(&c.srvIn, sv)
-	}
-	ti := &c.cat.ten(tn).inv11
-	if r.Kind == model.RecTaskEnd {
-		if r.Flags.Has(model.FlagStarted) {
-			*ti--
-			*si--
-		}
+	if fact.Local {
 		return
 	}
-	*ti++
-	*si++
-	if lim := fact.MaxTasks; lim > 0 && *ti > lim {
-		c.violate(r.At, who{model.None, tn, r.Job, r.N, r.Object}, []*model.Record{r},
-			"tenant has %d tasks in process, over its max_concurrent_tasks %d", *ti, lim)
-	}
-	if lim := fact.TaskSlots; lim > 0 && si != &none && *si > lim {
+	if lim, n := fact.TaskSlots, *at(&c.cat.srvInProc, sv)+1; lim > 0 && n > lim {
 		c.violate(r.At, who{sv, tn, r.Job, r.N, r.Object}, []*model.Record{r},
-			"server has %d tasks in process, over its task_slots %d", *si, lim)
+			"server has %d tasks in process, over its task_slots %d", n, lim)
 	}
 }
 

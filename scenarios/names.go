@@ -46,7 +46,10 @@ type Catalog struct {
 	// kindsChanged: a checker's kinds changed (kindFilter); the set
 	// rebuilds its dispatch.
 	kindsChanged bool
-	touched      int32 // what touch loaded (rows.go), kept so its loads stay
+	// srvInProc is each server's tasks in process that take a slot (not
+	// local, M8), kept by the set like tenRow.inProc; INV-11 reads it.
+	srvInProc []int32
+	touched   int32 // what touch loaded (rows.go), kept so its loads stay
 }
 
 // jobFact is what observers read about a job on every task record, in one

@@ -22,14 +22,12 @@ type jobRow struct {
 	starts, fails uint32
 }
 
-// A tenRow is the checkers' per-tenant state: INV-11 and INV-14 both read
-// it on every task record, and on a fleet one row is one miss where their
-// separate arrays were three.
+// A tenRow is the checkers' per-tenant state: on a fleet one row is one
+// miss where separate arrays were three.
 type tenRow struct {
-	inv11 int32 // INV-11: tasks in process (started, not ended)
 	// inProc is the tenant's tasks in process, kept by the set
 	// (Catalog.observeTask): a task_start adds one, a task_end with the
-	// started flag ends one. INV-14 reads it.
+	// started flag ends one. INV-11 and INV-14 read it.
 	inProc int32
 	inv14  inv14ten
 }
@@ -201,7 +199,7 @@ func (c *Catalog) touch(rs []model.Record) bool {
 		}
 		if int(j) < len(facts) {
 			if t := facts[j].Tenant; t >= 0 && int(t) < len(tenRows) {
-				sum += tenRows[t].inv11
+				sum += tenRows[t].inProc
 			}
 		}
 		if int(j) < len(rows) {
