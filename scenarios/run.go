@@ -103,6 +103,7 @@ func RunScenario(sc *Scenario, opt Options) (*Outcome, error) {
 	hash := NewTraceHash()
 	set := newInvariantSet(invs)
 	met := &metricsObserver{}
+	met.reserve(&spec)
 	max := opt.MaxSessions
 	if max == 0 {
 		max = DefaultMaxSessions
