@@ -471,7 +471,10 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	srv := &w.servers[tk.server]
 	started := tk.phase.InProcess()
 	endPhase := w.phaseNow(tk)
-	bytes := w.transferred(tk)
+	bytes := tk.size // a success moved them all
+	if result != ResultSuccess {
+		bytes = w.transferred(tk)
+	}
 	if tk.phase == PhaseTransfer && tk.bw {
 		w.leaveTransfer(k)
 	}
@@ -482,7 +485,6 @@ func (w *World) finishTask(k int32, result Result, cause Cause) {
 	s.inFlight--
 	var f Flags
 	if result == ResultSuccess {
-		bytes = tk.size
 		if jb.Kind.CreatesRestorePoints() {
 			f |= FlagRestorePoint
 		}
