@@ -12,14 +12,20 @@
 //   - file.go, units.go, load.go, validate.go, compile*.go, marshal.go,
 //     schema.go: the scenario format, from YAML to a model.Spec and back.
 //   - run.go: [Simulate] (loop, model, observers) and [RunScenario]; by
-//     default the invariants and metrics run behind a [sim.Pipe] on a
-//     second goroutine (Options.Sequential turns it off).
+//     default the invariants, the metrics and the trace hash run behind a
+//     [sim.Pipe] on a second goroutine (Options.Sequential turns it off).
 //   - invariant.go, invariants.go, invariants_exchange.go: the catalogue
-//     (INV-01…) and its kind-dispatched set; names.go and rows.go: what the
-//     checkers of a set share (declarations, one row of facts per job, and
-//     their per-tenant, per-job and per-object state side by side, touched
-//     a chunk ahead behind a pipe on large fleets, with the values of the
-//     tasks a chunk ends).
+//     (INV-01…) and its set, which hands each record only to the checkers
+//     that read its kind (a task end: its cause too); a checker's kinds may
+//     follow its state (INV-04, INV-09, INV-10, INV-13 read task records
+//     only while a maintenance window, a stop or a drain makes them judge
+//     one). names.go and rows.go: what the checkers of a set share
+//     (declarations, one row of facts per job, their per-tenant, per-job
+//     and per-object state side by side, and what the set keeps once for
+//     all of them: the table of tasks in process, each tenant's and
+//     server's tasks in process, each job's task starts and failures, each
+//     object's last restore-point session), touched a chunk ahead behind a
+//     pipe on large fleets.
 //   - summary.go, metrics.go, exchange_summary.go, expect.go: what a run
 //     reports and how expectations are judged; hash*.go and tracefile*.go:
 //     the trace hash and the JSONL trace.
