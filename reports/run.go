@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/maintsim/maintsim/model"
@@ -395,9 +396,9 @@ func violKey(v scenarios.Violation) string {
 	return v.Invariant + "\x00" + strconv.FormatInt(v.T, 10) + "\x00" + strings.Join(v.Entities, "\x00") + "\x00" + v.Message
 }
 
-var nonAnchor = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+var nonAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_-]+`) })
 
-func anchorID(s string) string { return nonAnchor.ReplaceAllString(s, "_") }
+func anchorID(s string) string { return nonAnchor().ReplaceAllString(s, "_") }
 
 func violationRow(n int, inv string, vi scenarios.Violation, start time.Time, highlight, timeline bool) violRow {
 	t := sim.Time(vi.T)
@@ -410,7 +411,7 @@ func violationRow(n int, inv string, vi scenarios.Violation, start time.Time, hi
 		Events: vi.Events, Highlight: highlight, OnTimeline: timeline}
 }
 
-var diffRe = regexp.MustCompile(`^(.*?): expected (.*), got (.*)$`)
+var diffRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?): expected (.*), got (.*)$`) })
 
 func expRows(ex []scenarios.ExpectationResult) ([]expRow, int) {
 	var out []expRow
@@ -429,7 +430,7 @@ func expRows(ex []scenarios.ExpectationResult) ([]expRow, int) {
 			passed++
 		}
 		for _, d := range e.Diffs {
-			if m := diffRe.FindStringSubmatch(d); m != nil {
+			if m := diffRe().FindStringSubmatch(d); m != nil {
 				row.Diffs = append(row.Diffs, diffRow{Field: m[1], Expected: m[2], Got: m[3]})
 			} else {
 				row.Diffs = append(row.Diffs, diffRow{Text: d})

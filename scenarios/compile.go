@@ -289,6 +289,11 @@ func (c *compiler) compileTenants() {
 		base.Disabled = t.Enabled != nil && !*t.Enabled
 
 		jobs := c.compileJobs(i, p, t)
+		// A fleet's members share their jobs' object lists, names too.
+		objNames := make([][]string, len(jobs))
+		for k := range jobs {
+			objNames[k] = objectNames(jobs[k].Objects)
+		}
 		names := []string{t.Name}
 		if count > 0 {
 			names = fleetNames(t.Name, count)
@@ -326,10 +331,10 @@ func (c *compiler) compileTenants() {
 			c.tenantPaths = append(c.tenantPaths, p)
 			c.tenantEntry = append(c.tenantEntry, int32(i))
 			c.firstJob = append(c.firstJob, int32(len(c.spec.Jobs)))
-			for _, j := range jobs {
+			for k, j := range jobs {
 				j.Tenant = ti
 				c.spec.Jobs = append(c.spec.Jobs, j)
-				c.objects = append(c.objects, objectNames(j.Objects))
+				c.objects = append(c.objects, objNames[k])
 			}
 		}
 	}
@@ -340,8 +345,14 @@ func (c *compiler) compileTenants() {
 func fleetNames(name string, n int) []string {
 	width := max(4, len(strconv.Itoa(n)))
 	out := make([]string, n)
+	buf := make([]byte, 0, len(name)+1+width+4)
 	for i := range n {
-		out[i] = fmt.Sprintf("%s-%0*d", name, width, i+1)
+		buf = append(append(buf[:0], name...), '-')
+		digits := strconv.Itoa(i + 1)
+		for range width - len(digits) {
+			buf = append(buf, '0')
+		}
+		out[i] = string(append(buf, digits...))
 	}
 	return out
 }

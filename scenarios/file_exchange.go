@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/invopop/jsonschema"
@@ -67,7 +68,9 @@ type MessagesExpect struct {
 // time: 120/h, 2/min, 0.5/s, 1000/d.
 type Rate float64
 
-var rateSyntax = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?|\.[0-9]+) ?/ ?(s|sec|m|min|h|hour|d|day)$`)
+var rateSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?|\.[0-9]+) ?/ ?(s|sec|m|min|h|hour|d|day)$`)
+})
 
 var ratePerHour = map[string]float64{"s": 3600, "sec": 3600, "m": 60, "min": 60, "h": 1, "hour": 1, "d": 1.0 / 24, "day": 1.0 / 24}
 
@@ -85,7 +88,7 @@ func ParseRate(s string) (Rate, error) {
 	if isNumber(t) {
 		return 0, fmt.Errorf("rate %q has no unit: %s", s, rateHint)
 	}
-	m := rateSyntax.FindStringSubmatch(t)
+	m := rateSyntax().FindStringSubmatch(t)
 	if m == nil {
 		return 0, fmt.Errorf("bad rate %q: %s", s, rateHint)
 	}

@@ -229,14 +229,16 @@ func firstInvalidUTF8(data []byte) (Pos, bool) {
 	return Pos{Line: line, Col: col}, false
 }
 
-var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
+var duplicateKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
+})
 
 // syntaxProblem turns a goccy parse error into a positioned Problem.
 func syntaxProblem(err error) Problem {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		p := Problem{Msg: "YAML syntax: " + ye.GetMessage()}
-		if m := duplicateKey.FindStringSubmatch(ye.GetMessage()); m != nil {
+		if m := duplicateKey().FindStringSubmatch(ye.GetMessage()); m != nil {
 			p.Msg = fmt.Sprintf("duplicate field %q (first at line %s)", m[1], m[2])
 		}
 		if tk := ye.GetToken(); tk != nil {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 )
@@ -26,12 +27,12 @@ func Marshal(f *File) ([]byte, error) {
 
 // A # is safe after a non-space (only " #" starts a comment), so session
 // names such as acme/nightly#1 stay plain.
-var plainSafe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_./#-]*( [A-Za-z0-9_./-]+)*$`)
+var plainSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_./#-]*( [A-Za-z0-9_./-]+)*$`) })
 
 // yamlQuote returns s as a YAML scalar that reads back as the string s, in
 // block and flow context alike.
 func yamlQuote(s string) string {
-	if plainSafe.MatchString(s) {
+	if plainSafe().MatchString(s) {
 		switch strings.ToLower(s) {
 		case "true", "false", "yes", "no", "on", "off", "y", "n", "null":
 		default:

@@ -536,11 +536,11 @@ func parseVary(v ast.Node, fail func(ast.Node, string, ...any)) []VaryParam {
 }
 
 // leadingZeros matches a list index written with leading zeros.
-var leadingZeros = regexp.MustCompile(`\[\s*0*(\d+)\s*\]`)
+var leadingZeros = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[\s*0*(\d+)\s*\]`) })
 
 // canonicalPath writes a vary path's indices plainly (servers[00] is
 // servers[0]), so that two spellings of one path are one path.
-func canonicalPath(p string) string { return leadingZeros.ReplaceAllString(p, "[$1]") }
+func canonicalPath(p string) string { return leadingZeros().ReplaceAllString(p, "[$1]") }
 
 // pathWithin reports whether path a lies inside path b (b is a, or one of
 // its ancestors): servers[0].task_slots is within servers[0] and servers.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/maintsim/maintsim/model"
@@ -242,11 +243,11 @@ func (ps *problems) checkDist(p fieldPath, d sim.Dist) bool {
 	return true
 }
 
-var dailySyntax = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`)
+var dailySyntax = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([01]?[0-9]|2[0-3]):([0-5][0-9])$`) })
 
 // parseDaily reads HH:MM (UTC) as minutes after midnight.
 func parseDaily(s string) (int, bool) {
-	m := dailySyntax.FindStringSubmatch(strings.TrimSpace(s))
+	m := dailySyntax().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return 0, false
 	}
@@ -284,7 +285,7 @@ func parseSessionRef(s string) (sessionRef, error) {
 	return sessionRef{tenant: s[:slash], job: s[slash+1 : hash], n: n}, nil
 }
 
-var invariantID = regexp.MustCompile(`^INV-[A-Z]?[0-9]+$`)
+var invariantID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^INV-[A-Z]?[0-9]+$`) })
 
 // checkInvariantID accepts the IDs of the catalogue (INVARIANTS.md) that
 // judge the file's profile ("" for Cloud Connect, Invariant.Profile), or
@@ -301,7 +302,7 @@ func (ps *problems) checkInvariantID(p fieldPath, id, profile string) bool {
 		}
 	}
 	if len(cat) == 0 {
-		if !invariantID.MatchString(id) {
+		if !invariantID().MatchString(id) {
 			ps.at(p, "%q is not an invariant ID (INV-NN, as in INV-04)", id)
 			return false
 		}
