@@ -77,6 +77,9 @@ type invariantSet struct {
 	tasks   []taskToucher // the active checkers that keep a table of live tasks
 	profile string        // the profile byKind was built for
 	built   bool
+	// dispatchAll hands every record to every active checker (a test's
+	// reference for the narrowed dispatch).
+	dispatchAll bool
 }
 
 // kindFilter is implemented by checkers that read only some record kinds.
@@ -142,7 +145,7 @@ func (s *invariantSet) buildKinds() {
 			continue
 		}
 		m := allKinds
-		if f, ok := c.(kindFilter); ok {
+		if f, ok := c.(kindFilter); ok && !s.dispatchAll {
 			m = f.kindMask()
 		}
 		if m.has(model.RecTaskEnd) {
