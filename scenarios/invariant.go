@@ -84,9 +84,11 @@ type invariantSet struct {
 
 // kindFilter is implemented by checkers that read only some record kinds.
 // The kinds may follow the checker's state (INV-04 and INV-13 read task
-// records only while they follow tasks in process at an enable): a checker
-// whose kinds change says so (checker.kindsChanged) and the set rebuilds
-// its dispatch before the next record.
+// records only while they follow tasks in process at an enable, INV-09 and
+// INV-10 while a session is stopped, …): a checker whose kinds change says
+// so (checker.kindsChanged) and the set rebuilds its dispatch before the
+// next record. TestNarrowDispatchJudgesAsEveryRecord holds the narrowing
+// to what a set that hands every record to every checker judges.
 type kindFilter interface {
 	kindMask() kinds
 }
@@ -184,9 +186,9 @@ func (s *invariantSet) Observe(r *model.Record) {
 
 // Touch implements sim.Toucher: behind a pipe, the set loads the rows a
 // chunk of records will read before its checkers read them, then, for each
-// task end, the task's entries in the tables of live tasks (on a fleet those tables, a few hundred kilobytes each, fall out
-// of cache between a task's start and its end, minutes of simulated time
-// and a million records later).
+// task end, the task's entries in the tables of live tasks (on a fleet
+// they fall out of cache between a task's start and its end, minutes of
+// simulated time and a million records later).
 func (s *invariantSet) Touch(rs []model.Record) {
 	if !s.cat.touch(rs) {
 		return
