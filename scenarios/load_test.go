@@ -487,6 +487,21 @@ var _ = Describe("scenario files: units", func() {
 		Expect(sc.Spec.Start.UnixNano()).To(Equal(int64(math.MinInt64)))
 	})
 
+	It("refuses a UTC offset RFC 3339 does not have (+24:00, +12:60), which Go's parser takes", func() {
+		file := func(start string) []byte {
+			return []byte("start: " + start + "\nuntil: +1h\nservers: [{name: s, version: 12}]\n" +
+				"actions: [{at: " + start + ", do: enable_maintenance, server: s}]\n")
+		}
+		for _, bad := range []string{"2026-11-02T20:00:00+24:00", "2026-11-02T20:00:00-12:60"} {
+			_, err := scenarios.Parse("tz.yaml", file(bad))
+			Expect(err).To(MatchError(ContainSubstring(`tz.yaml:1:8: start: time "`+bad+`" has the UTC offset`)), bad)
+			Expect(err).To(MatchError(ContainSubstring(`tz.yaml:4:16: at: time "`+bad+`" has the UTC offset`)), bad)
+		}
+		sc, err := scenarios.Parse("tz.yaml", file("2026-11-02T20:00:00+23:59"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Spec.Start).To(BeTemporally("==", time.Date(2026, 11, 1, 20, 1, 0, 0, time.UTC)))
+	})
+
 	It("prints every duration, size and bandwidth so that it parses back", func() {
 		rapid.Check(GinkgoT(), func(t *rapid.T) {
 			d := scenarios.Duration(rapid.Int64Range(0, 1<<62).Draw(t, "ns"))

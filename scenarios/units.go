@@ -503,11 +503,22 @@ var (
 	maxInstant = time.Unix(0, math.MaxInt64).UTC()
 )
 
-// checkInstant refuses an instant outside [minInstant, maxInstant].
+// checkInstant refuses an instant outside [minInstant, maxInstant], and a
+// UTC offset RFC 3339 does not have: Go's parser takes +24:00 or +12:60,
+// which RFC 3339 (time-hour 00-23, time-minute 00-59) does not, and which
+// would silently shift the time a reader of the file sees.
 func checkInstant(t time.Time, written string) error {
+	w := strings.TrimSpace(written)
 	if t.Before(minInstant) || t.After(maxInstant) {
 		return fmt.Errorf("time %q is out of range: times lie from %s to %s (nanoseconds since 1970 must fit an int64)",
-			strings.TrimSpace(written), minInstant.Format(time.RFC3339Nano), maxInstant.Format(time.RFC3339Nano))
+			w, minInstant.Format(time.RFC3339Nano), maxInstant.Format(time.RFC3339Nano))
+	}
+	if n := len(w); n >= 6 && (w[n-6] == '+' || w[n-6] == '-') && w[n-3] == ':' {
+		hh, herr := strconv.Atoi(w[n-5 : n-3])
+		mm, merr := strconv.Atoi(w[n-2:])
+		if herr != nil || merr != nil || hh > 23 || mm > 59 {
+			return fmt.Errorf("time %q has the UTC offset %s: RFC 3339 offsets run from -23:59 to +23:59", w, w[n-6:])
+		}
 	}
 	return nil
 }
