@@ -30,6 +30,7 @@ func BenchmarkQueuePushPop(b *testing.B) {
 	}{
 		{"heap", func() pushPopper { return &sim.Queue[benchPayload]{} }},
 		{"timeline", func() pushPopper { return &sim.Timeline[benchPayload]{} }},
+		{"wheel", func() pushPopper { return &sim.Wheel[benchPayload]{} }},
 	} {
 		for _, size := range []int{1_000, 100_000} {
 			b.Run(q.name+"/"+itoa(size), func(b *testing.B) {

@@ -4,11 +4,14 @@
 // arithmetic is exact and a run never reads the wall clock. Pending events are
 // ordered by (at, seq): seq is the scheduling order, so events due at the same
 // instant always run in the order they were scheduled. The loop keeps them in
-// a [Timeline], a radix heap: a loop never schedules before the event it is
-// dispatching, and a priority queue for monotone keys makes a push an append
-// and sorts only the few events due next (BENCHMARKS.md: 1.4-1.6x the
-// push-and-pop rate of a binary heap at 1,000 pending events, 2x at
-// 100,000). [Queue] is the typed binary heap with an
+// a [Wheel]: a timing wheel of one-second slots for the next eighteen
+// minutes in front of a [Timeline], a radix heap, for the rest (and for
+// everything once events crowd a slot). A loop never schedules before the
+// event it is dispatching, and a priority queue for monotone keys makes a
+// push an append and sorts only the few events due next (BENCHMARKS.md: the
+// radix heap 1.4-1.6x the push-and-pop rate of a binary heap at 1,000
+// pending events, 2x at 100,000; the wheel in front of it 1.4x more at
+// 1,000). [Queue] is the typed binary heap with an
 // explicit seq, for orderings that are not monotone. Both are generic over
 // the event payload, which keeps payloads unboxed; scheduling and dispatch do
 // not allocate once the queue has grown to its working size.

@@ -31,7 +31,7 @@ func (l Limits) withDefaults() Limits {
 // Loop owns simulated time for one run. It is not safe for concurrent use:
 // a run is one goroutine by design.
 type Loop[E any] struct {
-	q      Timeline[E]
+	q      Wheel[E]
 	now    Time
 	until  Time
 	events uint64

@@ -132,6 +132,13 @@ func (t *Timeline[E]) settle() bool {
 	return true
 }
 
+// rewind lowers the time before which Push refuses events to to (when it
+// is lower): a Wheel turned off moves to the Timeline events it had taken
+// from it ahead of events still due earlier.
+func (t *Timeline[E]) rewind(to Time) {
+	t.popped = min(t.popped, to)
+}
+
 // Peek returns the time of the next event, or Never if none is pending.
 func (t *Timeline[E]) Peek() Time {
 	if !t.settle() {
