@@ -75,71 +75,26 @@ var _ = Describe("Queue", func() {
 	})
 })
 
+// stringQueue is eventQueue with string payloads.
+type stringQueue interface {
+	Push(at sim.Time, ev string)
+	Pop() (sim.Time, string)
+	Peek() sim.Time
+	Len() int
+}
+
+// The loop's queues for monotone times, the radix heap and the timing
+// wheel in front of it, promise the same.
 var _ = Describe("Timeline", func() {
-	It("pops events due at the same instant in scheduling order (FIFO), across buckets", func() {
-		var q sim.Timeline[int]
-		// Far-apart instants land in different buckets and are
-		// redistributed; each instant's ids must still come out in order.
-		ats := []sim.Time{0, 1 << 40, 3, 1<<40 + 5, 1 << 20}
-		for i := 0; i < 500; i++ {
-			q.Push(ats[i%len(ats)], i)
-		}
-		last := map[sim.Time]int{}
-		prevAt := sim.Time(-1)
-		for q.Len() > 0 {
-			at, id := q.Pop()
-			Expect(at).To(BeNumerically(">=", prevAt), "times never go backwards")
-			if l, ok := last[at]; ok {
-				Expect(id).To(BeNumerically(">", l), "FIFO within instant %s", at)
-			}
-			last[at], prevAt = id, at
-		}
-		Expect(last).To(HaveLen(len(ats)))
-	})
-
-	It("reports Never as the next time of an empty timeline", func() {
-		peeksNeverWhenEmpty(&sim.Timeline[string]{})
-	})
-
-	It("takes an event between the last popped and a peeked time (a loop peeking past its horizon)", func() {
-		var q sim.Timeline[string]
-		q.Push(10, "a")
-		q.Pop()
-		q.Push(1<<40, "far")
-		q.Push(20, "b")
-		Expect(q.Peek()).To(Equal(sim.Time(20)))
-		q.Push(15, "c")
-		q.Push(20, "d")
-		var got []string
-		for q.Len() > 0 {
-			_, ev := q.Pop()
-			got = append(got, ev)
-		}
-		Expect(got).To(Equal([]string{"c", "b", "d", "far"}))
-	})
-
-	It("refuses a push before the last time popped", func() {
-		var q sim.Timeline[int]
-		q.Push(10, 1)
-		q.Pop()
-		Expect(func() { q.Push(9, 2) }).To(PanicWith(ContainSubstring("before the last time popped")))
-	})
-
-	It("agrees with a sort-based reference under monotone push/pop interleavings", func() {
-		rapid.Check(GinkgoT(), func(t *rapid.T) {
-			// Delays from a few values, some far apart (different radix
-			// buckets), some zero (ties with the instant being popped).
-			delays := []int64{0, 0, 1, 2, 7, 1 << 10, 1<<10 + 1, 1 << 33, 3 << 40}
-			agreesWithReference(t, &sim.Timeline[int]{}, func(now sim.Time) sim.Time {
-				return now + sim.Time(delays[rapid.IntRange(0, len(delays)-1).Draw(t, "delay")])
-			})
-		})
-	})
+	monotoneQueueSpecs(func() eventQueue { return &sim.Timeline[int]{} }, func() stringQueue { return &sim.Timeline[string]{} })
 })
-
 var _ = Describe("Wheel", func() {
+	monotoneQueueSpecs(func() eventQueue { return &sim.Wheel[int]{} }, func() stringQueue { return &sim.Wheel[string]{} })
+})
+
+func monotoneQueueSpecs(ints func() eventQueue, strs func() stringQueue) {
 	It("pops events due at the same instant in scheduling order (FIFO), across buckets", func() {
-		var q sim.Wheel[int]
+		q := ints()
 		// Far-apart instants land in different buckets and are
 		// redistributed; each instant's ids must still come out in order.
 		ats := []sim.Time{0, 1 << 40, 3, 1<<40 + 5, 1 << 20}
@@ -159,12 +114,12 @@ var _ = Describe("Wheel", func() {
 		Expect(last).To(HaveLen(len(ats)))
 	})
 
-	It("reports Never as the next time of an empty timeline", func() {
-		peeksNeverWhenEmpty(&sim.Wheel[string]{})
+	It("reports Never as the next time of an empty queue", func() {
+		peeksNeverWhenEmpty(strs())
 	})
 
 	It("takes an event between the last popped and a peeked time (a loop peeking past its horizon)", func() {
-		var q sim.Wheel[string]
+		q := strs()
 		q.Push(10, "a")
 		q.Pop()
 		q.Push(1<<40, "far")
@@ -181,7 +136,7 @@ var _ = Describe("Wheel", func() {
 	})
 
 	It("refuses a push before the last time popped", func() {
-		var q sim.Wheel[int]
+		q := ints()
 		q.Push(10, 1)
 		q.Pop()
 		Expect(func() { q.Push(9, 2) }).To(PanicWith(ContainSubstring("before the last time popped")))
@@ -192,12 +147,12 @@ var _ = Describe("Wheel", func() {
 			// Delays from a few values, some far apart (different radix
 			// buckets), some zero (ties with the instant being popped).
 			delays := []int64{0, 0, 1, 2, 7, 1 << 10, 1<<10 + 1, 1 << 33, 3 << 40}
-			agreesWithReference(t, &sim.Wheel[int]{}, func(now sim.Time) sim.Time {
+			agreesWithReference(t, ints(), func(now sim.Time) sim.Time {
 				return now + sim.Time(delays[rapid.IntRange(0, len(delays)-1).Draw(t, "delay")])
 			})
 		})
 	})
-})
+}
 
 var _ = Describe("Wheel, crowded", func() {
 	It("keeps (at, seq) order when a slot crowds and it hands everything to its radix heap", func() {
