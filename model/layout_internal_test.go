@@ -50,3 +50,22 @@ func TestTenantLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskLayout pins what startTask's comment promises: a queued task's
+// start reads only the task's first line.
+func TestTaskLayout(t *testing.T) {
+	var tk task
+	hot := map[string]uintptr{
+		"phase":   unsafe.Offsetof(tk.phase) + unsafe.Sizeof(tk.phase),
+		"local":   unsafe.Offsetof(tk.local) + unsafe.Sizeof(tk.local),
+		"attempt": unsafe.Offsetof(tk.attempt) + unsafe.Sizeof(tk.attempt),
+		"fixed":   unsafe.Offsetof(tk.fixed) + unsafe.Sizeof(tk.fixed),
+		"size":    unsafe.Offsetof(tk.size) + unsafe.Sizeof(tk.size),
+		"dur":     unsafe.Offsetof(tk.dur) + unsafe.Sizeof(tk.dur),
+	}
+	for name, end := range hot {
+		if end > 64 {
+			t.Errorf("task.%s ends at byte %d, past the first line", name, end)
+		}
+	}
+}

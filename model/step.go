@@ -46,6 +46,21 @@ func (w *World) allocTask() int32 {
 // narrower stores still in flight), and on the hot paths those copies were
 // half of finishTask's time.
 func (w *World) put(kind RecordKind, s *session) *Record {
+	r := w.record()
+	r.At, r.Kind, r.Server, r.Tenant, r.Job, r.N, r.Object, r.Attempt = w.now, kind, s.server, s.tenant, s.job, s.n, None, s.attempt
+	return r
+}
+
+// putTask is put for a record about task tk, from the copies of its
+// session's fields the task carries (see startTask).
+func (w *World) putTask(kind RecordKind, tk *task) *Record {
+	r := w.record()
+	r.At, r.Kind, r.Server, r.Tenant, r.Job, r.N, r.Object, r.Attempt = w.now, kind, tk.server, tk.tenant, tk.job, tk.n, None, tk.attempt
+	return r
+}
+
+// record appends a zero record to the step's and returns it.
+func (w *World) record() *Record {
 	rs := w.ready.Records
 	if len(rs) == cap(rs) {
 		rs = slices.Grow(rs, 1)
@@ -54,7 +69,6 @@ func (w *World) put(kind RecordKind, s *session) *Record {
 	w.ready.Records = rs
 	r := &rs[len(rs)-1]
 	*r = Record{}
-	r.At, r.Kind, r.Server, r.Tenant, r.Job, r.N, r.Object, r.Attempt = w.now, kind, s.server, s.tenant, s.job, s.n, None, s.attempt
 	return r
 }
 
@@ -82,14 +96,10 @@ func (w *World) startSession(j int32, manual bool) {
 			ext = append(ext, objState{task: None})
 		}
 	}
-	todo := s.todo[:0]
-	for i := range n {
-		todo = append(todo, int32(i))
-	}
 	w.nextID++
 	jb.count++
 	*s = session{id: w.nextID, gen: s.gen + 1, job: j, tenant: jb.Tenant, server: w.tenants[jb.Tenant].Server, n: jb.count, manual: manual, late: !manual && jb.late,
-		retriesLeft: jb.Retry.Count, ext: ext, todo: todo, activeIdx: int32(len(w.active))}
+		retriesLeft: jb.Retry.Count, ext: ext, todo: w.iota[:n:n], own: s.own, activeIdx: int32(len(w.active))}
 	if ext == nil {
 		for i := range n {
 			s.inl[i] = objState{task: None}
@@ -195,6 +205,18 @@ func (w *World) pumpTenant(t int32) {
 		*tk = task{}
 		tk.sess, tk.obj, tk.job, tk.tenant, tk.server = slot, o, s.job, s.tenant, s.server
 		tk.gen, tk.phase, tk.queued, tk.xferIdx = gen, PhasePending, true, -1
+		tk.n, tk.attempt = s.n, s.attempt
+		// The draws, size first, from the job's stream, here rather than
+		// at the start: the job is in cache now (its previous task just
+		// ended, or its session just began), and a queued task's start
+		// then reads the task alone. A task that never starts (stopped or
+		// cut while queued) has still drawn.
+		jb := &w.jobs[s.job]
+		obj := &jb.Objects[o]
+		tk.size = obj.SizeBytes.SampleInt(jb.rng())
+		if obj.Duration.IsSet() {
+			tk.dur, tk.fixed = time.Duration(obj.Duration.SampleInt(jb.rng())), true
+		}
 		s.obj(o).task = k
 		s.inFlight++
 		tn.inProcess++
@@ -202,7 +224,7 @@ func (w *World) pumpTenant(t int32) {
 			tn.want.pop()
 			s.wanting = false
 		}
-		if w.jobs[s.job].Target == TargetLocal {
+		if jb.Target == TargetLocal {
 			// M8: a local job never talks to the provider, so it takes no
 			// server slot and no share of the server's bandwidth (M14).
 			w.tasks[k].local = true
@@ -227,10 +249,12 @@ func (w *World) pumpServer(sv int32) {
 	}
 }
 
+// startTask starts a dispatched task. It reads the task and its server,
+// and writes its session's anyStarted: on a fleet a queued task's session
+// and job are cold when a slot frees, and a store does not wait for its
+// line as a load does.
 func (w *World) startTask(k int32) {
 	tk := &w.tasks[k]
-	s := &w.sessions[tk.sess]
-	jb := &w.jobs[tk.job]
 	srv := &w.servers[tk.server]
 	if !w.moveTask(tk, PhaseSnapshot, "start") {
 		return
@@ -239,11 +263,9 @@ func (w *World) startTask(k int32) {
 	if !tk.local {
 		srv.inProcess++
 	}
-	s.anyStarted = true
-	obj := &jb.Objects[tk.obj]
-	tk.size = obj.SizeBytes.SampleInt(jb.rng())
-	if obj.Duration.IsSet() {
-		d := time.Duration(obj.Duration.SampleInt(jb.rng()))
+	w.sessions[tk.sess].anyStarted = true
+	if tk.fixed {
+		d := tk.dur
 		snap := min(w.sem.SnapshotTime, d/10)
 		commit := min(w.sem.CommitTime, d/10)
 		tk.snapEnd = w.now.Add(snap)
@@ -251,7 +273,7 @@ func (w *World) startTask(k int32) {
 		tk.xferEnd = tk.end - sim.Time(commit)
 	} else if tk.local {
 		// Off the provider: a fixed plan at the tenant's own bandwidth.
-		bps := w.tenants[jb.Tenant].BandwidthBps
+		bps := w.tenants[tk.tenant].BandwidthBps
 		if bps <= 0 {
 			bps = DefaultServerBandwidthBps
 		}
@@ -264,7 +286,7 @@ func (w *World) startTask(k int32) {
 		tk.xferEnd = tk.snapEnd.AddNanos(float64(tk.size) / w.estimateRate(tk))
 		tk.end = tk.xferEnd.Add(w.sem.CommitTime)
 	}
-	r := w.put(RecTaskStart, s)
+	r := w.putTask(RecTaskStart, tk)
 	r.Object, r.Phase, r.Bytes, r.Due, r.TransferAt, r.CommitAt = tk.obj, PhaseSnapshot, tk.size, tk.end, tk.snapEnd, tk.xferEnd
 	if tk.bw {
 		w.after(tk.snapEnd, Event{Kind: EvTaskPhase, A: k, Gen: tk.gen})
@@ -284,9 +306,8 @@ func (w *World) phaseNow(tk *task) Phase {
 
 // estimateRate is the share a task would get if it entered Transfer now.
 func (w *World) estimateRate(tk *task) float64 {
-	s := &w.sessions[tk.sess]
-	tn := &w.tenants[w.jobs[s.job].Tenant]
-	srv := &w.servers[tn.Server]
+	tn := &w.tenants[tk.tenant]
+	srv := &w.servers[tk.server]
 	nt := srv.xferTenant
 	if tn.xfer == 0 {
 		nt++
@@ -567,7 +588,8 @@ func (w *World) endAttempt(slot int32) {
 	manual := s.manual && !w.mut.has(MutManualRetries)
 	if len(failed) > 0 && !stopped && !manual && s.retriesLeft > 0 && s.failCause != CauseDisabled {
 		s.retriesLeft--
-		s.todo = append(s.todo[:0], failed...)
+		s.own = append(s.own[:0], failed...)
+		s.todo = s.own
 		w.scratch = failed
 		s.waitRetry = true
 		s.gen++
