@@ -69,3 +69,27 @@ func TestTaskLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionLayout pins what the session's comment promises: the fields
+// a task event reads share the first line, the inline objects' state the
+// next two, and a session is a whole number of lines.
+func TestSessionLayout(t *testing.T) {
+	var s session
+	if size := unsafe.Sizeof(s); size%64 != 0 {
+		t.Errorf("session is %d bytes, not a whole number of 64-byte lines: pad it", size)
+	}
+	if off := unsafe.Offsetof(s.inl); off != 64 {
+		t.Errorf("session.inl starts at byte %d, not at the second line", off)
+	}
+	hot := map[string]uintptr{
+		"inFlight":  unsafe.Offsetof(s.inFlight) + unsafe.Sizeof(s.inFlight),
+		"nTodo":     unsafe.Offsetof(s.nTodo) + unsafe.Sizeof(s.nTodo),
+		"byList":    unsafe.Offsetof(s.byList) + unsafe.Sizeof(s.byList),
+		"failCause": unsafe.Offsetof(s.failCause) + unsafe.Sizeof(s.failCause),
+	}
+	for name, end := range hot {
+		if end > 64 {
+			t.Errorf("session.%s ends at byte %d, past the first line", name, end)
+		}
+	}
+}

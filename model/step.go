@@ -99,7 +99,7 @@ func (w *World) startSession(j int32, manual bool) {
 	w.nextID++
 	jb.count++
 	*s = session{id: w.nextID, gen: s.gen + 1, job: j, tenant: jb.Tenant, server: w.tenants[jb.Tenant].Server, n: jb.count, manual: manual, late: !manual && jb.late,
-		retriesLeft: jb.Retry.Count, ext: ext, todo: w.iota[:n:n], own: s.own, activeIdx: int32(len(w.active))}
+		retriesLeft: jb.Retry.Count, ext: ext, todo: w.iota[:n:n], nTodo: int32(n), own: s.own, activeIdx: int32(len(w.active))}
 	if ext == nil {
 		for i := range n {
 			s.inl[i] = objState{task: None}
@@ -189,12 +189,12 @@ func (w *World) pumpTenant(t int32) {
 	for tn.want.len() > 0 && (tn.MaxTasks <= 0 || tn.inProcess < tn.MaxTasks || w.mut.has(MutTenantLimitIgnored)) {
 		slot := tn.want.front()
 		s := &w.sessions[slot]
-		if int(s.next) >= len(s.todo) || s.stop != StopNone || s.cut || s.state == SessionStopped {
+		if s.next >= s.nTodo || s.stop != StopNone || s.cut || s.state == SessionStopped {
 			tn.want.pop()
 			s.wanting = false
 			continue
 		}
-		o := s.todo[s.next]
+		o := s.todoAt(s.next)
 		s.next++
 		k := w.allocTask()
 		tk := &w.tasks[k]
@@ -220,7 +220,7 @@ func (w *World) pumpTenant(t int32) {
 		s.obj(o).task = k
 		s.inFlight++
 		tn.inProcess++
-		if int(s.next) >= len(s.todo) {
+		if s.next >= s.nTodo {
 			tn.want.pop()
 			s.wanting = false
 		}
@@ -540,7 +540,7 @@ func (w *World) afterTaskEnd(s *session, slot int32) {
 	if s.state == SessionStopped || s.inFlight > 0 {
 		return
 	}
-	if int(s.next) >= len(s.todo) || s.stop != StopNone || s.cut {
+	if s.next >= s.nTodo || s.stop != StopNone || s.cut {
 		w.endAttempt(slot)
 	}
 }
@@ -560,7 +560,7 @@ func (w *World) failPending(slot int32, result Result, cause Cause) {
 		r := w.put(RecTaskEnd, s)
 		r.Object, r.Result, r.Phase, r.Cause = o, result, PhasePending, cause
 	}
-	s.next = int32(len(s.todo))
+	s.next = s.nTodo
 }
 
 // terminateInProcess ends every started task of the session with result.
@@ -589,7 +589,7 @@ func (w *World) endAttempt(slot int32) {
 	if len(failed) > 0 && !stopped && !manual && s.retriesLeft > 0 && s.failCause != CauseDisabled {
 		s.retriesLeft--
 		s.own = append(s.own[:0], failed...)
-		s.todo = s.own
+		s.todo, s.nTodo, s.byList = s.own, int32(len(s.own)), true
 		w.scratch = failed
 		s.waitRetry = true
 		s.gen++

@@ -190,7 +190,7 @@ type objState struct {
 }
 
 // inlineObjs is how many objects' state a session holds inline: 16 of 8
-// bytes make a session 256 bytes, whole lines (TestSessionLayout).
+// bytes, two whole lines (TestSessionLayout).
 const inlineObjs = 16
 
 // inlineLimit is the most objects a session keeps inline: inlineObjs,
@@ -206,45 +206,63 @@ func (s *session) obj(o int32) *objState {
 	return &s.inl[o]
 }
 
-// session: the fields every task event reads or writes come first, so
-// they share one cache line (a fleet's sessions are cold between events).
+// session: the fields every task event reads or writes fill the first
+// cache line, the objects' state the next two, the rest comes last; a
+// session is a whole number of lines, so in the page-aligned array each
+// one starts a line (TestSessionLayout). On a fleet sessions are cold
+// between events, and a task event then misses on two lines, which the
+// processor fetches at once.
 type session struct {
-	gen        uint32
-	job        int32
-	tenant     int32 // the job's tenant and its server, cached here: the hot
-	server     int32 // path would otherwise fetch a whole tenant for one int
-	n          int32
-	attempt    int32
-	next       int32
-	inFlight   int32
-	state      SessionState
-	stop       StopMode
-	cut        bool // M3: pending objects already failed by maintenance
-	anyStarted bool
-	wanting    bool // in its tenant's want queue (M14 dispatch)
-	manual     bool
-	late       bool
-	s4         bool
-	grand      bool // M4
-	waitRetry  bool
-	failCause  Cause
-	ext        []objState // the objects' state when there are more than inlineObjs; else nil
-	// todo is the attempt's objects, in dispatch order: on a first
-	// attempt every object of the job, a prefix of World.iota (read-only,
-	// shared by every session and so always in cache: a list of the
-	// session's own was one more miss per task dispatch on a fleet); a
-	// retry's failed objects live in own. Never append to todo.
-	todo        []int32
-	own         []int32
-	id          int64
+	gen      uint32
+	job      int32
+	tenant   int32 // the job's tenant and its server, cached here: the hot
+	server   int32 // path would otherwise fetch a whole tenant for one int
+	n        int32
+	attempt  int32
+	next     int32 // todo's next index to dispatch
+	inFlight int32
+	// nTodo is len(todo), and byList says todo is own (a retry), not the
+	// identity: the dispatch reads them here rather than todo on a line
+	// of its own.
+	nTodo       int32
+	state       SessionState
+	stop        StopMode
+	cut         bool // M3: pending objects already failed by maintenance
+	anyStarted  bool
+	wanting     bool // in its tenant's want queue (M14 dispatch)
+	manual      bool
+	late        bool
+	s4          bool
+	grand       bool // M4
+	waitRetry   bool
+	byList      bool
+	failCause   Cause
 	retriesLeft int32
 	activeIdx   int32
-	failMsg     string
+	_           [8]byte
 	// inl holds the objects' state of a job with at most inlineObjs of
 	// them: a task event's session and object state are then one address
 	// computation apart, two misses the processor overlaps, where a slice
 	// of their own was a second miss that waited for the first.
 	inl [inlineObjs]objState
+	ext []objState // the objects' state when there are more than inlineObjs; else nil
+	// todo is the attempt's objects, in dispatch order: on a first
+	// attempt every object of the job, a prefix of World.iota (read-only,
+	// shared by every session); a retry's failed objects live in own.
+	// Never append to todo.
+	todo    []int32
+	own     []int32
+	id      int64
+	failMsg string
+	_       [32]byte
+}
+
+// todoAt is todo[i] without reading todo on a first attempt.
+func (s *session) todoAt(i int32) int32 {
+	if s.byList {
+		return s.own[i]
+	}
+	return i
 }
 
 type task struct {
