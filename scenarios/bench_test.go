@@ -80,3 +80,20 @@ func BenchmarkPeerWorkloadLargeBare(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkModelSideStd and BenchmarkModelSideLarge are the model's
+// goroutine of a full run alone: the model, and the copy of its records
+// into a sim.Pipe whose observer does nothing (see BenchmarkObserverSideStd).
+func BenchmarkModelSideStd(b *testing.B)   { benchModelSide(b, peerWorkload(1000, 64)) }
+func BenchmarkModelSideLarge(b *testing.B) { benchModelSide(b, peerWorkload(10000, 640)) }
+
+func benchModelSide(b *testing.B, spec *model.Spec) {
+	b.ReportAllocs()
+	for b.Loop() {
+		p := sim.NewPipe[model.Record](sim.ObserverFunc[model.Record](func(*model.Record) {}))
+		if _, err := scenarios.Simulate(spec, sim.Limits{}, p); err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+	}
+}

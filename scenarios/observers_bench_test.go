@@ -110,3 +110,38 @@ func observeStd(recs []model.Record) {
 		met.Observe(&recs[i])
 	}
 }
+
+// The two sides of a full run, each alone, as the pipe runs them: a run's
+// wall time is about the slower side's. BenchmarkObserverSide{Std,Large}
+// hand a recorded run's records, 64 at a time, to a sim.Pipe holding what
+// RunScenario puts behind it (the invariants, the metrics and the trace
+// hash), so they measure the observers' goroutine; the model's goroutine
+// alone is BenchmarkModelSide{Std,Large} (bench_test.go). Large holds its
+// 7.3 million records (~760 MB) in memory.
+func BenchmarkObserverSideStd(b *testing.B)   { benchObserverSide(b, "bench/std.yaml") }
+func BenchmarkObserverSideLarge(b *testing.B) { benchObserverSide(b, "bench/large.yaml") }
+
+func benchObserverSide(b *testing.B, path string) {
+	sc, err := Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []model.Record
+	if _, err := Simulate(sc.Spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
+		recs = append(recs, *r)
+	})); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		set, met, hash := newInvariantSet(Catalogue()), &metricsObserver{}, NewTraceHash()
+		met.reserve(sc.Spec)
+		p := sim.NewPipe[model.Record](set, met, hash)
+		for i := 0; i < len(recs); i += 64 {
+			p.ObserveBatch(recs[i:min(i+64, len(recs))])
+		}
+		p.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+}
