@@ -184,6 +184,14 @@ func (s *invariantSet) Observe(r *model.Record) {
 	}
 }
 
+// ObserveBatch implements sim.BatchObserver: behind a pipe the set takes a
+// chunk of records at once and runs its own loop over them.
+func (s *invariantSet) ObserveBatch(rs []model.Record) {
+	for i := range rs {
+		s.Observe(&rs[i])
+	}
+}
+
 // Touch implements sim.Toucher: behind a pipe, the set loads the rows a
 // chunk of records will read before its checkers read them, then, for each
 // task end, the task's entries in the tables of live tasks (on a fleet

@@ -365,6 +365,13 @@ func (o *metricsObserver) Observe(r *model.Record) {
 	}
 }
 
+// ObserveBatch implements sim.BatchObserver (see invariantSet.ObserveBatch).
+func (o *metricsObserver) ObserveBatch(rs []model.Record) {
+	for i := range rs {
+		o.Observe(&rs[i])
+	}
+}
+
 func (o *metricsObserver) server(i int32) *srvMetric {
 	if i < 0 || int(i) >= len(o.servers) {
 		return nil

@@ -19,7 +19,7 @@ import (
 // Publish: it flushes, waits for the observers to catch up, and re-raises
 // a panic of theirs on the caller's goroutine.
 type Pipe[R any] struct {
-	obs      []Observer[R]
+	bus      Bus[R]
 	touch    []Toucher[R] // the observers that are Touchers
 	full     chan []R
 	free     chan []R
@@ -27,7 +27,7 @@ type Pipe[R any] struct {
 	panicked any
 	// The producer's fields on a cache line of their own: batch changes on
 	// every Observe, and a line both goroutines use would bounce between
-	// the cores on each change (the observers' goroutine read obs, on the
+	// the cores on each change (the observers' goroutine read bus, on the
 	// same line, once per record and missed on it every time).
 	_      [64]byte
 	batch  []R
@@ -61,9 +61,10 @@ const pipeDepth = 4
 
 // NewPipe starts the observers' goroutine.
 func NewPipe[R any](obs ...Observer[R]) *Pipe[R] {
-	p := &Pipe[R]{obs: obs, full: make(chan []R, pipeDepth), free: make(chan []R, pipeDepth+1),
+	p := &Pipe[R]{full: make(chan []R, pipeDepth), free: make(chan []R, pipeDepth+1),
 		done: make(chan struct{})}
 	for _, o := range obs {
+		p.bus.Subscribe(o)
 		if t, ok := o.(Toucher[R]); ok {
 			p.touch = append(p.touch, t)
 		}
@@ -88,7 +89,7 @@ func (p *Pipe[R]) drain() {
 			}
 		}
 	}()
-	obs, touch := p.obs, p.touch // locals: not reloaded from p after every call
+	bus, touch := &p.bus, p.touch // locals: not reloaded from p after every call
 	for {
 		b, ok := receive(p.full)
 		if !ok {
@@ -99,11 +100,10 @@ func (p *Pipe[R]) drain() {
 			for _, t := range touch {
 				t.Touch(chunk)
 			}
-			for i := range chunk {
-				for _, o := range obs {
-					o.Observe(&chunk[i])
-				}
-			}
+			// A BatchObserver takes the chunk whole (Bus.PublishBatch):
+			// one call, then its own tight loop over the records, instead
+			// of a call through an interface per record and observer.
+			bus.PublishBatch(chunk)
 		}
 		p.free <- b[:0]
 	}
