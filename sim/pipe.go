@@ -37,8 +37,12 @@ type Pipe[R any] struct {
 
 // PipeBatch is the number of records per batch: large enough that the
 // hand-over (two channel operations) is noise per record, small enough
-// that the batches in flight stay in cache.
-const PipeBatch = 2048
+// that the batches in flight stay in cache. With 104-byte records, 2,048
+// put a megabyte in flight, the whole of a core's L2 on the project's
+// machine, streaming through the model's cache; 512 (266 KB in flight)
+// ran std 4.6% and large 3.5% faster (medians of 41 and 15 interleaved
+// pairs; 256 and 1,024 the same as 512).
+const PipeBatch = 512
 
 // Toucher is an observer that can load, ahead of its Observe calls, the
 // state a run of records will need. On a fleet every job's state is cold
