@@ -55,8 +55,13 @@ for cfg in $CONFIGS; do
   if [ $have_peer = 1 ]; then
     p=$(cut -d' ' -f1 "$OUT/$cfg.peer" | median); pr=$(cut -d' ' -f2 "$OUT/$cfg.peer" | median)
     ratio=$(awk -v a="$m" -v b="$p" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
-    printf '%-6s maintsim %7.3f s %7.1f MiB | bare typed loop %7.3f s %6.1f MiB | ratio %sx (load %s)\n' \
-      "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')" "$p" "$(awk -v k="$pr" 'BEGIN{print k/1024}')" "$ratio" "$(cut -d' ' -f1 /proc/loadavg)"
+    # The median of the ratios of each repetition's adjacent pair: on a
+    # VM whose speed changes from one second to the next, a pair run
+    # back to back sees one moment, and the medians above may not.
+    pairs=$(paste -d' ' <(cut -d' ' -f1 "$OUT/$cfg.maintsim") <(cut -d' ' -f1 "$OUT/$cfg.peer") |
+      awk '$2 > 0 { print $1 / $2 }' | median)
+    printf '%-6s maintsim %7.3f s %7.1f MiB | bare typed loop %7.3f s %6.1f MiB | ratio %sx, of pairs %.2fx (load %s)\n' \
+      "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')" "$p" "$(awk -v k="$pr" 'BEGIN{print k/1024}')" "$ratio" "$pairs" "$(cut -d' ' -f1 /proc/loadavg)"
   else
     printf '%-6s maintsim %7.3f s %7.1f MiB\n' "$cfg" "$m" "$(awk -v k="$mr" 'BEGIN{print k/1024}')"
   fi
