@@ -75,7 +75,9 @@ type JobSpec struct {
 }
 
 // ObjectSpec is one VM, disk or computer of a job. Size and Duration are
-// drawn per task from the job's stream, size first.
+// drawn per task from the job's stream, size first, when the task is
+// dispatched to its server's queue (so a task stopped while queued has
+// drawn too).
 type ObjectSpec struct {
 	Name      string
 	SizeBytes sim.Dist
