@@ -21,11 +21,7 @@ func TestJobLayout(t *testing.T) {
 		"Kind":    unsafe.Offsetof(jb.Kind) + unsafe.Sizeof(jb.Kind),
 		"Target":  unsafe.Offsetof(jb.Target) + unsafe.Sizeof(jb.Target),
 	}
-	for name, end := range hot {
-		if end > 64 {
-			t.Errorf("job.%s ends at byte %d, past the first line", name, end)
-		}
-	}
+	inFirstLine(t, "job", hot)
 }
 
 // TestTenantLayout pins the tenant's first line: a task end reads its
@@ -44,11 +40,7 @@ func TestTenantLayout(t *testing.T) {
 		"Server":     unsafe.Offsetof(tn.Server) + unsafe.Sizeof(tn.Server),
 		"MaxTasks":   unsafe.Offsetof(tn.MaxTasks) + unsafe.Sizeof(tn.MaxTasks),
 	}
-	for name, end := range hot {
-		if end > 64 {
-			t.Errorf("tenant.%s ends at byte %d, past the first line", name, end)
-		}
-	}
+	inFirstLine(t, "tenant", hot)
 }
 
 // TestTaskLayout pins what startTask's comment promises: a queued task's
@@ -63,11 +55,7 @@ func TestTaskLayout(t *testing.T) {
 		"size":    unsafe.Offsetof(tk.size) + unsafe.Sizeof(tk.size),
 		"dur":     unsafe.Offsetof(tk.dur) + unsafe.Sizeof(tk.dur),
 	}
-	for name, end := range hot {
-		if end > 64 {
-			t.Errorf("task.%s ends at byte %d, past the first line", name, end)
-		}
-	}
+	inFirstLine(t, "task", hot)
 }
 
 // TestSessionLayout pins what the session's comment promises: the fields
@@ -87,9 +75,16 @@ func TestSessionLayout(t *testing.T) {
 		"byList":    unsafe.Offsetof(s.byList) + unsafe.Sizeof(s.byList),
 		"failCause": unsafe.Offsetof(s.failCause) + unsafe.Sizeof(s.failCause),
 	}
-	for name, end := range hot {
+	inFirstLine(t, "session", hot)
+}
+
+// inFirstLine fails t for each field of typ whose end (offset + size)
+// lies past the first 64-byte line.
+func inFirstLine(t *testing.T, typ string, ends map[string]uintptr) {
+	t.Helper()
+	for name, end := range ends {
 		if end > 64 {
-			t.Errorf("session.%s ends at byte %d, past the first line", name, end)
+			t.Errorf("%s.%s ends at byte %d, past the first line", typ, name, end)
 		}
 	}
 }

@@ -30,6 +30,11 @@ func recordedFleet(b *testing.B) []model.Record {
 			Schedule: model.Schedule{Kind: model.SchedulePeriodic, Every: 24 * time.Hour,
 				Jitter: sim.Dist{Kind: sim.DistUniform, B: float64(8 * time.Hour)}}})
 	}
+	return recordRun(b, spec)
+}
+
+// recordRun runs spec and returns every record it published.
+func recordRun(b *testing.B, spec *model.Spec) []model.Record {
 	var recs []model.Record
 	if _, err := Simulate(spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
 		recs = append(recs, *r)
@@ -37,6 +42,15 @@ func recordedFleet(b *testing.B) []model.Record {
 		b.Fatal(err)
 	}
 	return recs
+}
+
+// recordFile loads a scenario file and records its run.
+func recordFile(b *testing.B, path string) (*Scenario, []model.Record) {
+	sc, err := Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sc, recordRun(b, sc.Spec)
 }
 
 func benchObserver(b *testing.B, mk func() sim.Observer[model.Record]) {
@@ -81,16 +95,7 @@ func BenchmarkObserverEachInvariant(b *testing.B) {
 // recorded once: the observers' side alone, without the model's, for
 // comparing changes to them (BENCHMARKS.md).
 func BenchmarkObserversStd(b *testing.B) {
-	sc, err := Load("bench/std.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var recs []model.Record
-	if _, err := Simulate(sc.Spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
-		recs = append(recs, *r)
-	})); err != nil {
-		b.Fatal(err)
-	}
+	_, recs := recordFile(b, "bench/std.yaml")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -122,16 +127,7 @@ func BenchmarkObserverSideStd(b *testing.B)   { benchObserverSide(b, "bench/std.
 func BenchmarkObserverSideLarge(b *testing.B) { benchObserverSide(b, "bench/large.yaml") }
 
 func benchObserverSide(b *testing.B, path string) {
-	sc, err := Load(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var recs []model.Record
-	if _, err := Simulate(sc.Spec, sim.Limits{}, sim.ObserverFunc[model.Record](func(r *model.Record) {
-		recs = append(recs, *r)
-	})); err != nil {
-		b.Fatal(err)
-	}
+	sc, recs := recordFile(b, path)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
