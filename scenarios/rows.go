@@ -179,8 +179,11 @@ func rowPart[T any](r *jobRow, part func(*jobRow) *T) *T {
 // touchMinObjects is the fleet size from which touching pays: below it the
 // rows stay in cache, and touching them only costs (7% of the observers'
 // goroutine on the 1,000-tenant benchmark; 15% less wall time at 100,000
-// tenants, BENCHMARKS.md).
-var touchMinObjects = 1 << 15 // a variable for the tests (TouchEverything)
+// tenants, BENCHMARKS.md). On the project's machine (32 MiB of L3) the
+// line falls between 100,000 objects (6.4 MB of rows: large.yaml 6% faster
+// without touching, median of 25 interleaved pairs) and 300,000 (mid.yaml
+// 9% slower without, huge.yaml's million 8%).
+var touchMinObjects = 1 << 17 // a variable for the tests (TouchEverything)
 
 // touch loads, for each record, the rows its checkers will read: the job's
 // facts and row and the object's row (sim.Toucher). The loads are
