@@ -41,7 +41,8 @@ type Wheel[E any] struct {
 	// spare is storage for slots that have none yet, handed out slotCap
 	// events at a time: one allocation for many slots, and a slot keeps
 	// what it got, so a long run stops allocating.
-	spare []slot[E]
+	spare  []slot[E]
+	spareN int // slots' room in the last chunk of spare
 }
 
 type wheelSlot[E any] struct {
@@ -53,7 +54,8 @@ const (
 	wheelShift = 30 // a slot spans 2^30 ns, about 1.07 s
 	wheelSlots = 1024
 	slotCap    = 4   // room a slot gets at first use
-	spareSlots = 64  // slots' first room allocated at once
+	spareSlots = 64  // slots' first room allocated at once, at most
+	spareFirst = 8   // … and at a wheel's first: a check case uses a few dozen slots
 	slotMax    = 256 // events in one slot that turn the wheel off
 )
 
@@ -90,7 +92,11 @@ func (w *Wheel[E]) insert(at Time, ev E) {
 	s := &w.slots[i]
 	if s.items == nil {
 		if len(w.spare) < slotCap {
-			w.spare = make([]slot[E], slotCap*spareSlots)
+			// Chunks double from spareFirst slots' room to spareSlots':
+			// a small run (a check case) allocates what it uses, a fleet
+			// soon allocates in large chunks.
+			w.spareN = min(max(2*w.spareN, spareFirst), spareSlots)
+			w.spare = make([]slot[E], slotCap*w.spareN)
 		}
 		s.items, w.spare = w.spare[:0:slotCap], w.spare[slotCap:]
 	}
