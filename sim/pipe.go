@@ -138,7 +138,7 @@ func (p *Pipe[R]) ObserveBatch(rs []R) {
 
 // receivePolls is how many times receive looks for a batch before it
 // blocks: a few hundred microseconds, longer than either side usually
-// waits for the other (a batch is ~0.1 ms of work on each).
+// waits for the other (a batch is some 30 µs of work on each).
 const receivePolls = 1000
 
 // receive takes the next batch from ch, or reports ch closed. It polls
