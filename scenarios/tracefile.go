@@ -863,13 +863,21 @@ func (t *TraceReader) entityDecl(l *traceLine, r model.Record) (model.Record, er
 		if d.Kind, err = model.ParseJobKind(l.Kind); err != nil {
 			return r, t.errf("kind: %v", err)
 		}
-		if d.Platform, err = model.ParsePlatform(orDefault(l.Platform, "vsphere")); err != nil {
+		// Left out, platform and target default as in the scenario format:
+		// by the job's kind (an agent backup's platform is agent, a
+		// replica's home a cloud host), so that a line and the scenario
+		// job it records mean the same job.
+		platform := model.PlatformVSphere.String()
+		if d.Kind == model.KindAgentBackup {
+			platform = model.PlatformAgent.String()
+		}
+		if d.Platform, err = model.ParsePlatform(orDefault(l.Platform, platform)); err != nil {
 			return r, t.errf("platform: %v", err)
 		}
 		if d.ManagedBy, err = model.ParseManagedBy(orDefault(l.ManagedBy, "vbr")); err != nil {
 			return r, t.errf("managed_by: %v", err)
 		}
-		if d.Target, err = model.ParseTarget(orDefault(l.Target, "cloud_repository")); err != nil {
+		if d.Target, err = model.ParseTarget(orDefault(l.Target, defaultTarget(d.Kind).String())); err != nil {
 			return r, t.errf("target: %v", err)
 		}
 		r.Tenant, r.Job, r.Server = tn, int32(len(t.jobs)), t.tenSrv[tn]

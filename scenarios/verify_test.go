@@ -201,6 +201,24 @@ actions:
 		}
 	})
 
+	It("defaults a job line's platform and target by its kind, as the scenario format does", func() {
+		head := `{"t":0,"ev":"scenario","name":"kinds","seed":1,"start":"2026-11-02T20:00:00Z","replication_in_maintenance":"stop"}
+{"t":0,"ev":"server","server":"cc-01","version":"12"}
+{"t":0,"ev":"tenant","tenant":"acme","server":"cc-01","client":"vbr 12"}
+`
+		left := head + `{"t":0,"ev":"job","tenant":"acme","job":"laptop","kind":"agent_backup","objects":["pc1"]}
+{"t":0,"ev":"job","tenant":"acme","job":"dr","kind":"replication","objects":["vm1"]}
+`
+		written := head + `{"t":0,"ev":"job","tenant":"acme","job":"laptop","kind":"agent_backup","platform":"agent","target":"cloud_repository","objects":["pc1"]}
+{"t":0,"ev":"job","tenant":"acme","job":"dr","kind":"replication","platform":"vsphere","target":"cloud_host","objects":["vm1"]}
+`
+		a, err := scenarios.Verify("left.jsonl", strings.NewReader(left), nil)
+		Expect(err).NotTo(HaveOccurred())
+		b, err := scenarios.Verify("written.jsonl", strings.NewReader(written), nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.TraceHash).To(Equal(b.TraceHash), "the defaults are the scenario format's: agent_backup on platform agent, replication to a cloud_host")
+	})
+
 	It("reports an unreadable file as bad input", func() {
 		_, err := scenarios.VerifyFile(filepath.Join(GinkgoT().TempDir(), "missing.jsonl"), nil)
 		Expect(err).To(MatchError(fs.ErrNotExist))
