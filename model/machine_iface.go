@@ -27,6 +27,17 @@ var profiles = map[string]func(*Spec) (Machine, error){
 	"":    func(s *Spec) (Machine, error) { return NewWorld(s) },
 }
 
+// NewMachineReusing is NewMachine for a caller that builds one machine
+// after another on one goroutine (check's workers): a Cloud Connect world
+// is built in old's place when old is one, reusing its storage, which is
+// still in the core's cache (see newWorld). old must not be used again.
+func NewMachineReusing(old Machine, spec *Spec) (Machine, error) {
+	if w, ok := old.(*World); ok && (spec.Semantics.Profile == "" || spec.Semantics.Profile == "vcc") {
+		return newWorld(w, spec)
+	}
+	return NewMachine(spec)
+}
+
 // NewMachine builds the machine for the spec's profile.
 func NewMachine(spec *Spec) (Machine, error) {
 	mk, ok := profiles[spec.Semantics.Profile]

@@ -323,13 +323,39 @@ type World struct {
 	scratch  []int32
 }
 
+// cleared returns n zero values, in s's storage when it has room.
+func cleared[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // NewWorld builds a world from a validated spec.
-func NewWorld(spec *Spec) (*World, error) {
-	w := &World{spec: spec, sem: spec.Semantics, mut: spec.Mutants}
+func NewWorld(spec *Spec) (*World, error) { return newWorld(nil, spec) }
+
+// newWorld builds a world from spec in old's place, reusing the storage
+// of old's entity arrays, step buffers and task pool (NewMachineReusing);
+// with old nil it allocates them. Nothing else of old survives: the world
+// is a new value, and every reused array is cleared or emptied.
+func newWorld(old *World, spec *Spec) (*World, error) {
+	var keep World
+	w := old
+	if w == nil {
+		w = &World{}
+	} else {
+		keep = *old
+	}
+	*w = World{spec: spec, sem: spec.Semantics, mut: spec.Mutants}
 	if w.sem.Profile == "" {
 		w.sem = DefaultSemantics()
 	}
-	w.servers = make([]server, len(spec.Servers))
+	w.ready.Records, w.ready.Timers = keep.ready.Records[:0], keep.ready.Timers[:0]
+	w.tasks, w.freeS, w.freeT = keep.tasks[:0], keep.freeS[:0], keep.freeT[:0]
+	w.active, w.iota, w.scratch = keep.active[:0], keep.iota[:0], keep.scratch[:0]
+	w.servers = cleared(keep.servers, len(spec.Servers))
 	for i, s := range spec.Servers {
 		if s.TaskSlots < 0 {
 			return nil, fmt.Errorf("server %s: task_slots %d < 0", s.Name, s.TaskSlots)
@@ -347,18 +373,18 @@ func NewWorld(spec *Spec) (*World, error) {
 			sv.maint = Maintenance
 		}
 	}
-	w.tenants = make([]tenant, len(spec.Tenants))
+	w.tenants = cleared(keep.tenants, len(spec.Tenants))
 	for i, t := range spec.Tenants {
 		if t.Server < 0 || int(t.Server) >= len(w.servers) {
 			return nil, fmt.Errorf("tenant %s: server index %d out of range", t.Name, t.Server)
 		}
 		w.tenants[i] = tenant{TenantSpec: t, enabled: !t.Disabled, want: newHeadFifo()}
 	}
-	w.jobs = make([]job, len(spec.Jobs))
+	w.jobs = cleared(keep.jobs, len(spec.Jobs))
 	// A job has at most one session live (a late start waits for the
 	// previous one), so the session slots never outgrow the jobs: reserve
 	// them once instead of copying a fleet's sessions at every doubling.
-	w.sessions = make([]session, 0, len(spec.Jobs))
+	w.sessions = slices.Grow(keep.sessions[:0], len(spec.Jobs))
 	for i, j := range spec.Jobs {
 		if j.Tenant < 0 || int(j.Tenant) >= len(w.tenants) {
 			return nil, fmt.Errorf("job %s: tenant index %d out of range", j.Name, j.Tenant)

@@ -115,7 +115,11 @@ type caseResult struct {
 }
 
 // runCase compiles f and simulates it with the invariants online.
-func runCase(f *File, opt *CheckOptions) (res caseResult) {
+func runCase(f *File, opt *CheckOptions) caseResult { return runCaseWith(nil, f, opt) }
+
+// runCaseWith is runCase reusing rs's machine and loop (a check worker's;
+// nil for none).
+func runCaseWith(rs *reuse, f *File, opt *CheckOptions) (res caseResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = caseResult{violated: []string{ErrorCheck}, err: fmt.Sprintf("panic: %v\n%s", p, debug.Stack())}
@@ -140,7 +144,7 @@ func runCase(f *File, opt *CheckOptions) (res caseResult) {
 	if sc.Limits.MaxSpan > 0 {
 		limits.MaxSpan = sc.Limits.MaxSpan
 	}
-	if _, err := Simulate(&spec, limits, set); err != nil {
+	if _, err := simulate(rs, &spec, limits, set); err != nil {
 		res.violated, res.err = []string{ErrorCheck}, err.Error()
 	}
 	if set.anyViolated() { // most cases hold: no results to build then

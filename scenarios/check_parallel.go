@@ -167,6 +167,7 @@ func (e *explorer) explore(workers int) exploration {
 	run := func(w int) {
 		o := &outs[w]
 		o.caught = map[string]int{}
+		rs := &reuse{}
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= runs || int64(i) > stop.Load() {
@@ -178,7 +179,7 @@ func (e *explorer) explore(workers int) exploration {
 				lower(i)
 				continue
 			}
-			bad := e.bad(f, runCase(f, &e.opt)) // runCase turns a panic into ErrorCheck
+			bad := e.bad(f, runCaseWith(rs, f, &e.opt)) // runCase turns a panic into ErrorCheck
 			if e.opt.Collect {
 				for _, id := range bad {
 					o.caught[id]++

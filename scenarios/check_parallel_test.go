@@ -293,3 +293,33 @@ var _ = Describe("check: the final shrink keeps the failure it found", func() {
 		gm.Expect(len(small.Actions)).To(gm.BeNumerically("<", len(f.Actions)), "what the failure does not need still goes")
 	})
 })
+
+var _ = Describe("check: a worker's reused world and loop", func() {
+	It("judge every case as a fresh world and loop do, under every mutant and the correct model", func() {
+		mutants := []model.Mutant{0}
+		for _, m := range model.Mutants() {
+			mutants = append(mutants, m.Mutant)
+		}
+		violated, cases := 0, 0
+		for _, m := range mutants {
+			e, err := newExplorer(CheckOptions{Runs: 150, Seed: 3, Mutants: m}.withDefaults())
+			gm.Expect(err).NotTo(gm.HaveOccurred())
+			rs := &reuse{} // one per mutant, as one per worker: a case follows cases of other sizes
+			base := rapidSeed(e.opt.Seed)
+			for i := range e.opt.Runs {
+				f, ok := e.draw(base, i)
+				if !ok {
+					continue
+				}
+				fresh := runCase(f, &e.opt)
+				reused := runCaseWith(rs, f, &e.opt)
+				gm.Expect(reused).To(gm.Equal(fresh), "mutant %v, case %d", m.Names(), i)
+				cases++
+				if len(fresh.violated) > 0 {
+					violated++
+				}
+			}
+		}
+		gm.Expect(violated).To(gm.BeNumerically(">", cases/20), "the comparison must cover failing cases, with their results and evidence")
+	})
+})

@@ -16,11 +16,43 @@ import (
 // time, the world decides, and effects are applied here. It returns the
 // number of events dispatched.
 func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Record]) (uint64, error) {
-	w, err := model.NewMachine(spec)
+	return simulate(nil, spec, limits, obs...)
+}
+
+// reuse is what a goroutine that runs one small simulation after another
+// (a check worker) keeps from run to run: the machine and the loop, whose
+// storage is still in its core's cache when the next run starts. Two
+// workers that allocated them afresh for every case streamed new heap
+// through the one shared cache, and that, not the work, was what kept
+// check from scaling to two cores (BENCHMARKS.md).
+type reuse struct {
+	machine model.Machine
+	loop    *sim.Loop[model.Event]
+}
+
+// simulate is Simulate, reusing rs's machine and loop when rs is not nil.
+func simulate(rs *reuse, spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Record]) (uint64, error) {
+	var (
+		w    model.Machine
+		loop *sim.Loop[model.Event]
+		err  error
+	)
+	if rs == nil {
+		w, err = model.NewMachine(spec)
+		loop = sim.NewLoop[model.Event](spec.Until, limits)
+	} else {
+		w, err = model.NewMachineReusing(rs.machine, spec)
+		rs.machine = w // nil after an error: the old one may be half rebuilt
+		if rs.loop == nil {
+			rs.loop = sim.NewLoop[model.Event](spec.Until, limits)
+		} else {
+			rs.loop.Reset(spec.Until, limits)
+		}
+		loop = rs.loop
+	}
 	if err != nil {
 		return 0, err
 	}
-	loop := sim.NewLoop[model.Event](spec.Until, limits)
 	var bus sim.Bus[model.Record]
 	for _, o := range obs {
 		bus.Subscribe(o)

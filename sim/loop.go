@@ -44,6 +44,16 @@ func NewLoop[E any](until Time, limits Limits) *Loop[E] {
 	return &Loop[E]{until: until, limits: limits.withDefaults()}
 }
 
+// Reset makes l a new loop, as NewLoop(until, limits) returns, that keeps
+// the storage its queue has grown: a caller that runs many small
+// simulations one after another (check's workers) then reuses memory that
+// is still in its core's cache instead of streaming fresh heap through the
+// shared one. Pending events are dropped.
+func (l *Loop[E]) Reset(until Time, limits Limits) {
+	l.q.reset()
+	l.now, l.until, l.events, l.limits = 0, until, 0, limits.withDefaults()
+}
+
 // Now is the time of the event being dispatched (or the last one).
 func (l *Loop[E]) Now() Time { return l.now }
 

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"errors"
 	"sort"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -250,3 +251,47 @@ func peeksNeverWhenEmpty(q interface {
 	Expect(ev).To(Equal("x"))
 	Expect(q.Peek()).To(Equal(sim.Never))
 }
+
+var _ = Describe("Loop.Reset", func() {
+	It("a loop reset mid-run (events pending in its wheel and radix heap, the wheel perhaps crowded and turned off) dispatches as a new one", func() {
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			g := NewWithT(t)
+			draw := func(label string) []sim.Time {
+				var ats []sim.Time
+				for range rapid.IntRange(0, 400).Draw(t, label+"N") {
+					// Ties, one slot's worth (crowding), the wheel's span and
+					// beyond it (the radix heap).
+					ats = append(ats, sim.Time(rapid.SampledFrom([]int64{0, 1, 5, 1 << 20, 1 << 29, 1 << 33, 1 << 41, 1 << 44}).Draw(t, label)))
+				}
+				return ats
+			}
+			stop := errors.New("stop")
+			run := func(l *sim.Loop[int], ats []sim.Time, max int) (order []int) {
+				for i, at := range ats {
+					g.Expect(l.Schedule(at, i)).To(Succeed())
+				}
+				err := l.Run(func(at sim.Time, ev int) error {
+					order = append(order, ev)
+					if len(order) == max {
+						return stop
+					}
+					return nil
+				})
+				if err != nil {
+					g.Expect(err).To(MatchError(stop))
+				}
+				return order
+			}
+			until := sim.Time(1 << 45)
+			used := sim.NewLoop[int](until, sim.Limits{})
+			first := draw("first")
+			run(used, first, rapid.IntRange(0, len(first)).Draw(t, "stopAfter"))
+			second := draw("second")
+			used.Reset(until, sim.Limits{})
+			g.Expect(used.Now()).To(Equal(sim.Time(0)))
+			g.Expect(used.Events()).To(BeZero())
+			g.Expect(used.Pending()).To(BeZero())
+			g.Expect(run(used, second, -1)).To(Equal(run(sim.NewLoop[int](until, sim.Limits{}), second, -1)))
+		})
+	})
+})

@@ -43,6 +43,15 @@ type slot[E any] struct {
 // Len returns the number of pending events.
 func (t *Timeline[E]) Len() int { return t.n }
 
+// reset empties t as a zero Timeline, keeping its buckets' room.
+func (t *Timeline[E]) reset() {
+	for i := range t.buckets {
+		clear(t.buckets[i])
+		t.buckets[i] = t.buckets[i][:0]
+	}
+	t.head, t.used, t.last, t.popped, t.n = 0, 0, 0, 0, 0
+}
+
 func (t *Timeline[E]) bucket(at Time) int {
 	return bits.Len64(uint64(at ^ t.last))
 }

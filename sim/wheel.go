@@ -59,6 +59,19 @@ const (
 	slotMax    = 256 // events in one slot that turn the wheel off
 )
 
+// reset empties the wheel as a zero Wheel, keeping its slots' room, its
+// spare room and the radix heap's buckets (Loop.Reset).
+func (w *Wheel[E]) reset() {
+	for i := range w.slots {
+		s := &w.slots[i]
+		clear(s.items) // events left pending hold nothing past the run
+		s.items, s.head = s.items[:0], 0
+	}
+	w.used = [wheelSlots / 64]uint64{}
+	w.base, w.inWh, w.popped, w.off = 0, 0, 0, false
+	w.far.reset()
+}
+
 // Len returns the number of pending events.
 func (w *Wheel[E]) Len() int { return w.inWh + w.far.Len() }
 
