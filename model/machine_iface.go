@@ -30,7 +30,8 @@ var profiles = map[string]func(*Spec) (Machine, error){
 // NewMachineReusing is NewMachine for a caller that builds one machine
 // after another on one goroutine (check's workers): a Cloud Connect world
 // is built in old's place when old is one, reusing its storage, which is
-// still in the core's cache (see newWorld). old must not be used again.
+// still in the core's cache (see newWorld). old must not be used again,
+// nor its records: their declarations are rewritten.
 func NewMachineReusing(old Machine, spec *Spec) (Machine, error) {
 	if w, ok := old.(*World); ok && (spec.Semantics.Profile == "" || spec.Semantics.Profile == "vcc") {
 		return newWorld(w, spec)

@@ -321,6 +321,12 @@ type World struct {
 	nextID   int64
 	err      error
 	scratch  []int32
+	// declBuf and nameBuf hold the declarations Init publishes and their
+	// jobs' object names, kept for a reusing world (newWorld): the records
+	// point into them, so a world is reused only once its run's
+	// observers are done with them.
+	declBuf []Decl
+	nameBuf []string
 }
 
 // cleared returns n zero values, in s's storage when it has room.
@@ -355,6 +361,7 @@ func newWorld(old *World, spec *Spec) (*World, error) {
 	w.ready.Records, w.ready.Timers = keep.ready.Records[:0], keep.ready.Timers[:0]
 	w.tasks, w.freeS, w.freeT = keep.tasks[:0], keep.freeS[:0], keep.freeT[:0]
 	w.active, w.iota, w.scratch = keep.active[:0], keep.iota[:0], keep.scratch[:0]
+	w.declBuf, w.nameBuf = keep.declBuf, keep.nameBuf
 	w.servers = cleared(keep.servers, len(spec.Servers))
 	for i, s := range spec.Servers {
 		if s.TaskSlots < 0 {
@@ -475,7 +482,8 @@ func (w *World) Init() (Ready, error) {
 	// Every declaration in one array, and every job's object names in
 	// another: one allocation each instead of one per entity (a check case
 	// builds a world per case; a fleet has 100,000 jobs).
-	decls := make([]Decl, 1+len(w.servers)+len(w.tenants)+len(w.jobs))
+	decls := cleared(w.declBuf, 1+len(w.servers)+len(w.tenants)+len(w.jobs))
+	w.declBuf = decls
 	decl := func(d Decl) *Decl {
 		p := &decls[0]
 		*p, decls = d, decls[1:]
@@ -485,7 +493,8 @@ func (w *World) Init() (Ready, error) {
 	for i := range w.jobs {
 		nObjects += len(w.jobs[i].Objects)
 	}
-	allNames := make([]string, nObjects)
+	allNames := cleared(w.nameBuf, nObjects)
+	w.nameBuf = allNames
 	w.emit(Record{Kind: RecScenario, Server: None, Tenant: None, Job: None, Object: None,
 		Decl: decl(Decl{Name: sp.Name, Seed: sp.Seed, Start: sp.Start, Semantics: w.sem})})
 	for i := range w.servers {
