@@ -348,11 +348,12 @@ func drawActionsFor(t *rapid.T, cfg GenConfig, names actionNames, minN, maxN int
 	}
 	n := intRange(minN, maxN).Draw(t, "actions")
 	out := make([]Action, 0, n)
+	kindG := rapid.SampledFrom(kinds) // once, not once an action (a generator is an allocation)
 	for range n {
 		if len(names.servers) == 0 || len(names.tenants) == 0 {
 			break
 		}
-		a := Action{Do: rapid.SampledFrom(kinds).Draw(t, "do")}
+		a := Action{Do: kindG.Draw(t, "do")}
 		var extra []Action
 		switch a.Do {
 		case "enable_maintenance", "disable_maintenance", "stop_service", "start_service", "restart_service",
