@@ -590,18 +590,20 @@ func firstDaily(start time.Time, mins int) sim.Time {
 
 // time resolves a point in time and checks it lies within [start, until].
 func (c *compiler) time(p fieldPath, t *TimeSpec) (sim.Time, bool) {
-	written := c.ps.text(p, t.String())
+	// As written, for a message: formatted only when there is one (a
+	// check case compiles dozens of times and has none).
+	written := func() string { return c.ps.text(p, t.String()) }
 	if t.IsAbsolute() && t.Time.Before(c.start) {
-		c.ps.at(p, "%s is before start (%s)", written, c.start.Format(time.RFC3339Nano))
+		c.ps.at(p, "%s is before start (%s)", written(), c.start.Format(time.RFC3339Nano))
 		return 0, false
 	}
 	at, ok := t.Since(c.start)
 	switch {
 	case !ok && !t.IsAbsolute():
-		c.ps.at(p, "%s is negative; times are +DURATION after start", written)
+		c.ps.at(p, "%s is negative; times are +DURATION after start", written())
 		return 0, false
 	case !ok || at > c.until:
-		c.ps.at(p, "%s is after until (%s)", written, c.untilText())
+		c.ps.at(p, "%s is after until (%s)", written(), c.untilText())
 		return 0, false
 	}
 	return at, true
