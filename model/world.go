@@ -408,7 +408,7 @@ func newWorld(old *World, spec *Spec) (*World, error) {
 		if int(j.Tenant) < len(spec.TenantKeys) && spec.TenantKeys[j.Tenant] != "" {
 			key = spec.TenantKeys[j.Tenant]
 		}
-		jb.pcg = *sim.NewPCG(spec.Seed, "job/"+key+"/"+j.Name)
+		sim.SeedPCG(&jb.pcg, spec.Seed, "job/", key, "/", j.Name)
 		jb.rand = *rand.New(&jb.pcg)
 		if w.mut.has(MutStopRemovesRP) {
 			// Only that mutant reads the counts: the real model keeps

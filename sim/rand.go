@@ -16,8 +16,22 @@ func Stream(runSeed uint64, key string) *rand.Rand {
 // NewPCG returns the PCG source behind Stream, for callers that keep the
 // source by value to avoid an allocation per entity.
 func NewPCG(runSeed uint64, key string) *rand.PCG {
-	h := fnv1a(key)
-	return rand.NewPCG(mix(runSeed^h), mix(h+0x9e3779b97f4a7c15*(runSeed|1)))
+	return rand.NewPCG(pcgSeeds(runSeed, fnv1a(fnvOffset, key)))
+}
+
+// SeedPCG seeds p as NewPCG(runSeed, key) seeds its source, key being the
+// concatenation of parts, without building the key: a world seeds one
+// stream per job, and a check case builds a world.
+func SeedPCG(p *rand.PCG, runSeed uint64, parts ...string) {
+	h := uint64(fnvOffset)
+	for _, s := range parts {
+		h = fnv1a(h, s)
+	}
+	p.Seed(pcgSeeds(runSeed, h))
+}
+
+func pcgSeeds(runSeed, h uint64) (uint64, uint64) {
+	return mix(runSeed ^ h), mix(h + 0x9e3779b97f4a7c15*(runSeed|1))
 }
 
 // SubSeed derives a seed for run index i of a batch (sweeps, checks) from a
@@ -27,8 +41,10 @@ func SubSeed(base uint64, i uint64) uint64 {
 	return mix(base ^ mix(i+0x632be59bd9b4e019))
 }
 
-func fnv1a(s string) uint64 {
-	h := uint64(14695981039346656037)
+const fnvOffset = 14695981039346656037
+
+// fnv1a continues a 64-bit FNV-1a hash h (fnvOffset to start) over s.
+func fnv1a(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211

@@ -55,6 +55,16 @@ var _ = Describe("Stream", func() {
 		Expect(draws(rand.New(src), 16)).To(Equal(draws(sim.Stream(3, "k"), 16)))
 	})
 
+	It("has a SeedPCG that seeds a source as NewPCG does for the key its parts make", func() {
+		var p rand.PCG
+		for _, parts := range [][]string{{"job/", "acme", "/", "nightly"}, {"job/acme/nightly"}, {"", "job/acme/nightly", ""}} {
+			sim.SeedPCG(&p, 3, parts...)
+			Expect(draws(rand.New(&p), 16)).To(Equal(draws(sim.Stream(3, "job/acme/nightly"), 16)), "%q", parts)
+		}
+		sim.SeedPCG(&p, 3, "job/", "acme", "/", "nightly2")
+		Expect(draws(rand.New(&p), 16)).NotTo(Equal(draws(sim.Stream(3, "job/acme/nightly"), 16)))
+	})
+
 	It("keeps distinct keys distinct over many entities", func() {
 		seen := map[uint64]string{}
 		for i := 0; i < 10000; i++ {
