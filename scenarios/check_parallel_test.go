@@ -234,10 +234,10 @@ var _ = Describe("check: parallel exploration (issue 7)", func() {
 //
 //	go test -run '^$' -bench CheckWorkers ./scenarios/
 //
-// BenchmarkCheckWorkers runs at check's collector setting (GOGC=1600,
+// BenchmarkCheckWorkers runs at check's collector setting (GOGC=600,
 // cmd/maintsim tuneCheckGC), where check spends its time.
 func BenchmarkCheckWorkers(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(1600))
+	defer debug.SetGCPercent(debug.SetGCPercent(600))
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {
