@@ -117,11 +117,14 @@ type caseResult struct {
 // runCase compiles f and simulates it with the invariants online.
 func runCase(f *File, opt *CheckOptions) caseResult { return runCaseWith(nil, f, opt) }
 
-// runCaseWith is runCase reusing rs's machine and loop (a check worker's;
-// nil for none).
+// runCaseWith is runCase reusing rs's machine, loop and invariant set (a
+// check worker's; nil for none).
 func runCaseWith(rs *reuse, f *File, opt *CheckOptions) (res caseResult) {
 	defer func() {
 		if p := recover(); p != nil {
+			if rs != nil {
+				*rs = reuse{} // a run cut short by a panic may leave any of it half changed
+			}
 			res = caseResult{violated: []string{ErrorCheck}, err: fmt.Sprintf("panic: %v\n%s", p, debug.Stack())}
 		}
 	}()
@@ -131,7 +134,7 @@ func runCaseWith(rs *reuse, f *File, opt *CheckOptions) (res caseResult) {
 	}
 	spec := *sc.Spec
 	spec.Mutants = opt.Mutants
-	set := newInvariantSet(opt.Invariants)
+	set := rs.invariants(opt.Invariants)
 	limits := opt.Limits
 	if limits == (sim.Limits{}) {
 		limits = CheckLimits

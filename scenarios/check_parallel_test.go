@@ -294,8 +294,8 @@ var _ = Describe("check: the final shrink keeps the failure it found", func() {
 	})
 })
 
-var _ = Describe("check: a worker's reused world and loop", func() {
-	It("judge every case as a fresh world and loop do, under every mutant and the correct model", func() {
+var _ = Describe("check: a worker's reused world, loop and invariants", func() {
+	It("judge every case as a fresh world, loop and set do, under every mutant and the correct model", func() {
 		mutants := []model.Mutant{0}
 		for _, m := range model.Mutants() {
 			mutants = append(mutants, m.Mutant)

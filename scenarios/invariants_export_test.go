@@ -51,6 +51,39 @@ func LiveTableAgrees(ops []LiveOp) string {
 	return ""
 }
 
+// RenewedTableAgrees replays before on a liveTable, renews it (as a check
+// worker's reused invariant set does between cases), then replays after on
+// it and on a fresh table, and describes the first difference in what they
+// hold or the order they iterate in, or returns "".
+func RenewedTableAgrees(before, after []LiveOp) string {
+	var used, fresh liveTable[int]
+	replay(&used, before)
+	used = used.renewed()
+	replay(&used, after)
+	replay(&fresh, after)
+	type entry struct {
+		k uint64
+		v int
+	}
+	var got, want []entry
+	used.each(func(k uint64, v *int) { got = append(got, entry{k, *v}) })
+	fresh.each(func(k uint64, v *int) { want = append(want, entry{k, *v}) })
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		return fmt.Sprintf("renewed table holds %v, a fresh one %v", got, want)
+	}
+	return ""
+}
+
+func replay(t *liveTable[int], ops []LiveOp) {
+	for _, op := range ops {
+		if op.Del {
+			t.del(op.Key)
+		} else {
+			t.set(op.Key, op.Val)
+		}
+	}
+}
+
 // TouchEverything makes the observers behind a pipe touch their rows on
 // any fleet size (normally only from touchMinObjects objects on), so the
 // small worlds of a property exercise Touch; it returns the restore.

@@ -142,6 +142,19 @@ var _ = Describe("the table of tasks in process", func() {
 			NewWithT(t).Expect(scenarios.LiveTableAgrees(ops)).To(BeEmpty())
 		})
 	})
+	It("renewed for a new run, holds and iterates as a fresh table (property)", func() {
+		DeferCleanup(scentest.PinRapid(5, 300))
+		op := rapid.Custom(func(t *rapid.T) scenarios.LiveOp {
+			return scenarios.LiveOp{Del: rapid.IntRange(0, 3).Draw(t, "del") == 0,
+				Key: uint64(rapid.IntRange(0, 3).Draw(t, "job"))<<32 | uint64(rapid.IntRange(0, 40).Draw(t, "object")),
+				Val: rapid.IntRange(0, 9).Draw(t, "val")}
+		})
+		rapid.Check(GinkgoT(), func(t *rapid.T) {
+			before := rapid.SliceOfN(op, 0, 100).Draw(t, "before")
+			after := rapid.SliceOfN(op, 0, 30).Draw(t, "after")
+			NewWithT(t).Expect(scenarios.RenewedTableAgrees(before, after)).To(BeEmpty())
+		})
+	})
 })
 
 var _ = Describe("INV-01: no-half-transfer", func() {

@@ -27,6 +27,21 @@ func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Rec
 type reuse struct {
 	machine model.Machine
 	loop    *sim.Loop[model.Event]
+	set     *invariantSet // reset between cases (invariants_reset.go)
+}
+
+// invariants returns an invariant set of invs ready for a run: rs's, reset,
+// when rs has one of them; else a new one (kept in rs, if any).
+func (rs *reuse) invariants(invs []Invariant) *invariantSet {
+	switch {
+	case rs == nil:
+		return newInvariantSet(invs)
+	case rs.set != nil && rs.set.reuses(invs):
+		rs.set.reset()
+	default:
+		rs.set = newInvariantSet(invs)
+	}
+	return rs.set
 }
 
 // simulate is Simulate, reusing rs's machine and loop when rs is not nil.
