@@ -125,9 +125,13 @@ func (c *inv13) renew() {
 	*c = inv13{checker: c.renewed(), f: c.f.renewed(), m: c.m.renewed(), srv: c.srv[:0], marked: c.marked.renewed()}
 }
 
-func (c *inv14) renew() { *c = inv14{checker: c.renewed(), disable: c.disable[:0], pending: c.pending[:0]} }
+func (c *inv14) renew() {
+	*c = inv14{checker: c.renewed(), disable: c.disable[:0], pending: c.pending[:0]}
+}
 
-func (c *inv15) renew() { *c = inv15{checker: c.renewed(), enabled: c.enabled[:0], change: c.change[:0]} }
+func (c *inv15) renew() {
+	*c = inv15{checker: c.renewed(), enabled: c.enabled[:0], change: c.change[:0]}
+}
 
 func (c *inv16) renew() {
 	*c = inv16{checker: c.renewed(), f: c.f.renewed(), ev: c.ev[:0], fails: c.fails[:0]}
