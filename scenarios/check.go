@@ -117,8 +117,8 @@ type caseResult struct {
 // runCase compiles f and simulates it with the invariants online.
 func runCase(f *File, opt *CheckOptions) caseResult { return runCaseWith(nil, f, opt) }
 
-// runCaseWith is runCase reusing rs's machine, loop and invariant set (a
-// check worker's; nil for none).
+// runCaseWith is runCase reusing rs's compiler, machine, loop and
+// invariant set (a check worker's; nil for none).
 func runCaseWith(rs *reuse, f *File, opt *CheckOptions) (res caseResult) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -128,7 +128,7 @@ func runCaseWith(rs *reuse, f *File, opt *CheckOptions) (res caseResult) {
 			res = caseResult{violated: []string{ErrorCheck}, err: fmt.Sprintf("panic: %v\n%s", p, debug.Stack())}
 		}
 	}()
-	sc, err := Compile("generated", f)
+	sc, err := rs.compile(f)
 	if err != nil {
 		return caseResult{violated: []string{ErrorCheck}, err: "generated scenario does not compile: " + err.Error()}
 	}

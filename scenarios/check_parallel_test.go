@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp/cmpopts"
 	. "github.com/onsi/ginkgo/v2"
 	gm "github.com/onsi/gomega"
 	"pgregory.net/rapid"
@@ -291,6 +292,36 @@ var _ = Describe("check: the final shrink keeps the failure it found", func() {
 		}
 		gm.Expect(kept).To(gm.ContainElements("backup_databases", "notify_users"), "without them the case fails for another reason")
 		gm.Expect(len(small.Actions)).To(gm.BeNumerically("<", len(f.Actions)), "what the failure does not need still goes")
+	})
+})
+
+var _ = Describe("check: a worker's reused compiler", func() {
+	It("compiles every example and bad input, one after another, as a fresh compiler does", func() {
+		var paths []string
+		for _, glob := range []string{"examples/*.yaml", "testdata/bad/*.yaml", "bench/*.yaml"} {
+			m, err := filepath.Glob(glob)
+			gm.Expect(err).NotTo(gm.HaveOccurred())
+			paths = append(paths, m...)
+		}
+		gm.Expect(len(paths)).To(gm.BeNumerically(">", 40))
+		reused, compiled := newCompiler(), 0
+		for round := range 2 { // the second round follows every other file
+			for _, path := range paths {
+				data, err := ReadFile(path)
+				gm.Expect(err).NotTo(gm.HaveOccurred())
+				data = normalizeSource(data)
+				f, loc, err := decode(path, data)
+				if err != nil {
+					continue // does not decode: no compile to compare
+				}
+				want, werr := compile(path, data, f, loc)
+				got, gerr := compileWith(reused, path, data, f, loc)
+				gm.Expect(fmt.Sprint(gerr)).To(gm.Equal(fmt.Sprint(werr)), "%s, round %d", path, round)
+				gm.Expect(got).To(gm.BeComparableTo(want, cmpopts.EquateEmpty()), "%s, round %d", path, round)
+				compiled++
+			}
+		}
+		gm.Expect(compiled).To(gm.BeNumerically(">", 2*30))
 	})
 })
 

@@ -48,12 +48,23 @@ type compiler struct {
 	firstJob    []int32          // per tenant: index of its first job (jobs are contiguous)
 	jobIndex    []map[string]int // per file tenant entry: job name → position in its list
 	tenantEntry []int32          // per tenant: its file entry
-	objects     [][]string       // per job: object names, shared by a fleet
+	jobRoom     []model.JobSpec  // compileJobs' output, copied out per tenant
+	objRoom     []model.ObjectSpec
 }
 
 func compile(path string, src []byte, f *File, loc *locator) (*Scenario, error) {
-	c := &compiler{ps: problems{loc: loc}, f: f, spec: &model.Spec{},
-		servers: map[string]int32{}, tenants: map[string]int32{}}
+	return compileWith(newCompiler(), path, src, f, loc)
+}
+
+func newCompiler() *compiler {
+	return &compiler{spec: &model.Spec{}, servers: map[string]int32{}, tenants: map[string]int32{}}
+}
+
+// compileWith is compile into c's storage: a fresh compiler's, or the
+// last compile's (a check worker's, which compiles a case after each
+// other: compiler.renew). The scenario is then valid until c's next use.
+func compileWith(c *compiler, path string, src []byte, f *File, loc *locator) (*Scenario, error) {
+	c.renew(f, loc)
 	c.header(path)
 	c.compileSemantics()
 	limits := c.compileLimits()
@@ -73,6 +84,20 @@ func compile(path string, src []byte, f *File, loc *locator) (*Scenario, error) 
 		return nil, &InputError{Path: path, Source: src, Problems: c.ps.list}
 	}
 	return &Scenario{Path: path, Source: src, Spec: c.spec, Expect: expect, Limits: limits}, nil
+}
+
+// renew readies c to compile f, keeping what its maps and slices hold
+// room for; everything else starts as in a new compiler. It was two
+// fifths of what a check case allocated.
+func (c *compiler) renew(f *File, loc *locator) {
+	sp := c.spec
+	*sp = model.Spec{Servers: sp.Servers[:0], Tenants: sp.Tenants[:0], TenantKeys: sp.TenantKeys[:0],
+		Jobs: sp.Jobs[:0], Actions: sp.Actions[:0]}
+	clear(c.servers)
+	clear(c.tenants)
+	*c = compiler{ps: problems{loc: loc}, f: f, spec: sp, servers: c.servers, tenants: c.tenants,
+		serverPaths: c.serverPaths[:0], tenantPaths: c.tenantPaths[:0], firstJob: c.firstJob[:0],
+		jobIndex: c.jobIndex[:0], tenantEntry: c.tenantEntry[:0], jobRoom: c.jobRoom[:0], objRoom: c.objRoom[:0]}
 }
 
 func (c *compiler) header(path string) {
@@ -236,7 +261,7 @@ func (c *compiler) serverNames() []string {
 }
 
 func (c *compiler) compileTenants() {
-	c.jobIndex = make([]map[string]int, len(c.f.Tenants))
+	c.jobIndex = slices.Grow(c.jobIndex[:0], len(c.f.Tenants))[:len(c.f.Tenants)] // compileJobs clears a kept map
 	// Size the outputs once (a fleet of 100,000 tenants, and a check
 	// case's few, both grew them by doubling).
 	tenants, jobs := 0, 0
@@ -253,7 +278,6 @@ func (c *compiler) compileTenants() {
 	c.tenantEntry = slices.Grow(c.tenantEntry, tenants)
 	c.firstJob = slices.Grow(c.firstJob, tenants)
 	c.spec.Jobs = slices.Grow(c.spec.Jobs, jobs)
-	c.objects = slices.Grow(c.objects, jobs)
 	for i := range c.f.Tenants {
 		t := &c.f.Tenants[i]
 		p := pathOf("tenants", i)
@@ -288,12 +312,7 @@ func (c *compiler) compileTenants() {
 		base.RPO = c.nonNegative(p.with("rpo"), t.RPO)
 		base.Disabled = t.Enabled != nil && !*t.Enabled
 
-		jobs := c.compileJobs(i, p, t)
-		// A fleet's members share their jobs' object lists, names too.
-		objNames := make([][]string, len(jobs))
-		for k := range jobs {
-			objNames[k] = objectNames(jobs[k].Objects)
-		}
+		jobs := c.compileJobs(i, p, t) // a fleet's members share their jobs' object lists
 		names := []string{t.Name}
 		if count > 0 {
 			names = fleetNames(t.Name, count)
@@ -331,12 +350,12 @@ func (c *compiler) compileTenants() {
 			c.tenantPaths = append(c.tenantPaths, p)
 			c.tenantEntry = append(c.tenantEntry, int32(i))
 			c.firstJob = append(c.firstJob, int32(len(c.spec.Jobs)))
-			for k, j := range jobs {
+			for _, j := range jobs {
 				j.Tenant = ti
 				c.spec.Jobs = append(c.spec.Jobs, j)
-				c.objects = append(c.objects, objNames[k])
 			}
 		}
+		c.jobRoom = jobs[:0]
 	}
 }
 
@@ -357,14 +376,6 @@ func fleetNames(name string, n int) []string {
 	return out
 }
 
-func objectNames(objs []model.ObjectSpec) []string {
-	out := make([]string, len(objs))
-	for i, o := range objs {
-		out[i] = o.Name
-	}
-	return out
-}
-
 // defaultTarget is where a job kind writes unless it says: replicas and
 // their failover/failback live on a cloud host, the rest in a cloud
 // repository.
@@ -376,12 +387,16 @@ func defaultTarget(k model.JobKind) model.Target {
 	return model.TargetCloudRepository
 }
 
-// compileJobs builds the jobs of one file tenant entry (Tenant unset); a
-// fleet copies them, sharing the object slices since the model only reads
-// them.
+// compileJobs builds the jobs of one file tenant entry (Tenant unset), in
+// c.jobRoom: a fleet copies them, sharing the object slices since the
+// model only reads them.
 func (c *compiler) compileJobs(entry int, tp fieldPath, t *Tenant) []model.JobSpec {
-	c.jobIndex[entry] = map[string]int{}
-	var out []model.JobSpec
+	if c.jobIndex[entry] == nil {
+		c.jobIndex[entry] = map[string]int{}
+	} else {
+		clear(c.jobIndex[entry]) // the last compile's
+	}
+	out := c.jobRoom[:0]
 	for k := range t.Jobs {
 		j := &t.Jobs[k]
 		p := tp.with("jobs", k)
@@ -489,16 +504,16 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 		if !ok {
 			return nil
 		}
-		out := make([]model.ObjectSpec, s.Count)
+		out := c.objects(s.Count)
 		for i := range out {
-			out[i] = model.ObjectSpec{Name: prefix + strconv.Itoa(i+1), SizeBytes: size, Duration: dur}
+			out[i] = model.ObjectSpec{Name: objectName(prefix, i+1), SizeBytes: size, Duration: dur}
 		}
 		return out
 	case len(o.Items) == 0:
 		c.ps.required(p, "a list of objects, or {count: N, prefix: P, size: S}")
 		return nil
 	}
-	out := make([]model.ObjectSpec, 0, len(o.Items))
+	out := c.objects(len(o.Items))[:0]
 	seen := map[string]int{}
 	for i, it := range o.Items {
 		ip := p.with(i)
@@ -514,6 +529,36 @@ func (c *compiler) compileObjects(p fieldPath, o *Objects) []model.ObjectSpec {
 	}
 	return out
 }
+
+// objects returns room for n objects' specs, cut from one larger
+// allocation (a compile's every job's objects, on a check worker's
+// compiler reused from case to case).
+func (c *compiler) objects(n int) []model.ObjectSpec {
+	if cap(c.objRoom)-len(c.objRoom) < n {
+		c.objRoom = make([]model.ObjectSpec, 0, max(n, 2*cap(c.objRoom), 32))
+	}
+	k := len(c.objRoom)
+	c.objRoom = c.objRoom[:k+n]
+	out := c.objRoom[k : k+n : k+n]
+	clear(out)
+	return out
+}
+
+// objectName is prefix followed by i, the name of an object set's object
+// i; the default prefix's first names are made once.
+func objectName(prefix string, i int) string {
+	if prefix == DefaultPrefix && i < len(defaultObjectNames) {
+		return defaultObjectNames[i]
+	}
+	return prefix + strconv.Itoa(i)
+}
+
+var defaultObjectNames = func() (out [65]string) {
+	for i := range out {
+		out[i] = DefaultPrefix + strconv.Itoa(i)
+	}
+	return out
+}()
 
 // objectDists checks an object's size and duration: at least one given
 // (without a duration the bandwidth model needs a size), both valid.
@@ -863,24 +908,30 @@ func (c *compiler) sessionExpect(p fieldPath, e *Expect, x *Expectation) {
 	if err != nil {
 		c.ps.at(p.with("session"), "%s", err.Error())
 	}
-	var objs []string
+	var objs []model.ObjectSpec
 	known := false
 	if err == nil {
 		if ti, ok := c.tenantRef(p.with("session"), ref.tenant); ok {
 			if j, ok := c.jobRef(p.with("session"), ti, ref.job); ok {
-				objs, known = c.objects[j], true
+				objs, known = c.spec.Jobs[j].Objects, true
 			}
 		}
 	}
 	hasObject := func(o string) bool {
 		for _, n := range objs {
-			if n == o {
+			if n.Name == o {
 				return true
 			}
 		}
 		return false
 	}
-	objectHint := func() string { return quoteList(objs) }
+	objectHint := func() string {
+		names := make([]string, len(objs))
+		for i, o := range objs {
+			names[i] = o.Name
+		}
+		return quoteList(names)
+	}
 	if e.Result != "" && c.ps.checkResult(p.with("result"), e.Result, "Success", "Warning", "Failed") {
 		x.Result = e.Result
 	}

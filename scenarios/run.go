@@ -20,14 +20,29 @@ func Simulate(spec *model.Spec, limits sim.Limits, obs ...sim.Observer[model.Rec
 }
 
 // reuse is what a goroutine that runs one small simulation after another
-// (a check worker) keeps from run to run: the machine and the loop, whose
-// storage is still in its core's cache when the next run starts, instead
-// of fresh heap for every case: 30% fewer bytes a case and a faster
-// worker (BENCHMARKS.md, item 51).
+// (a check worker) keeps from run to run: the compiler, the machine, the
+// loop and the invariant set, whose storage is still in its core's cache
+// when the next run starts, instead of fresh heap for every case. With
+// two workers and no idle core, every allocation's share of the
+// collector's work lands on a worker: keeping these took a case from 44 KB
+// to under 10 (BENCHMARKS.md, items 51, 56 and 57).
 type reuse struct {
 	machine model.Machine
 	loop    *sim.Loop[model.Event]
 	set     *invariantSet // reset between cases (invariants_reset.go)
+	comp    *compiler     // renewed between cases (compiler.renew)
+}
+
+// compile compiles a generated case, into rs's compiler when there is one
+// (the scenario is then valid until the next case).
+func (rs *reuse) compile(f *File) (*Scenario, error) {
+	if rs == nil {
+		return Compile("generated", f)
+	}
+	if rs.comp == nil {
+		rs.comp = newCompiler()
+	}
+	return compileWith(rs.comp, "generated", nil, f, nil)
 }
 
 // invariants returns an invariant set of invs ready for a run: rs's, reset,
