@@ -164,6 +164,7 @@ func drawWorld(t *rapid.T, cfg GenConfig) *File {
 		}
 	}
 	ns := intRange(1, cfg.MaxServers).Draw(t, "servers")
+	f.Servers = make([]Server, 0, ns) // each list sized once: a check worker draws thousands of files
 	for i := range ns {
 		s := Server{Name: fmt.Sprintf("cc-%02d", i+1),
 			Version:   genVersionsG.Draw(t, "version"),
@@ -177,6 +178,7 @@ func drawWorld(t *rapid.T, cfg GenConfig) *File {
 		f.Servers = append(f.Servers, s)
 	}
 	nt := intRange(1, cfg.MaxTenants).Draw(t, "tenants")
+	f.Tenants = make([]Tenant, 0, nt)
 	for i := range nt {
 		tn := Tenant{Name: "t" + strconv.Itoa(i+1),
 			Server:             f.Servers[intRange(0, ns-1).Draw(t, "tenant_server")].Name,
@@ -188,6 +190,7 @@ func drawWorld(t *rapid.T, cfg GenConfig) *File {
 			tn.Enabled = &no
 		}
 		nj := intRange(1, cfg.MaxJobs).Draw(t, "jobs")
+		tn.Jobs = make([]Job, 0, nj)
 		for k := range nj {
 			tn.Jobs = append(tn.Jobs, drawJob(t, cfg, k))
 		}
@@ -196,13 +199,27 @@ func drawWorld(t *rapid.T, cfg GenConfig) *File {
 	return f
 }
 
+// jobParts are the values a drawn job points to, in one allocation
+// rather than one each.
+type jobParts struct {
+	set    ObjectSet
+	prefix string
+	first  TimeSpec
+	sched  Schedule
+	every  Duration
+	retry  Retry
+	count  int
+}
+
 func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
 	g := genJobsG.Draw(t, "job_kind")
 	j := Job{Name: g.kind + "-" + strconv.Itoa(k+1), Kind: g.kind, Platform: g.platform, ManagedBy: g.managedBy, Target: g.target}
-	set := &ObjectSet{Count: intRange(1, cfg.MaxObjects).Draw(t, "objects")}
+	parts := new(jobParts)
+	set := &parts.set
+	set.Count = intRange(1, cfg.MaxObjects).Draw(t, "objects")
 	if g.kind == "agent_backup" {
-		pc := "pc"
-		set.Prefix = &pc
+		parts.prefix = "pc"
+		set.Prefix = &parts.prefix
 	}
 	if intRange(0, 3).Draw(t, "bandwidth_model") == 3 {
 		// Sized objects moved at the tenant's share of bandwidth (M14).
@@ -216,18 +233,21 @@ func drawJob(t *rapid.T, cfg GenConfig, k int) Job {
 		}
 	}
 	j.Objects = Objects{Set: set}
-	first := After(time.Duration(intRange(0, int(cfg.Horizon/(20*time.Minute))/2).Draw(t, "first_start")) * 10 * time.Minute)
+	parts.first = TimeSpec{Offset: Duration(time.Duration(intRange(0, int(cfg.Horizon/(20*time.Minute))/2).Draw(t, "first_start")) * 10 * time.Minute)}
 	switch intRange(0, 3).Draw(t, "schedule") {
 	case 0:
-		j.Schedule = &Schedule{At: first}
+		parts.sched = Schedule{At: &parts.first}
 	case 1, 2:
-		j.Schedule = &Schedule{At: first, Every: new(Duration(genEveryG.Draw(t, "every")))}
+		parts.every = Duration(genEveryG.Draw(t, "every"))
+		parts.sched = Schedule{At: &parts.first, Every: &parts.every}
 	default:
-		j.Schedule = &Schedule{Manual: true}
+		parts.sched = Schedule{Manual: true}
 	}
+	j.Schedule = &parts.sched
 	if intRange(0, 2).Draw(t, "retry") == 2 {
-		n := intRange(1, 3).Draw(t, "retry_count")
-		j.Retry = &Retry{Count: &n, Wait: Duration(genWaitsG.Draw(t, "retry_wait"))}
+		parts.count = intRange(1, 3).Draw(t, "retry_count")
+		parts.retry = Retry{Count: &parts.count, Wait: Duration(genWaitsG.Draw(t, "retry_wait"))}
+		j.Retry = &parts.retry
 	}
 	return j
 }
@@ -268,11 +288,17 @@ func namesOf(f *File, horizon time.Duration) actionNames {
 		start = DefaultStart
 	}
 	var n actionNames
+	n.servers = make([]string, 0, len(f.Servers))
 	for _, s := range f.Servers {
 		n.servers = append(n.servers, s.Name)
 	}
+	tenants := 0
+	for i := range f.Tenants {
+		tenants += max(1, f.Tenants[i].FleetSize())
+	}
+	n.tenants, n.jobs = make([]string, 0, tenants), make([][]genTarget, 0, tenants)
 	for _, t := range f.Tenants {
-		var jobs []genTarget
+		jobs := make([]genTarget, 0, len(t.Jobs))
 		for k := range t.Jobs {
 			g := genTarget{name: t.Jobs[k].Name, starts: jobStarts(&t.Jobs[k], start, horizon)}
 			jobs = append(jobs, g)
