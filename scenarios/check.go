@@ -232,6 +232,10 @@ type explorer struct {
 	// output); mismatch records that it did not.
 	replay   []byte
 	mismatch bool
+	// rs is what the explorer's own runs reuse from case to case: the
+	// bases', the sequential property's and the shrinking's, all on one
+	// goroutine (a parallel exploration's workers keep their own).
+	rs reuse
 }
 
 // newExplorer compiles and runs the base scenarios (what they already
@@ -244,7 +248,7 @@ func newExplorer(opt CheckOptions) (*explorer, error) {
 			if _, err := Compile(b.Path, b.File); err != nil {
 				return nil, err
 			}
-			base := runCase(withHold(b.File), &e.opt)
+			base := runCaseWith(&e.rs, withHold(b.File), &e.opt)
 			if base.err != "" && e.opt.Mutants == 0 {
 				// As written, the scenario does not run to its end (a limit,
 				// a world the model refuses): what `maintsim run` reports as
@@ -329,7 +333,7 @@ func (e *explorer) property(t *rapid.T) {
 	if e.mismatch {
 		return
 	}
-	r := runCase(f, &e.opt)
+	r := runCaseWith(&e.rs, f, &e.opt)
 	if e.target == "" {
 		e.cases++
 	}
@@ -401,7 +405,7 @@ func (e *explorer) minimize(f *File, r caseResult) (*File, caseResult) {
 	// the mutant, not a runbook mistake): a smaller case must too.
 	correct := e.opt
 	correct.Mutants = 0
-	holds := func(f *File) bool { return e.opt.Mutants == 0 || len(runCase(f, &correct).violated) == 0 }
+	holds := func(f *File) bool { return e.opt.Mutants == 0 || len(runCaseWith(&e.rs, f, &correct).violated) == 0 }
 	if !holds(f) {
 		holds = func(*File) bool { return true }
 	}
@@ -411,7 +415,7 @@ func (e *explorer) minimize(f *File, r caseResult) (*File, caseResult) {
 	// violation of its own. A c that does not compile (an action naming a
 	// removed job) violates ErrorCheck only, and is not kept.
 	try := func(c *File) bool {
-		cr := runCase(c, &e.opt)
+		cr := runCaseWith(&e.rs, c, &e.opt)
 		if slices.Contains(cr.violated, e.target) && !slices.ContainsFunc(findings(cr), func(k string) bool { return !slices.Contains(before, k) }) && holds(c) {
 			f, r, before = c, cr, findings(cr)
 			return true
