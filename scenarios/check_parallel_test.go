@@ -333,7 +333,13 @@ var _ = Describe("check: a worker's reused world, loop and invariants", func() {
 		}
 		violated, cases := 0, 0
 		for _, m := range mutants {
-			e, err := newExplorer(CheckOptions{Runs: 150, Seed: 3, Mutants: m}.withDefaults())
+			// The selftest's worlds (faults, more actions; an exchange
+			// mutant's in exchange worlds) reach the most checker states.
+			gen := SelftestGenConfig()
+			if m.Profile() == "exchange" {
+				gen = SelftestExchangeGenConfig()
+			}
+			e, err := newExplorer(CheckOptions{Runs: 150, Seed: 3, Mutants: m, Gen: gen}.withDefaults())
 			gm.Expect(err).NotTo(gm.HaveOccurred())
 			rs := &reuse{} // one per mutant, as one per worker: a case follows cases of other sizes
 			base := rapidSeed(e.opt.Seed)
