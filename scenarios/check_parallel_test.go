@@ -327,36 +327,43 @@ var _ = Describe("check: a worker's reused compiler", func() {
 
 var _ = Describe("check: a worker's reused world, loop and invariants", func() {
 	It("judge every case as a fresh world, loop and set do, under every mutant and the correct model", func() {
-		mutants := []model.Mutant{0}
-		for _, m := range model.Mutants() {
-			mutants = append(mutants, m.Mutant)
-		}
 		violated, cases := 0, 0
-		for _, m := range mutants {
-			// The selftest's worlds (faults, more actions; an exchange
-			// mutant's in exchange worlds) reach the most checker states.
-			gen := SelftestGenConfig()
-			if m.Profile() == "exchange" {
-				gen = SelftestExchangeGenConfig()
+		eachSelftestCase(150, 3, func(e *explorer, rs *reuse, i int, f *File) {
+			fresh := runCase(f, &e.opt)
+			reused := runCaseWith(rs, f, &e.opt)
+			gm.Expect(reused).To(gm.Equal(fresh), "mutant %v, case %d", e.opt.Mutants.Names(), i)
+			cases++
+			if len(fresh.violated) > 0 {
+				violated++
 			}
-			e, err := newExplorer(CheckOptions{Runs: 150, Seed: 3, Mutants: m, Gen: gen}.withDefaults())
-			gm.Expect(err).NotTo(gm.HaveOccurred())
-			rs := &reuse{} // one per mutant, as one per worker: a case follows cases of other sizes
-			base := rapidSeed(e.opt.Seed)
-			for i := range e.opt.Runs {
-				f, ok := e.draw(base, i)
-				if !ok {
-					continue
-				}
-				fresh := runCase(f, &e.opt)
-				reused := runCaseWith(rs, f, &e.opt)
-				gm.Expect(reused).To(gm.Equal(fresh), "mutant %v, case %d", m.Names(), i)
-				cases++
-				if len(fresh.violated) > 0 {
-					violated++
-				}
-			}
-		}
+		})
 		gm.Expect(violated).To(gm.BeNumerically(">", cases/20), "the comparison must cover failing cases, with their results and evidence")
 	})
 })
+
+// eachSelftestCase draws runs cases from seed for the correct model and
+// for each mutant, in the selftest's worlds (faults, more actions; an
+// exchange mutant's in exchange worlds), which reach the most checker
+// states, and calls fn with each: rs is kept across a mutant's cases, as a
+// worker keeps one (a case follows cases of other sizes).
+func eachSelftestCase(runs int, seed uint64, fn func(e *explorer, rs *reuse, i int, f *File)) {
+	mutants := []model.Mutant{0}
+	for _, m := range model.Mutants() {
+		mutants = append(mutants, m.Mutant)
+	}
+	for _, m := range mutants {
+		gen := SelftestGenConfig()
+		if m.Profile() == "exchange" {
+			gen = SelftestExchangeGenConfig()
+		}
+		e, err := newExplorer(CheckOptions{Runs: runs, Seed: seed, Mutants: m, Gen: gen}.withDefaults())
+		gm.Expect(err).NotTo(gm.HaveOccurred())
+		rs := &reuse{}
+		base := rapidSeed(e.opt.Seed)
+		for i := range e.opt.Runs {
+			if f, ok := e.draw(base, i); ok {
+				fn(e, rs, i, f)
+			}
+		}
+	}
+}

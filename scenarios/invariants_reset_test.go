@@ -7,8 +7,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	gm "github.com/onsi/gomega"
-
-	"github.com/maintsim/maintsim/model"
 )
 
 // The differential spec (check_parallel_test.go) shows a reused set judges
@@ -19,40 +17,22 @@ import (
 // happens to read it.
 var _ = Describe("check: a renewed invariant set", func() {
 	It("holds what a fresh one holds, field by field, after runs under every mutant", func() {
-		mutants := []model.Mutant{0}
-		for _, m := range model.Mutants() {
-			mutants = append(mutants, m.Mutant)
-		}
 		renewed := 0
-		for _, m := range mutants {
-			gen := SelftestGenConfig()
-			if m.Profile() == "exchange" {
-				gen = SelftestExchangeGenConfig()
+		eachSelftestCase(40, 5, func(e *explorer, rs *reuse, i int, f *File) {
+			runCaseWith(rs, f, &e.opt)
+			if rs.set == nil {
+				return // the case did not compile or panicked: nothing kept
 			}
-			e, err := newExplorer(CheckOptions{Runs: 40, Seed: 5, Mutants: m, Gen: gen}.withDefaults())
-			gm.Expect(err).NotTo(gm.HaveOccurred())
-			rs := &reuse{}
-			base := rapidSeed(e.opt.Seed)
-			for i := range e.opt.Runs {
-				f, ok := e.draw(base, i)
-				if !ok {
-					continue
-				}
-				runCaseWith(rs, f, &e.opt)
-				if rs.set == nil {
-					continue // the case did not compile or panicked: nothing kept
-				}
-				rs.set.reset()
-				fresh := newInvariantSet(e.opt.Invariants)
-				for k := range fresh.checkers {
-					gm.Expect(sameState(reflect.ValueOf(rs.set.checkers[k]), reflect.ValueOf(fresh.checkers[k]), "")).
-						To(gm.BeEmpty(), "%s after case %d, mutant %v", fresh.invs[k].ID, i, m.Names())
-				}
-				gm.Expect(sameState(reflect.ValueOf(rs.set.cat), reflect.ValueOf(fresh.cat), "")).
-					To(gm.BeEmpty(), "the catalog after case %d, mutant %v", i, m.Names())
-				renewed++
+			rs.set.reset()
+			fresh := newInvariantSet(e.opt.Invariants)
+			for k := range fresh.checkers {
+				gm.Expect(sameState(reflect.ValueOf(rs.set.checkers[k]), reflect.ValueOf(fresh.checkers[k]), "")).
+					To(gm.BeEmpty(), "%s after case %d, mutant %v", fresh.invs[k].ID, i, e.opt.Mutants.Names())
 			}
-		}
+			gm.Expect(sameState(reflect.ValueOf(rs.set.cat), reflect.ValueOf(fresh.cat), "")).
+				To(gm.BeEmpty(), "the catalog after case %d, mutant %v", i, e.opt.Mutants.Names())
+			renewed++
+		})
 		gm.Expect(renewed).To(gm.BeNumerically(">", 300))
 	})
 
