@@ -15,10 +15,12 @@ import "unsafe"
 // value, as in a fresh checker: forgetting one costs an allocation, not a
 // wrong verdict. A kept slice may be cut to zero only because every
 // checker grows its per-entity slices with at, atGrow or rowAt, which
-// zero each entry they bring back into length, or appends to it. The spec
-// "a worker's reused world, loop and invariants" (check_parallel_test.go)
-// judges thousands of cases under every mutant with a reused set and a
-// fresh one and wants the same results.
+// zero each entry they bring back into length, or appends to it. Two
+// specs hold it: "a renewed invariant set" (invariants_reset_test.go)
+// compares a renewed set with a fresh one field by field after runs under
+// every mutant, and "a worker's reused world, loop and invariants"
+// (check_parallel_test.go) judges each case with both and wants the same
+// results.
 
 // renewer is implemented by the checkers a set can renew in place; the
 // set builds the others afresh (invariantSet.reset).
