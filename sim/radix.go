@@ -33,8 +33,8 @@ type Timeline[E any] struct {
 	// in buckets[0]. Peek may move it past popped, the last time popped.
 	last, popped Time
 	n            int
-	// refile is rekey's room, kept: a check case rekeys once or twice, and
-	// a slice per rekey was 5% of what a case allocated.
+	// refile is rekey's room, kept: a check case rekeys about four times,
+	// and a list grown anew each time was 5% of what a case allocated.
 	refile []slot[E]
 }
 
